@@ -1,0 +1,284 @@
+import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from "@slack/bolt";
+import type { ChatAdapter, InboundHandler, Notice } from "../../core/chat.js";
+import { BridgeError, errorText } from "../../core/errors.js";
+import type { Logger } from "../../core/log.js";
+import type {
+  ChannelRef,
+  FileUpload,
+  Message,
+  MessageRef,
+  Modal,
+  ModalTrigger,
+  ThreadRef,
+  UserRef,
+} from "../../core/types.js";
+import {
+  blockAction,
+  messageEvent,
+  modalValues,
+  slackThread,
+  slashCommand,
+  viewSubmission,
+} from "./inbound.js";
+import { slackChatLimits } from "./limits.js";
+import { escapeText } from "./mrkdwn.js";
+import { renderInline, renderMessage, renderModal } from "./render.js";
+
+export interface SlackAdapterOptions {
+  botToken: string;
+  mode: "socket" | "http";
+  appToken?: string;
+  signingSecret?: string;
+  port?: number;
+  apiUrl?: string;
+  /** The command this bridge answers, `/copilot` by default. */
+  command?: string;
+  log: Logger;
+  /** Web API retries for 429/5xx/network errors (Retry-After is honoured). */
+  retries?: number;
+}
+
+/** Slack through Bolt: Socket Mode (default) or signed HTTP deliveries. */
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = "slack" as const;
+  readonly limits = slackChatLimits;
+  private readonly app: App;
+  private readonly socket: SocketModeReceiver | undefined;
+  private botUserId = "";
+  private teamId = "";
+
+  constructor(private readonly options: SlackAdapterOptions) {
+    const clientOptions = {
+      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+      retryConfig: { retries: options.retries ?? 4, factor: 2, minTimeout: 250, maxTimeout: 5000 },
+    };
+    const logger = boltLogger(options.log);
+    if (options.mode === "socket") {
+      if (!options.appToken) throw new BridgeError("CONFIG", "SLACK_APP_TOKEN is required for Socket Mode");
+      this.socket = new SocketModeReceiver({
+        appToken: options.appToken,
+        logger,
+        installerOptions: { clientOptions },
+      });
+      this.app = new App({
+        token: options.botToken,
+        receiver: this.socket,
+        clientOptions,
+        logger,
+        deferInitialization: true,
+      });
+    } else {
+      this.app = new App({
+        token: options.botToken,
+        signingSecret: options.signingSecret ?? "",
+        clientOptions,
+        logger,
+        deferInitialization: true,
+      });
+    }
+  }
+
+  async start(handler: InboundHandler): Promise<void> {
+    await this.app.init();
+    const auth = await this.app.client.auth.test();
+    this.botUserId = String(auth.user_id ?? "");
+    this.teamId = String(auth.team_id ?? "");
+    this.register(handler);
+    if (this.options.mode === "socket") await this.app.start();
+    else await this.app.start(this.options.port ?? 3000);
+  }
+
+  async stop(): Promise<void> {
+    if (this.socket) await this.socket.client.disconnect().catch(() => {});
+    await this.app.stop().catch(() => {});
+  }
+
+  async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
+    const result = await this.call("chat.postMessage", () =>
+      this.app.client.chat.postMessage({ channel: channel.channel, ...renderMessage(header) }),
+    );
+    const ts = String(result.ts);
+    return {
+      thread: slackThread(channel.workspace, channel.channel, ts),
+      header: { channel: channel.channel, id: ts },
+    };
+  }
+
+  async post(thread: ThreadRef, message: Message): Promise<MessageRef> {
+    const result = await this.call("chat.postMessage", () =>
+      this.app.client.chat.postMessage({
+        channel: thread.channel,
+        thread_ts: thread.thread,
+        ...renderMessage(message),
+      }),
+    );
+    return { channel: thread.channel, id: String(result.ts) };
+  }
+
+  async edit(ref: MessageRef, message: Message): Promise<void> {
+    await this.call("chat.update", () =>
+      this.app.client.chat.update({ channel: ref.channel, ts: ref.id, ...renderMessage(message) }),
+    );
+  }
+
+  async upload(thread: ThreadRef, file: FileUpload): Promise<void> {
+    await this.call("files.uploadV2", () =>
+      this.app.client.files.uploadV2({
+        channel_id: thread.channel,
+        thread_ts: thread.thread,
+        file: Buffer.from(file.bytes),
+        filename: file.name,
+        ...(file.title ? { title: file.title } : {}),
+        ...(file.comment ? { initial_comment: file.comment } : {}),
+      }),
+    );
+  }
+
+  async notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void> {
+    await this.call("chat.postEphemeral", () =>
+      this.app.client.chat.postEphemeral({
+        channel: thread.channel,
+        user: user.id,
+        thread_ts: thread.thread,
+        text: renderNotice(notice),
+      }),
+    );
+  }
+
+  async openModal(trigger: ModalTrigger, modal: Modal): Promise<void> {
+    await this.call("views.open", () =>
+      // biome-ignore lint/suspicious/noExplicitAny: Block Kit view shape is validated by Slack
+      this.app.client.views.open({ trigger_id: trigger.token, view: renderModal(modal) as any }),
+    );
+  }
+
+  private register(handler: InboundHandler): void {
+    const log = this.options.log;
+    this.app.command(this.options.command ?? "/copilot", async ({ command, ack, respond }) => {
+      await ack();
+      const parsed = slashCommand.safeParse(command);
+      if (!parsed.success) {
+        log.warn("malformed slash command ignored");
+        return;
+      }
+      const c = parsed.data;
+      await handler.handle({
+        type: "command",
+        id: `slack:cmd:${c.trigger_id}`,
+        user: { platform: "slack", id: c.user_id },
+        channel: { platform: "slack", channel: c.channel_id, workspace: c.team_id },
+        text: c.text,
+        reply: async (notice) => {
+          await respond({ response_type: "ephemeral", text: renderNotice(notice) });
+        },
+      });
+    });
+
+    const onMessage = async ({ event }: { event: unknown }) => {
+      const parsed = messageEvent.safeParse(event);
+      if (!parsed.success) return;
+      const e = parsed.data;
+      if (e.subtype || e.bot_id || !e.user || e.user === this.botUserId) return;
+      if (!e.thread_ts || e.thread_ts === e.ts) return; // only replies inside threads
+      const mention = `<@${this.botUserId}>`;
+      const raw = e.text ?? "";
+      await handler.handle({
+        type: "message",
+        id: `slack:msg:${e.channel}:${e.ts}`,
+        user: { platform: "slack", id: e.user },
+        thread: slackThread(e.team ?? this.teamId, e.channel, e.thread_ts),
+        text: raw.split(mention).join(" ").trim(),
+        mentionsBot: this.botUserId !== "" && raw.includes(mention),
+      });
+    };
+    this.app.event("message", onMessage);
+    this.app.event("app_mention", onMessage);
+
+    this.app.action(/.*/, async ({ ack, body }) => {
+      await ack();
+      const parsed = blockAction.safeParse(body);
+      if (!parsed.success) {
+        log.warn("malformed block action ignored");
+        return;
+      }
+      const b = parsed.data;
+      const action = b.actions[0];
+      if (!action) return;
+      const channel = b.channel?.id ?? b.container?.channel_id;
+      const messageTs = b.container?.message_ts ?? b.message?.ts;
+      const threadTs = b.container?.thread_ts ?? b.message?.thread_ts ?? messageTs;
+      const team = b.team?.id ?? b.user.team_id ?? this.teamId;
+      const thread = channel && threadTs ? slackThread(team, channel, threadTs) : undefined;
+      const user: UserRef = { platform: "slack", id: b.user.id };
+      await handler.handle({
+        type: "action",
+        id: `slack:act:${b.user.id}:${action.action_id}:${action.action_ts ?? b.trigger_id ?? ""}`,
+        user,
+        thread,
+        action: action.action_id,
+        payload: action.value ?? "",
+        message: channel && messageTs ? { channel, id: messageTs } : undefined,
+        trigger: b.trigger_id ? { platform: "slack", token: b.trigger_id } : undefined,
+        reply: async (notice) => {
+          if (thread) await this.notify(thread, user, notice);
+        },
+      });
+    });
+
+    this.app.view(/.*/, async ({ ack, body }) => {
+      const parsed = viewSubmission.safeParse(body);
+      if (!parsed.success) {
+        await ack();
+        return;
+      }
+      const v = parsed.data;
+      const result = await handler.submitModal({
+        type: "modal",
+        id: `slack:view:${v.view.id ?? ""}`,
+        user: { platform: "slack", id: v.user.id },
+        callback: v.view.callback_id,
+        meta: v.view.private_metadata ?? "",
+        values: modalValues(v.view),
+      });
+      if (result) await ack({ response_action: "errors", errors: result.errors });
+      else await ack();
+    });
+
+    this.app.error(async (error) => {
+      log.error("slack handler failed", { error: errorText(error) });
+    });
+  }
+
+  /** Runs a Web API call; failures become coded errors naming the method (never the token). */
+  private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const code =
+        (error as { data?: { error?: string }; code?: string }).data?.error ??
+        (error as { code?: string }).code;
+      throw new BridgeError("PLATFORM", `Slack ${method} failed: ${code ?? errorText(error)}`, {
+        cause: error,
+      });
+    }
+  }
+}
+
+function renderNotice(notice: Notice): string {
+  return typeof notice === "string" ? escapeText(notice) : renderInline(notice);
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => log.debug(`slack: ${m.map(String).join(" ")}`),
+    info: (...m: unknown[]) => log.debug(`slack: ${m.map(String).join(" ")}`),
+    warn: (...m: unknown[]) => log.warn(`slack: ${m.map(String).join(" ")}`),
+    error: (...m: unknown[]) => log.error(`slack: ${m.map(String).join(" ")}`),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,216 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import type { LogLevel } from "./core/log.js";
+import type { ReplyMode } from "./core/policy.js";
+import type { UserRef } from "./core/types.js";
+
+export interface SlackConfig {
+  botToken: string;
+  mode: "socket" | "http";
+  appToken?: string;
+  signingSecret?: string;
+  port: number;
+  apiUrl?: string;
+}
+
+export interface Config {
+  slack?: SlackConfig;
+  discord?: { botToken: string; apiUrl?: string };
+  gitHubToken?: string;
+  provider?: {
+    type: "openai" | "azure" | "anthropic";
+    baseUrl: string;
+    apiKey?: string;
+    wireApi?: "completions" | "responses";
+  };
+  model?: string;
+  runtimeUrl?: string;
+  runtimeToken?: string;
+  workingDirectory: string;
+  storeUrl: string;
+  approvers: UserRef[];
+  replyMode: ReplyMode;
+  maxPromptChars: number;
+  streamIntervalMs: number;
+  logLevel: LogLevel;
+  /** Values never to be printed. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+const url = (name: string) =>
+  optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+    `${name} must be an http(s) URL`,
+  );
+const int = (name: string, min: number, max: number) =>
+  optionalText.refine(
+    (v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max),
+    `${name} must be a whole number from ${min} to ${max}`,
+  );
+
+const schema = z.object({
+  SLACK_BOT_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.startsWith("xoxb-"),
+    "SLACK_BOT_TOKEN must start with xoxb-",
+  ),
+  SLACK_APP_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.startsWith("xapp-"),
+    "SLACK_APP_TOKEN must start with xapp-",
+  ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_MODE: optionalText.refine(
+    (v) => v === undefined || v === "socket" || v === "http",
+    "SLACK_MODE must be socket or http",
+  ),
+  SLACK_PORT: int("SLACK_PORT", 1, 65535),
+  SLACK_API_URL: url("SLACK_API_URL"),
+  DISCORD_BOT_TOKEN: optionalText,
+  DISCORD_API_URL: url("DISCORD_API_URL"),
+  GITHUB_TOKEN: optionalText,
+  COPILOT_PROVIDER_TYPE: optionalText.refine(
+    (v) => v === undefined || ["openai", "azure", "anthropic"].includes(v),
+    "COPILOT_PROVIDER_TYPE must be openai, azure or anthropic",
+  ),
+  COPILOT_PROVIDER_BASE_URL: url("COPILOT_PROVIDER_BASE_URL"),
+  COPILOT_PROVIDER_API_KEY: optionalText,
+  COPILOT_PROVIDER_WIRE_API: optionalText.refine(
+    (v) => v === undefined || v === "completions" || v === "responses",
+    "COPILOT_PROVIDER_WIRE_API must be completions or responses",
+  ),
+  COPILOT_MODEL: optionalText,
+  COPILOT_RUNTIME_URL: optionalText.refine(
+    (v) => v === undefined || /^[\w.-]+:\d{1,5}$/.test(v),
+    "COPILOT_RUNTIME_URL must be host:port",
+  ),
+  COPILOT_CONNECTION_TOKEN: optionalText,
+  BRIDGE_WORKDIR: optionalText,
+  BRIDGE_STORE_URL: optionalText.refine(
+    (v) => v === undefined || v.startsWith("sqlite://") || v === "memory://",
+    "BRIDGE_STORE_URL must be sqlite://path (or memory:// for a throwaway store)",
+  ),
+  BRIDGE_APPROVERS: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((p) => /^(slack|discord):[\w-]+$/.test(p.trim())),
+    "BRIDGE_APPROVERS must be a comma-separated list like slack:U123,discord:456",
+  ),
+  BRIDGE_REPLY_MODE: optionalText.refine(
+    (v) => v === undefined || ["owner-or-mention", "mention", "any"].includes(v),
+    "BRIDGE_REPLY_MODE must be owner-or-mention, mention or any",
+  ),
+  BRIDGE_MAX_PROMPT_CHARS: int("BRIDGE_MAX_PROMPT_CHARS", 1, 1_000_000),
+  BRIDGE_STREAM_INTERVAL_MS: int("BRIDGE_STREAM_INTERVAL_MS", 50, 10_000),
+  LOG_LEVEL: optionalText.refine(
+    (v) => v === undefined || ["debug", "info", "warn", "error", "silent"].includes(v),
+    "LOG_LEVEL must be debug, info, warn, error or silent",
+  ),
+});
+
+/** Reads `.env` (if present) under the real environment, which wins. */
+export function loadDotEnv(cwd: string): void {
+  const file = resolve(cwd, ".env");
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** Parses the environment; throws `ConfigError` with one line naming the first bad or missing setting. */
+export function parseConfig(env: Record<string, string | undefined>, cwd: string): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(issue?.message ?? "invalid configuration");
+  }
+  const e = parsed.data;
+  const config: Config = {
+    workingDirectory: resolve(cwd, e.BRIDGE_WORKDIR ?? "."),
+    storeUrl: e.BRIDGE_STORE_URL ?? `sqlite://${resolve(cwd, "data/bridge.sqlite")}`,
+    approvers: (e.BRIDGE_APPROVERS ?? "")
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => {
+        const [platform, id] = p.split(":") as ["slack" | "discord", string];
+        return { platform, id };
+      }),
+    replyMode: (e.BRIDGE_REPLY_MODE as ReplyMode | undefined) ?? "owner-or-mention",
+    maxPromptChars: Number(e.BRIDGE_MAX_PROMPT_CHARS ?? 20_000),
+    streamIntervalMs: Number(e.BRIDGE_STREAM_INTERVAL_MS ?? 700),
+    logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? "info",
+    secrets: [],
+  };
+  if (!existsSync(config.workingDirectory)) {
+    throw new ConfigError(`BRIDGE_WORKDIR: ${config.workingDirectory} does not exist`);
+  }
+
+  if (e.SLACK_BOT_TOKEN) {
+    const mode = e.SLACK_MODE === "http" ? "http" : "socket";
+    if (mode === "socket" && !e.SLACK_APP_TOKEN) {
+      throw new ConfigError(
+        "SLACK_APP_TOKEN is required for Socket Mode (or set SLACK_MODE=http and SLACK_SIGNING_SECRET)",
+      );
+    }
+    if (mode === "http" && !e.SLACK_SIGNING_SECRET) {
+      throw new ConfigError("SLACK_SIGNING_SECRET is required when SLACK_MODE=http");
+    }
+    config.slack = {
+      botToken: e.SLACK_BOT_TOKEN,
+      mode,
+      port: Number(e.SLACK_PORT ?? 3000),
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+      ...(e.SLACK_API_URL
+        ? { apiUrl: e.SLACK_API_URL.endsWith("/") ? e.SLACK_API_URL : `${e.SLACK_API_URL}/` }
+        : {}),
+    };
+  } else if (e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError("SLACK_BOT_TOKEN is missing (SLACK_APP_TOKEN / SLACK_SIGNING_SECRET are set)");
+  }
+  if (e.DISCORD_BOT_TOKEN) {
+    config.discord = {
+      botToken: e.DISCORD_BOT_TOKEN,
+      ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
+    };
+  }
+  if (!config.slack && !config.discord) {
+    throw new ConfigError(
+      "No chat platform configured: set SLACK_BOT_TOKEN (and SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN",
+    );
+  }
+
+  if (e.COPILOT_PROVIDER_TYPE || e.COPILOT_PROVIDER_BASE_URL) {
+    if (!e.COPILOT_PROVIDER_BASE_URL)
+      throw new ConfigError("COPILOT_PROVIDER_BASE_URL is required with COPILOT_PROVIDER_TYPE");
+    if (!e.COPILOT_MODEL)
+      throw new ConfigError("COPILOT_MODEL is required with a bring-your-own-key provider");
+    config.provider = {
+      type: (e.COPILOT_PROVIDER_TYPE as "openai" | "azure" | "anthropic" | undefined) ?? "openai",
+      baseUrl: e.COPILOT_PROVIDER_BASE_URL,
+      ...(e.COPILOT_PROVIDER_API_KEY ? { apiKey: e.COPILOT_PROVIDER_API_KEY } : {}),
+      ...(e.COPILOT_PROVIDER_WIRE_API
+        ? { wireApi: e.COPILOT_PROVIDER_WIRE_API as "completions" | "responses" }
+        : {}),
+    };
+  }
+  if (e.COPILOT_MODEL) config.model = e.COPILOT_MODEL;
+  if (e.GITHUB_TOKEN) config.gitHubToken = e.GITHUB_TOKEN;
+  if (e.COPILOT_RUNTIME_URL) config.runtimeUrl = e.COPILOT_RUNTIME_URL;
+  if (e.COPILOT_CONNECTION_TOKEN) config.runtimeToken = e.COPILOT_CONNECTION_TOKEN;
+
+  config.secrets = [
+    e.SLACK_BOT_TOKEN,
+    e.SLACK_APP_TOKEN,
+    e.SLACK_SIGNING_SECRET,
+    e.DISCORD_BOT_TOKEN,
+    e.GITHUB_TOKEN,
+    e.COPILOT_PROVIDER_API_KEY,
+    e.COPILOT_CONNECTION_TOKEN,
+  ].filter((s): s is string => typeof s === "string");
+  return config;
+}

@@ -1,0 +1,174 @@
+import {
+  CopilotClient,
+  type CopilotClientOptions,
+  type CopilotSession,
+  type PermissionRequestResult,
+  RuntimeConnection,
+  type SessionConfig,
+} from "@github/copilot-sdk";
+import type {
+  AgentListener,
+  AgentSession,
+  CopilotGateway,
+  CreateSessionOptions,
+  PendingPermission,
+  PermissionDecision,
+} from "../core/agent.js";
+import { BridgeError, errorText } from "../core/errors.js";
+import type { Logger } from "../core/log.js";
+import { permissionView, toAgentEvent } from "./events.js";
+
+export interface ProviderSettings {
+  type: "openai" | "azure" | "anthropic";
+  baseUrl: string;
+  apiKey?: string;
+  wireApi?: "completions" | "responses";
+}
+
+export interface SdkGatewayOptions {
+  /** `host:port` of an external headless runtime; otherwise the bundled runtime is spawned. */
+  runtimeUrl?: string;
+  runtimeToken?: string;
+  /** Runtime home (session state); the runtime's default when unset. */
+  runtimeHome?: string;
+  gitHubToken?: string;
+  provider?: ProviderSettings;
+  model?: string;
+  env?: Record<string, string | undefined>;
+  log: Logger;
+}
+
+/** The only place that talks to `@github/copilot-sdk`. */
+export class SdkGateway implements CopilotGateway {
+  private client: CopilotClient | undefined;
+
+  constructor(private readonly options: SdkGatewayOptions) {}
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const clientOptions: CopilotClientOptions = { logLevel: "error" };
+    if (o.runtimeUrl) {
+      clientOptions.connection = RuntimeConnection.forUri(
+        o.runtimeUrl,
+        o.runtimeToken ? { connectionToken: o.runtimeToken } : undefined,
+      );
+    }
+    if (o.runtimeHome) clientOptions.baseDirectory = o.runtimeHome;
+    if (o.gitHubToken) clientOptions.gitHubToken = o.gitHubToken;
+    else if (o.provider) clientOptions.useLoggedInUser = false;
+    if (o.env) clientOptions.env = o.env;
+    const client = new CopilotClient(clientOptions);
+    try {
+      await client.start();
+    } catch (error) {
+      throw new BridgeError("RUNTIME", `could not start the Copilot runtime: ${errorText(error)}`, {
+        cause: error,
+      });
+    }
+    this.client = client;
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.stop();
+  }
+
+  async createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession> {
+    const session = await this.requireClient().createSession({
+      ...this.sessionConfig(listener),
+      workingDirectory: options.workingDirectory,
+    });
+    return new SdkAgentSession(session);
+  }
+
+  async resumeSession(sessionId: string, listener: AgentListener): Promise<AgentSession> {
+    const session = await this.requireClient().resumeSession(sessionId, {
+      ...this.sessionConfig(listener),
+      continuePendingWork: true,
+    });
+    return new SdkAgentSession(session);
+  }
+
+  private sessionConfig(listener: AgentListener): SessionConfig {
+    const o = this.options;
+    const config: SessionConfig = {
+      streaming: true,
+      // Leave every request pending: the thread's buttons answer it through the RPC, first answer wins.
+      onPermissionRequest: () => ({ kind: "no-result" }),
+      onEvent: (event) => {
+        let mapped: ReturnType<typeof toAgentEvent>;
+        try {
+          mapped = toAgentEvent(event);
+        } catch (error) {
+          o.log.warn("unreadable runtime event", { type: event.type, error: errorText(error) });
+          return;
+        }
+        if (mapped) listener(mapped);
+      },
+    };
+    if (o.model) config.model = o.model;
+    if (o.provider) {
+      config.provider = {
+        type: o.provider.type,
+        baseUrl: o.provider.baseUrl,
+        ...(o.provider.apiKey ? { apiKey: o.provider.apiKey } : {}),
+        ...(o.provider.wireApi ? { wireApi: o.provider.wireApi } : {}),
+      };
+    }
+    return config;
+  }
+
+  private requireClient(): CopilotClient {
+    if (!this.client) throw new BridgeError("RUNTIME", "the Copilot runtime is not running");
+    return this.client;
+  }
+}
+
+class SdkAgentSession implements AgentSession {
+  constructor(private readonly session: CopilotSession) {}
+
+  get id(): string {
+    return this.session.sessionId;
+  }
+
+  async send(prompt: string): Promise<void> {
+    await this.session.send({ prompt });
+  }
+
+  async abort(): Promise<void> {
+    await this.session.abort();
+  }
+
+  async answerPermission(requestId: string, decision: PermissionDecision): Promise<boolean> {
+    const result = await this.session.rpc.permissions.handlePendingPermissionRequest({
+      requestId,
+      result: toResult(decision),
+      decisionContext: { outcome: "prompted_user", source: "human_response", surface: "sdk" },
+    } as Parameters<CopilotSession["rpc"]["permissions"]["handlePendingPermissionRequest"]>[0]);
+    return result.success;
+  }
+
+  async pendingPermissions(): Promise<PendingPermission[]> {
+    const list = await this.session.rpc.permissions.pendingRequests();
+    return list.items.map((item) => ({
+      requestId: item.requestId,
+      view: permissionView(item.request as never),
+    }));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.session.disconnect();
+  }
+}
+
+function toResult(decision: PermissionDecision): Exclude<PermissionRequestResult, { kind: "no-result" }> {
+  switch (decision.kind) {
+    case "approve-once":
+      return { kind: "approve-once" };
+    case "approve-for-session":
+      return { kind: "approve-for-session" };
+    case "deny":
+      return decision.feedback ? { kind: "reject", feedback: decision.feedback } : { kind: "reject" };
+  }
+}

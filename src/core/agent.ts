@@ -1,0 +1,72 @@
+/**
+ * The Copilot side as the core sees it: a neutral view of sessions, their events and prompts.
+ * `src/copilot/` implements these against `@github/copilot-sdk`.
+ */
+
+export type PermissionKind = "shell" | "write" | "read" | "url" | "mcp" | "other";
+
+/** What a permission request would do, in words a person can judge. */
+export interface PermissionView {
+  kind: PermissionKind;
+  /** The runtime's own kind name (`shell`, `custom-tool`, `memory`, …). */
+  rawKind: string;
+  /** One-line headline, e.g. "Run a shell command". */
+  title: string;
+  intention?: string;
+  /** Full shell command, or the tool invocation. */
+  command?: string;
+  path?: string;
+  diff?: string;
+  url?: string;
+  /** Anything else worth showing (tool arguments as JSON, memory fact…). */
+  details?: string;
+  canApproveForSession: boolean;
+}
+
+export type PermissionOutcome = "approved" | "approved-for-session" | "denied" | "cancelled";
+
+export type AgentEvent =
+  | { type: "message.delta"; messageId: string; delta: string }
+  | { type: "message"; messageId: string; content: string }
+  | { type: "tool.start"; toolCallId: string; toolName: string; summary?: string }
+  | { type: "tool.complete"; toolCallId: string; success: boolean; error?: string }
+  | { type: "permission.requested"; requestId: string; toolCallId?: string; view: PermissionView }
+  | { type: "permission.completed"; requestId: string; outcome: PermissionOutcome; toolCallId?: string }
+  | { type: "idle" }
+  | { type: "error"; message: string }
+  | { type: "notice"; level: "info" | "warning"; message: string; url?: string };
+
+export type AgentListener = (event: AgentEvent) => void;
+
+export type PermissionDecision =
+  | { kind: "approve-once" }
+  | { kind: "approve-for-session" }
+  | { kind: "deny"; feedback?: string };
+
+export interface PendingPermission {
+  requestId: string;
+  toolCallId?: string;
+  view: PermissionView;
+}
+
+export interface AgentSession {
+  readonly id: string;
+  send(prompt: string): Promise<void>;
+  abort(): Promise<void>;
+  /** Answers a pending request; `true` when this answer won, `false` when it was already answered. */
+  answerPermission(requestId: string, decision: PermissionDecision): Promise<boolean>;
+  pendingPermissions(): Promise<PendingPermission[]>;
+  disconnect(): Promise<void>;
+}
+
+export interface CreateSessionOptions {
+  workingDirectory: string;
+}
+
+export interface CopilotGateway {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession>;
+  /** Re-attaches to a known session; pending permission requests are emitted again. */
+  resumeSession(sessionId: string, listener: AgentListener): Promise<AgentSession>;
+}

@@ -1,0 +1,95 @@
+import type {
+  ChannelRef,
+  FileUpload,
+  Inline,
+  Message,
+  MessageRef,
+  Modal,
+  ModalTrigger,
+  Platform,
+  ThreadRef,
+  UserRef,
+} from "./types.js";
+
+/** A short text for one person: plain (escaped) or with formatting. */
+export type Notice = string | Inline[];
+
+/** Platform limits the core needs to shape what it sends. */
+export interface ChatLimits {
+  /** Longest text one message may carry before the core splits it. */
+  messageChars: number;
+  /** Longest code block shown inline on a card before it is cut. */
+  cardCodeChars: number;
+}
+
+/** A slash command (or application command) in a channel. */
+export interface CommandEvent {
+  type: "command";
+  /** Unique per delivery, for de-duplication. */
+  id: string;
+  user: UserRef;
+  channel: ChannelRef;
+  text: string;
+  /** Ephemeral reply to the person who ran the command. */
+  reply(notice: Notice): Promise<void>;
+}
+
+/** A message posted in a thread the bridge may own. */
+export interface ThreadMessageEvent {
+  type: "message";
+  id: string;
+  user: UserRef;
+  thread: ThreadRef;
+  text: string;
+  mentionsBot: boolean;
+}
+
+/** A button clicked on a card. */
+export interface ActionEvent {
+  type: "action";
+  id: string;
+  user: UserRef;
+  thread: ThreadRef | undefined;
+  action: string;
+  payload: string;
+  message: MessageRef | undefined;
+  trigger: ModalTrigger | undefined;
+  /** Ephemeral reply to the clicker. */
+  reply(notice: Notice): Promise<void>;
+}
+
+/** A submitted modal. Returning field errors keeps the modal open with them shown. */
+export interface ModalSubmitEvent {
+  type: "modal";
+  id: string;
+  user: UserRef;
+  callback: string;
+  meta: string;
+  values: Record<string, string>;
+}
+
+export type InboundEvent = CommandEvent | ThreadMessageEvent | ActionEvent | ModalSubmitEvent;
+
+export type ModalResult = { errors: Record<string, string> } | undefined;
+
+export interface InboundHandler {
+  /** Commands and actions must be acknowledged quickly: adapters ack first, then call this. */
+  handle(event: CommandEvent | ThreadMessageEvent | ActionEvent): Promise<void>;
+  /** Modal submissions are answered synchronously (validation errors stay in the modal). */
+  submitModal(event: ModalSubmitEvent): Promise<ModalResult>;
+}
+
+export interface ChatAdapter {
+  readonly platform: Platform;
+  readonly limits: ChatLimits;
+  start(handler: InboundHandler): Promise<void>;
+  stop(): Promise<void>;
+  /** Posts the session header in a channel and returns the thread under it. */
+  openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }>;
+  post(thread: ThreadRef, message: Message): Promise<MessageRef>;
+  edit(ref: MessageRef, message: Message): Promise<void>;
+  upload(thread: ThreadRef, file: FileUpload): Promise<void>;
+  /** A message only `user` sees. */
+  notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void>;
+  openModal(trigger: ModalTrigger, modal: Modal): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import type { Message, MessageRef } from "./types.js";
+
+export interface LiveMessageDeps {
+  post(message: Message): Promise<MessageRef>;
+  edit(ref: MessageRef, message: Message): Promise<void>;
+  /** Runs a flush in the thread's serial queue, so posts keep their order. */
+  schedule(task: () => Promise<void>): void;
+  /** Shortest time between two updates of the same message. */
+  intervalMs: number;
+  now(): number;
+}
+
+/**
+ * A message (possibly several, when the content outgrows one) that follows changing content.
+ * Updates are coalesced: at most one post/edit per `intervalMs`, always ending with the latest content.
+ */
+export class LiveMessage {
+  private refs: MessageRef[] = [];
+  private shown: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private queued = false;
+  private lastFlush = Number.NEGATIVE_INFINITY;
+  private done = false;
+
+  constructor(
+    private readonly deps: LiveMessageDeps,
+    private readonly render: () => Message[],
+  ) {}
+
+  /** The content changed: show it soon. */
+  changed(): void {
+    if (this.done || this.timer || this.queued) return;
+    const wait = Math.max(0, this.lastFlush + this.deps.intervalMs - this.deps.now());
+    if (wait === 0) this.enqueue();
+    else
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.enqueue();
+      }, wait);
+  }
+
+  /** The content is final: show it now (after anything already queued in the thread). */
+  complete(): void {
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.queued) this.enqueue();
+  }
+
+  get posted(): boolean {
+    return this.refs.length > 0;
+  }
+
+  private enqueue(): void {
+    this.queued = true;
+    this.deps.schedule(async () => {
+      this.queued = false;
+      this.lastFlush = this.deps.now();
+      await this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const messages = this.render();
+    for (let i = 0; i < messages.length; i++) {
+      const message = messages[i] as Message;
+      const key = JSON.stringify(message.blocks);
+      const ref = this.refs[i];
+      if (ref === undefined) {
+        this.refs.push(await this.deps.post(message));
+        this.shown.push(key);
+      } else if (this.shown[i] !== key) {
+        await this.deps.edit(ref, message);
+        this.shown[i] = key;
+      }
+    }
+  }
+}

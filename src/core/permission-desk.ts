@@ -1,0 +1,164 @@
+import type { AgentSession, PermissionDecision, PermissionOutcome, PermissionView } from "./agent.js";
+import { permissionCard } from "./cards.js";
+import type { ChatAdapter } from "./chat.js";
+import { errorText } from "./errors.js";
+import type { Logger } from "./log.js";
+import type { SerialQueue } from "./serial.js";
+import type { BridgeStore, CardRecord, CardState } from "./store.js";
+import type { ThreadRef, UserRef } from "./types.js";
+
+export interface DeskContext {
+  thread: ThreadRef;
+  owner: UserRef;
+  chat: ChatAdapter;
+  store: BridgeStore;
+  queue: SerialQueue;
+  log: Logger;
+  now(): number;
+}
+
+export type DecideResult = { status: "won" } | { status: "lost" } | { status: "failed"; reason: string };
+
+/**
+ * The permission cards of one thread. The runtime decides who answered first; this desk posts the
+ * cards, forwards clicks, and finalises every card from the runtime's signals, whoever won.
+ */
+export class PermissionDesk {
+  /** Requests with a click in flight; a completion seen meanwhile waits for the click's result. */
+  private readonly claims = new Map<string, { completed?: PermissionOutcome }>();
+  private readonly byToolCall = new Map<string, string>();
+  private readonly cards = new Map<string, CardRecord>();
+
+  constructor(private readonly ctx: DeskContext) {}
+
+  /** A request is pending: post its card, or keep the one already posted (after a restart). */
+  requested(requestId: string, view: PermissionView, toolCallId: string | undefined): void {
+    if (toolCallId) this.byToolCall.set(toolCallId, requestId);
+    this.ctx.queue.push(async () => {
+      const known = this.cards.get(requestId) ?? (await this.ctx.store.getCard(requestId));
+      if (known) {
+        this.cards.set(requestId, known);
+        return;
+      }
+      const state: CardState = { status: "pending" };
+      const message = permissionCard(requestId, view, state, this.ctx.owner, this.ctx.chat.limits);
+      const ref = await this.ctx.chat.post(this.ctx.thread, message);
+      const record: CardRecord = {
+        requestId,
+        threadKey: this.ctx.thread.key,
+        message: ref,
+        view,
+        state,
+        createdAt: this.ctx.now(),
+        ...(toolCallId ? { toolCallId } : {}),
+      };
+      this.cards.set(requestId, record);
+      await this.ctx.store.putCard(record);
+    });
+  }
+
+  /** The runtime says the request was answered (by anyone). */
+  completed(requestId: string, outcome: PermissionOutcome): void {
+    const claim = this.claims.get(requestId);
+    if (claim) {
+      claim.completed = outcome;
+      return;
+    }
+    this.finalizeElsewhere(requestId, outcome);
+  }
+
+  /** A tool call started: if its request is still shown as pending, someone elsewhere approved it. */
+  toolStarted(toolCallId: string): void {
+    const requestId = this.byToolCall.get(toolCallId);
+    if (requestId === undefined || this.claims.has(requestId)) return;
+    this.finalizeElsewhere(requestId, "approved");
+  }
+
+  /** A tool call ended: its request, if still shown as pending, was answered elsewhere. */
+  toolFinished(toolCallId: string, success: boolean): void {
+    const requestId = this.byToolCall.get(toolCallId);
+    this.byToolCall.delete(toolCallId);
+    if (requestId === undefined || this.claims.has(requestId)) return;
+    this.finalizeElsewhere(requestId, success ? "approved" : "denied");
+  }
+
+  /** Every card still pending when the turn was aborted or the session ended. */
+  cancelPending(): void {
+    for (const [requestId, card] of this.cards) {
+      if (card.state.status === "pending" && !this.claims.has(requestId))
+        this.finalizeElsewhere(requestId, "cancelled");
+    }
+  }
+
+  /** Answers a request on behalf of a person in the thread. */
+  async decide(
+    card: CardRecord,
+    user: UserRef,
+    decision: PermissionDecision,
+    agent: AgentSession,
+  ): Promise<DecideResult> {
+    if (this.claims.has(card.requestId)) return { status: "lost" };
+    this.claims.set(card.requestId, {});
+    try {
+      const won = await agent.answerPermission(card.requestId, decision);
+      await this.ctx.store
+        .audit({
+          at: this.ctx.now(),
+          threadKey: card.threadKey,
+          requestId: card.requestId,
+          user,
+          decision,
+          won,
+        })
+        .catch((error: unknown) => this.ctx.log.warn("audit write failed", { error: errorText(error) }));
+      const claim = this.claims.get(card.requestId);
+      this.claims.delete(card.requestId);
+      if (won) {
+        const feedback = decision.kind === "deny" ? decision.feedback : undefined;
+        const state: CardState = {
+          status: "decided",
+          outcome: outcomeOf(decision),
+          by: user,
+          surface: "thread",
+          at: this.ctx.now(),
+          ...(feedback ? { feedback } : {}),
+        };
+        await this.ctx.queue.run(() => this.finalize(card.requestId, state));
+        return { status: "won" };
+      }
+      if (claim?.completed) this.finalizeElsewhere(card.requestId, claim.completed);
+      return { status: "lost" };
+    } catch (error) {
+      this.claims.delete(card.requestId);
+      return { status: "failed", reason: errorText(error) };
+    }
+  }
+
+  private finalizeElsewhere(requestId: string, outcome: PermissionOutcome): void {
+    this.ctx.queue.push(() =>
+      this.finalize(requestId, { status: "decided", outcome, surface: "elsewhere", at: this.ctx.now() }),
+    );
+  }
+
+  /** Shows the outcome on the card once; later signals for the same request change nothing. */
+  private async finalize(requestId: string, state: CardState): Promise<void> {
+    const card = this.cards.get(requestId) ?? (await this.ctx.store.getCard(requestId));
+    if (card?.state.status !== "pending") return;
+    const updated: CardRecord = { ...card, state };
+    this.cards.set(requestId, updated);
+    await this.ctx.store.putCard(updated);
+    const message = permissionCard(requestId, card.view, state, this.ctx.owner, this.ctx.chat.limits);
+    await this.ctx.chat.edit(card.message, message);
+  }
+}
+
+function outcomeOf(decision: PermissionDecision): PermissionOutcome {
+  switch (decision.kind) {
+    case "approve-once":
+      return "approved";
+    case "approve-for-session":
+      return "approved-for-session";
+    case "deny":
+      return "denied";
+  }
+}

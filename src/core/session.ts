@@ -1,0 +1,163 @@
+import type { AgentEvent, AgentSession } from "./agent.js";
+import type { ChatAdapter } from "./chat.js";
+import { errorText } from "./errors.js";
+import type { Logger } from "./log.js";
+import { PermissionDesk } from "./permission-desk.js";
+import { SerialQueue } from "./serial.js";
+import type { BridgeStore, ThreadRecord } from "./store.js";
+import { Transcript } from "./transcript.js";
+import type { Message, UserRef } from "./types.js";
+
+export interface SessionDeps {
+  chat: ChatAdapter;
+  store: BridgeStore;
+  log: Logger;
+  streamIntervalMs: number;
+  now(): number;
+}
+
+/** One chat thread bound to one Copilot session: shows its events, feeds it prompts in order. */
+export class ThreadSession {
+  readonly queue: SerialQueue;
+  readonly desk: PermissionDesk;
+  private readonly transcript: Transcript;
+  private agentSession: AgentSession | undefined;
+  private busy = false;
+
+  constructor(
+    public record: ThreadRecord,
+    private readonly deps: SessionDeps,
+  ) {
+    this.queue = new SerialQueue((error) =>
+      deps.log.warn("thread update failed", { thread: record.thread.key, error: errorText(error) }),
+    );
+    this.transcript = new Transcript(deps.chat, record.thread, this.queue, deps.streamIntervalMs, deps.now);
+    this.desk = new PermissionDesk({
+      thread: record.thread,
+      owner: record.owner,
+      chat: deps.chat,
+      store: deps.store,
+      queue: this.queue,
+      log: deps.log,
+      now: deps.now,
+    });
+  }
+
+  get agent(): AgentSession | undefined {
+    return this.agentSession;
+  }
+
+  attach(agent: AgentSession, busy: boolean): void {
+    this.agentSession = agent;
+    this.busy = busy;
+  }
+
+  readonly onEvent = (event: AgentEvent): void => {
+    switch (event.type) {
+      case "message.delta":
+        this.transcript.delta(event.messageId, event.delta);
+        break;
+      case "message":
+        this.transcript.message(event.messageId, event.content);
+        break;
+      case "tool.start":
+        this.desk.toolStarted(event.toolCallId);
+        this.transcript.toolStarted(event.toolCallId, event.toolName, event.summary);
+        break;
+      case "tool.complete":
+        this.desk.toolFinished(event.toolCallId, event.success);
+        this.transcript.toolCompleted(event.toolCallId, event.success, event.error);
+        break;
+      case "permission.requested":
+        this.desk.requested(event.requestId, event.view, event.toolCallId);
+        break;
+      case "permission.completed":
+        this.desk.completed(event.requestId, event.outcome);
+        break;
+      case "idle":
+        this.turnEnded();
+        break;
+      case "error":
+        this.say({
+          blocks: [{ type: "line", inline: ["⚠️ ", { bold: "Copilot error: " }, event.message] }],
+          summary: `Copilot error: ${event.message}`,
+        });
+        this.turnEnded();
+        break;
+      case "notice":
+        this.say({
+          blocks: [
+            {
+              type: "context",
+              inline: [
+                event.level === "warning" ? "⚠️ " : "ℹ️ ",
+                event.message,
+                ...(event.url ? [" ", event.url] : []),
+              ],
+            },
+          ],
+          summary: event.message,
+        });
+        break;
+    }
+  };
+
+  /** Sends a prompt now, or queues it (and says so) while a turn is running. */
+  async prompt(text: string, from: UserRef): Promise<"sent" | "queued"> {
+    if (this.busy) {
+      this.record = { ...this.record, queue: [...this.record.queue, text] };
+      await this.deps.store.putThread(this.record);
+      const position = this.record.queue.length;
+      this.say({
+        blocks: [
+          {
+            type: "context",
+            inline: [
+              "⏳ Copilot is still working; the message from ",
+              { user: from },
+              ` is queued (${position} waiting) and will be sent when this turn ends.`,
+            ],
+          },
+        ],
+        summary: "Message queued",
+      });
+      return "queued";
+    }
+    await this.send(text);
+    return "sent";
+  }
+
+  /** Posts a bridge-authored message in the thread, in order with everything else. */
+  say(message: Message): void {
+    this.queue.push(() => this.deps.chat.post(this.record.thread, message));
+  }
+
+  private async send(text: string): Promise<void> {
+    const agent = this.agentSession;
+    if (!agent) throw new Error("the session is not connected to Copilot yet");
+    this.busy = true;
+    try {
+      await agent.send(text);
+    } catch (error) {
+      this.busy = false;
+      throw error;
+    }
+  }
+
+  private turnEnded(): void {
+    this.transcript.settle();
+    this.busy = false;
+    const [next, ...rest] = this.record.queue;
+    if (next === undefined) return;
+    this.record = { ...this.record, queue: rest };
+    this.deps.store.putThread(this.record).catch((error: unknown) => {
+      this.deps.log.warn("could not persist the queue", { error: errorText(error) });
+    });
+    this.send(next).catch((error: unknown) => {
+      this.say({
+        blocks: [{ type: "line", inline: ["⚠️ Could not send the queued message: ", errorText(error)] }],
+        summary: "Could not send the queued message",
+      });
+    });
+  }
+}

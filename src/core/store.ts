@@ -1,0 +1,61 @@
+import type { PermissionDecision, PermissionOutcome, PermissionView } from "./agent.js";
+import type { AgentMode, MessageRef, ThreadRef, UserRef } from "./types.js";
+
+/** A chat thread bound to a Copilot session. */
+export interface ThreadRecord {
+  thread: ThreadRef;
+  sessionId: string;
+  owner: UserRef;
+  header: MessageRef;
+  workingDirectory: string;
+  mode: AgentMode;
+  state: "active" | "ended";
+  createdAt: number;
+  /** Messages received while the agent was busy, sent in order when the turn ends. */
+  queue: string[];
+}
+
+export type CardState =
+  | { status: "pending" }
+  | {
+      status: "decided";
+      outcome: PermissionOutcome;
+      by?: UserRef;
+      /** Where the answer came from: this thread, or somewhere else (terminal, GitHub, another bridge). */
+      surface: "thread" | "elsewhere";
+      feedback?: string;
+      at: number;
+    };
+
+/** A permission card posted in a thread, keyed by the runtime's request id. */
+export interface CardRecord {
+  requestId: string;
+  threadKey: string;
+  message: MessageRef;
+  toolCallId?: string;
+  view: PermissionView;
+  state: CardState;
+  createdAt: number;
+}
+
+export interface AuditEntry {
+  at: number;
+  threadKey: string;
+  requestId: string;
+  user: UserRef;
+  decision: PermissionDecision;
+  won: boolean;
+}
+
+export interface BridgeStore {
+  getThread(key: string): Promise<ThreadRecord | undefined>;
+  putThread(record: ThreadRecord): Promise<void>;
+  /** Every thread whose session is still active. */
+  activeThreads(): Promise<ThreadRecord[]>;
+  getCard(requestId: string): Promise<CardRecord | undefined>;
+  putCard(record: CardRecord): Promise<void>;
+  /** Records an inbound event id; `true` the first time it is seen within `ttlMs`. */
+  firstSeen(eventId: string, ttlMs: number): Promise<boolean>;
+  audit(entry: AuditEntry): Promise<void>;
+  close(): Promise<void>;
+}

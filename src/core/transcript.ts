@@ -1,0 +1,129 @@
+import type { ChatAdapter } from "./chat.js";
+import { chunkMarkdown } from "./chunk.js";
+import { LiveMessage, type LiveMessageDeps } from "./live-message.js";
+import type { SerialQueue } from "./serial.js";
+import type { Block, Inline, Message, ThreadRef } from "./types.js";
+
+/** Internal tools whose activity says nothing to a reader. */
+const quietTools = new Set(["report_intent", "think", "update_todo"]);
+const activityLinesPerMessage = 30;
+
+interface ToolLine {
+  name: string;
+  summary: string | undefined;
+  state: "running" | "ok" | "failed";
+  error?: string;
+}
+
+/**
+ * Shows a session's work in its thread: one message per assistant message, edited as it streams,
+ * and compact tool activity lines ("ran `npm test` ✓").
+ */
+export class Transcript {
+  private readonly texts = new Map<string, { text: string; live: LiveMessage }>();
+  private activity: { lines: Map<string, ToolLine>; live: LiveMessage } | undefined;
+  private readonly deps: LiveMessageDeps;
+
+  constructor(
+    private readonly chat: ChatAdapter,
+    thread: ThreadRef,
+    queue: SerialQueue,
+    intervalMs: number,
+    now: () => number,
+  ) {
+    this.deps = {
+      post: (m) => chat.post(thread, m),
+      edit: (ref, m) => chat.edit(ref, m),
+      schedule: (task) => queue.push(task),
+      intervalMs,
+      now,
+    };
+  }
+
+  delta(messageId: string, delta: string): void {
+    const entry = this.textEntry(messageId);
+    entry.text += delta;
+    if (entry.text.trim().length > 0) entry.live.changed();
+  }
+
+  message(messageId: string, content: string): void {
+    const entry = this.textEntry(messageId);
+    entry.text = content;
+    if (content.trim().length > 0) entry.live.complete();
+    this.texts.delete(messageId);
+  }
+
+  toolStarted(toolCallId: string, name: string, summary: string | undefined): void {
+    if (quietTools.has(name)) return;
+    const activity = this.currentActivity();
+    activity.lines.set(toolCallId, { name, summary, state: "running" });
+    activity.live.changed();
+  }
+
+  toolCompleted(toolCallId: string, success: boolean, error: string | undefined): void {
+    const line = this.activity?.lines.get(toolCallId);
+    if (!line || !this.activity) return;
+    line.state = success ? "ok" : "failed";
+    if (error) line.error = error;
+    this.activity.live.changed();
+  }
+
+  /** The turn ended: whatever is still streaming is shown in full. */
+  settle(): void {
+    for (const entry of this.texts.values()) if (entry.text.trim().length > 0) entry.live.complete();
+    this.texts.clear();
+    this.activity?.live.complete();
+    this.activity = undefined;
+  }
+
+  private textEntry(messageId: string): { text: string; live: LiveMessage } {
+    let entry = this.texts.get(messageId);
+    if (!entry) {
+      // Text after tool activity starts a new activity block below it.
+      if (this.activity) {
+        this.activity.live.complete();
+        this.activity = undefined;
+      }
+      const created = { text: "", live: undefined as unknown as LiveMessage };
+      created.live = new LiveMessage(this.deps, () => this.renderText(created.text));
+      this.texts.set(messageId, created);
+      entry = created;
+    }
+    return entry;
+  }
+
+  private currentActivity(): { lines: Map<string, ToolLine>; live: LiveMessage } {
+    if (!this.activity) {
+      const lines = new Map<string, ToolLine>();
+      this.activity = { lines, live: new LiveMessage(this.deps, () => renderActivity(lines)) };
+    }
+    return this.activity;
+  }
+
+  private renderText(text: string): Message[] {
+    return chunkMarkdown(text, this.chat.limits.messageChars).map((chunk) => ({
+      blocks: [{ type: "markdown", text: chunk }],
+      summary: chunk.slice(0, 150),
+    }));
+  }
+}
+
+function renderActivity(lines: Map<string, ToolLine>): Message[] {
+  const all = [...lines.values()];
+  const messages: Message[] = [];
+  for (let i = 0; i < all.length; i += activityLinesPerMessage) {
+    const blocks: Block[] = all.slice(i, i + activityLinesPerMessage).map(activityLine);
+    messages.push({ blocks, summary: "Copilot is working…" });
+  }
+  return messages;
+}
+
+function activityLine(line: ToolLine): Block {
+  const icon = line.state === "running" ? "⏳" : line.state === "ok" ? "✓" : "✗";
+  const isShell = line.name === "bash" || line.name === "shell";
+  const inline: Inline[] = line.summary
+    ? [`${icon} ${isShell ? "ran" : line.name} `, { code: line.summary }]
+    : [`${icon} `, { code: line.name }];
+  if (line.state === "failed" && line.error) inline.push(` — ${line.error.slice(0, 200)}`);
+  return { type: "context", inline };
+}

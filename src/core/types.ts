@@ -1,0 +1,111 @@
+/**
+ * Platform-neutral vocabulary shared by the core, the adapters and the Copilot gateway.
+ * Nothing here knows about Slack, Discord, keyv or the Copilot SDK.
+ */
+
+export type Platform = "slack" | "discord";
+
+export interface UserRef {
+  platform: Platform;
+  id: string;
+}
+
+/** Where a conversation happens: a Slack thread or a Discord thread. */
+export interface ThreadRef {
+  platform: Platform;
+  /** `slack:<team>:<channel>:<thread_ts>` or `discord:<guild>:<thread_id>` */
+  key: string;
+  /** Slack channel id, or Discord thread channel id. */
+  channel: string;
+  /** Slack `thread_ts`; for Discord the thread id again. */
+  thread: string;
+  /** Slack team id or Discord guild id. */
+  workspace: string;
+}
+
+/** A channel a command came from (a new thread will be opened there). */
+export interface ChannelRef {
+  platform: Platform;
+  channel: string;
+  workspace: string;
+}
+
+/** A posted message that can be edited later. */
+export interface MessageRef {
+  channel: string;
+  id: string;
+}
+
+/** Inline pieces of a bridge-authored line. Plain strings are untrusted text and always escaped. */
+export type Inline =
+  | string
+  | { bold: string }
+  | { italic: string }
+  | { code: string }
+  | { user: UserRef }
+  | { link: string; label: string }
+  /** A moment, shown in the reader's time zone where the platform can. */
+  | { time: number };
+
+export type ButtonStyle = "primary" | "danger";
+
+export interface Button {
+  /** What the button does, e.g. `perm.once`. */
+  action: string;
+  label: string;
+  style?: ButtonStyle;
+  /** Opaque payload echoed back on click (a request id). */
+  payload: string;
+}
+
+export type Block =
+  /** A bridge-authored line with formatting. */
+  | { type: "line"; inline: Inline[] }
+  /** Model-authored Markdown: untrusted, converted and escaped by the adapter. */
+  | { type: "markdown"; text: string }
+  /** Preformatted text (a command, a diff). */
+  | { type: "code"; text: string; language?: string }
+  /** Small, secondary text. */
+  | { type: "context"; inline: Inline[] }
+  | { type: "buttons"; buttons: Button[] };
+
+export interface Message {
+  blocks: Block[];
+  /** Plain-text summary used for notifications and as a fallback; untrusted, escaped by the adapter. */
+  summary: string;
+}
+
+export interface FileUpload {
+  name: string;
+  title?: string;
+  bytes: Uint8Array;
+  comment?: string;
+}
+
+export interface ModalField {
+  id: string;
+  label: string;
+  multiline?: boolean;
+  optional?: boolean;
+  placeholder?: string;
+  maxLength?: number;
+}
+
+export interface Modal {
+  /** Routes the submission back to the core, e.g. `perm.deny`. */
+  callback: string;
+  /** Opaque data echoed back on submit (a request id). */
+  meta: string;
+  title: string;
+  submitLabel: string;
+  intro?: string;
+  fields: ModalField[];
+}
+
+/** Opaque handle the platform needs to open a modal in response to a click. */
+export interface ModalTrigger {
+  platform: Platform;
+  token: string;
+}
+
+export type AgentMode = "interactive" | "plan" | "autopilot";

@@ -1,0 +1,82 @@
+import { SlackAdapter } from "./adapters/slack/adapter.js";
+import { ConfigError, loadDotEnv, parseConfig } from "./config.js";
+import { SdkGateway } from "./copilot/gateway.js";
+import { Bridge } from "./core/bridge.js";
+import type { ChatAdapter } from "./core/chat.js";
+import { errorText } from "./core/errors.js";
+import { createLogger } from "./core/log.js";
+import { AccessPolicy } from "./core/policy.js";
+import { KeyvBridgeStore } from "./store/keyv-store.js";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    loadDotEnv(process.cwd());
+    config = parseConfig(process.env, process.cwd());
+    if (config.discord && !config.slack) {
+      throw new ConfigError(
+        "DISCORD_BOT_TOKEN: the Discord adapter is not available in this version yet; configure Slack",
+      );
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || (error instanceof Error && /\.env/.test(error.message))) {
+      process.stderr.write(`copilot-chat-bridge: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel, config.secrets);
+  const adapters: ChatAdapter[] = [];
+  if (config.slack) {
+    adapters.push(
+      new SlackAdapter({
+        botToken: config.slack.botToken,
+        mode: config.slack.mode,
+        port: config.slack.port,
+        log,
+        ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
+        ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
+        ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      }),
+    );
+  }
+  const gateway = new SdkGateway({
+    log,
+    ...(config.runtimeUrl ? { runtimeUrl: config.runtimeUrl } : {}),
+    ...(config.runtimeToken ? { runtimeToken: config.runtimeToken } : {}),
+    ...(config.gitHubToken ? { gitHubToken: config.gitHubToken } : {}),
+    ...(config.provider ? { provider: config.provider } : {}),
+    ...(config.model ? { model: config.model } : {}),
+  });
+  const bridge = new Bridge({
+    adapters,
+    gateway,
+    store: KeyvBridgeStore.open(config.storeUrl, log),
+    policy: new AccessPolicy(config.approvers, config.replyMode),
+    log,
+    workingDirectory: config.workingDirectory,
+    maxPromptChars: config.maxPromptChars,
+    streamIntervalMs: config.streamIntervalMs,
+    dedupTtlMs: 24 * 3600 * 1000,
+    resumeConcurrency: 8,
+  });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("stopping", { signal });
+    bridge.stop().finally(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  await bridge.start();
+  log.info("copilot-chat-bridge is serving", {
+    platforms: adapters.map((a) => a.platform),
+    workdir: config.workingDirectory,
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`copilot-chat-bridge: could not start: ${errorText(error)}\n`);
+  process.exit(1);
+});
