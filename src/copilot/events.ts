@@ -1,4 +1,4 @@
-import type { PermissionRequest, SessionEvent } from "@github/copilot-sdk";
+import type { PermissionRequest, PermissionRequestedEvent, SessionEvent } from "@github/copilot-sdk";
 import type { AgentEvent, PermissionOutcome, PermissionView } from "../core/agent.js";
 
 /** Translates one SDK session event into the core's vocabulary; `undefined` for events the bridge ignores. */
@@ -28,12 +28,12 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
       };
     case "permission.requested": {
       if (event.data.resolvedByHook) return undefined;
-      const request = event.data.permissionRequest as PermissionRequest;
-      const toolCallId = request.toolCallId;
+      const prompt = promptOf(event.data);
+      const toolCallId = prompt.toolCallId ?? (event.data.permissionRequest as PermissionRequest).toolCallId;
       return {
         type: "permission.requested",
         requestId: event.data.requestId,
-        view: permissionView(request),
+        view: permissionView(prompt),
         ...(toolCallId ? { toolCallId } : {}),
       };
     }
@@ -84,56 +84,85 @@ export function toolSummary(toolName: string, args: unknown): string | undefined
   return oneLine.length > 120 ? `${oneLine.slice(0, 119)}…` : oneLine;
 }
 
-/** What a permission request would do, for a card. Unknown kinds are shown with their raw data. */
-export function permissionView(request: PermissionRequest): PermissionView {
-  switch (request.kind) {
-    case "shell":
+type PromptRequest = NonNullable<PermissionRequestedEvent["data"]["promptRequest"]>;
+
+/** The user-facing prompt of a request; older runtimes only send the tool-level request. */
+export function promptOf(data: PermissionRequestedEvent["data"]): PromptRequest {
+  if (data.promptRequest) return data.promptRequest;
+  const request = data.permissionRequest as PermissionRequest;
+  if (request.kind === "shell") {
+    return {
+      kind: "commands",
+      fullCommandText: request.fullCommandText,
+      intention: request.intention,
+      commandIdentifiers: request.commands.map((c) => c.identifier),
+      canOfferSessionApproval: request.canOfferSessionApproval,
+      ...(request.toolCallId ? { toolCallId: request.toolCallId } : {}),
+    };
+  }
+  return request as unknown as PromptRequest;
+}
+
+/** What a permission prompt would do, for a card. Unknown kinds are shown with their raw data. */
+export function permissionView(prompt: PromptRequest): PermissionView {
+  switch (prompt.kind) {
+    case "commands":
       return {
         kind: "shell",
-        rawKind: request.kind,
+        rawKind: prompt.kind,
         title: "Run a shell command",
-        intention: request.intention,
-        command: request.fullCommandText,
-        canApproveForSession: request.canOfferSessionApproval,
+        intention: prompt.intention,
+        command: prompt.fullCommandText,
+        canApproveForSession: prompt.canOfferSessionApproval,
+        commandIdentifiers: prompt.commandIdentifiers,
+        ...(prompt.warning ? { details: prompt.warning } : {}),
       };
     case "write":
       return {
         kind: "write",
-        rawKind: request.kind,
+        rawKind: prompt.kind,
         title: "Write a file",
-        intention: request.intention,
-        path: request.fileName,
-        diff: request.diff || request.newFileContents || "",
-        canApproveForSession: request.canOfferSessionApproval,
+        intention: prompt.intention,
+        path: prompt.fileName,
+        diff: prompt.diff || prompt.newFileContents || "",
+        canApproveForSession: prompt.canOfferSessionApproval,
       };
     case "read":
       return {
         kind: "read",
-        rawKind: request.kind,
+        rawKind: prompt.kind,
         title: "Read a file outside the workspace",
-        intention: request.intention,
-        path: request.path,
+        intention: prompt.intention,
+        path: prompt.path,
+        canApproveForSession: false,
+      };
+    case "path":
+      return {
+        kind: "read",
+        rawKind: prompt.kind,
+        title: `Access ${prompt.paths.length === 1 ? "a path" : "paths"} outside the workspace (${prompt.accessKind})`,
+        path: prompt.paths.join("\n"),
         canApproveForSession: false,
       };
     case "url":
       return {
         kind: "url",
-        rawKind: request.kind,
+        rawKind: prompt.kind,
         title: "Fetch a URL",
-        intention: request.intention,
-        url: request.url,
+        intention: prompt.intention,
+        url: prompt.url,
         canApproveForSession: false,
       };
     case "mcp":
       return {
         kind: "mcp",
-        rawKind: request.kind,
-        title: `Use MCP tool ${request.toolTitle || request.toolName} (${request.serverName})`,
-        details: request.args === undefined ? undefined : JSON.stringify(request.args, null, 2),
+        rawKind: prompt.kind,
+        title: `Use MCP tool ${prompt.toolTitle || prompt.toolName} (${prompt.serverName})`,
+        ...(prompt.args === undefined ? {} : { details: JSON.stringify(prompt.args, null, 2) }),
         canApproveForSession: false,
       };
     default: {
-      const { kind, toolCallId: _ignored, ...rest } = request as { kind: string; toolCallId?: string };
+      const { kind, toolCallId: _ignored, ...rest } = prompt as { kind: string; toolCallId?: string };
       return {
         kind: "other",
         rawKind: kind,

@@ -13,6 +13,7 @@ import type {
   CreateSessionOptions,
   PendingPermission,
   PermissionDecision,
+  PermissionView,
 } from "../core/agent.js";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
@@ -140,10 +141,14 @@ class SdkAgentSession implements AgentSession {
     await this.session.abort();
   }
 
-  async answerPermission(requestId: string, decision: PermissionDecision): Promise<boolean> {
+  async answerPermission(
+    requestId: string,
+    decision: PermissionDecision,
+    view: PermissionView,
+  ): Promise<boolean> {
     const result = await this.session.rpc.permissions.handlePendingPermissionRequest({
       requestId,
-      result: toResult(decision),
+      result: toResult(decision, view),
       decisionContext: { outcome: "prompted_user", source: "human_response", surface: "sdk" },
     } as Parameters<CopilotSession["rpc"]["permissions"]["handlePendingPermissionRequest"]>[0]);
     return result.success;
@@ -153,7 +158,8 @@ class SdkAgentSession implements AgentSession {
     const list = await this.session.rpc.permissions.pendingRequests();
     return list.items.map((item) => ({
       requestId: item.requestId,
-      view: permissionView(item.request as never),
+      view: permissionView(item.request),
+      ...(item.request.toolCallId ? { toolCallId: item.request.toolCallId } : {}),
     }));
   }
 
@@ -162,12 +168,26 @@ class SdkAgentSession implements AgentSession {
   }
 }
 
-function toResult(decision: PermissionDecision): Exclude<PermissionRequestResult, { kind: "no-result" }> {
+type Decision = Exclude<PermissionRequestResult, { kind: "no-result" }>;
+
+/**
+ * A plain `approve-for-session` is taken as approve-once by the runtime: the session-wide rule must
+ * name what it covers (the request's command identifiers, or writes).
+ */
+function toResult(decision: PermissionDecision, view: PermissionView): Decision {
   switch (decision.kind) {
     case "approve-once":
       return { kind: "approve-once" };
     case "approve-for-session":
-      return { kind: "approve-for-session" };
+      if (view.kind === "shell" && view.commandIdentifiers?.length) {
+        return {
+          kind: "approve-for-session",
+          approval: { kind: "commands", commandIdentifiers: view.commandIdentifiers },
+        } as Decision;
+      }
+      if (view.kind === "write")
+        return { kind: "approve-for-session", approval: { kind: "write" } } as Decision;
+      return { kind: "approve-once" };
     case "deny":
       return decision.feedback ? { kind: "reject", feedback: decision.feedback } : { kind: "reject" };
   }

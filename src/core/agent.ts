@@ -21,9 +21,11 @@ export interface PermissionView {
   /** Anything else worth showing (tool arguments as JSON, memory fact…). */
   details?: string;
   canApproveForSession: boolean;
+  /** The runtime's identifiers for the commands a session-wide approval covers. */
+  commandIdentifiers?: string[];
 }
 
-export type PermissionOutcome = "approved" | "approved-for-session" | "denied" | "cancelled";
+export type PermissionOutcome = "approved" | "approved-for-session" | "denied" | "cancelled" | "answered";
 
 export type AgentEvent =
   | { type: "message.delta"; messageId: string; delta: string }
@@ -54,7 +56,7 @@ export interface AgentSession {
   send(prompt: string): Promise<void>;
   abort(): Promise<void>;
   /** Answers a pending request; `true` when this answer won, `false` when it was already answered. */
-  answerPermission(requestId: string, decision: PermissionDecision): Promise<boolean>;
+  answerPermission(requestId: string, decision: PermissionDecision, view: PermissionView): Promise<boolean>;
   pendingPermissions(): Promise<PendingPermission[]>;
   disconnect(): Promise<void>;
 }

@@ -53,8 +53,12 @@ export class Bridge implements InboundHandler {
       const chat = this.adapters.get(record.thread.platform);
       if (chat) this.sessions.set(record.thread.key, this.newSession(record, chat));
     }
+    const cards = new Map<string, CardRecord[]>();
+    for (const card of await this.options.store.pendingCards()) {
+      cards.set(card.threadKey, [...(cards.get(card.threadKey) ?? []), card]);
+    }
     for (const adapter of this.adapters.values()) await adapter.start(this);
-    void this.resumeAll([...this.sessions.values()]);
+    void this.resumeAll([...this.sessions.values()], cards);
   }
 
   async stop(): Promise<void> {
@@ -278,13 +282,17 @@ export class Bridge implements InboundHandler {
     });
   }
 
-  private async resumeAll(sessions: ThreadSession[]): Promise<void> {
+  private async resumeAll(sessions: ThreadSession[], cards: Map<string, CardRecord[]>): Promise<void> {
     const work = [...sessions];
     const worker = async () => {
       for (let session = work.shift(); session; session = work.shift()) {
         try {
           const agent = await this.options.gateway.resumeSession(session.record.sessionId, session.onEvent);
           session.attach(agent, false);
+          session.desk.reconcile(
+            cards.get(session.record.thread.key) ?? [],
+            await agent.pendingPermissions(),
+          );
           this.options.log.info("session resumed", { thread: session.record.thread.key });
         } catch (error) {
           this.options.log.warn("could not resume a session", {

@@ -9,6 +9,7 @@ const outcomeWords: Record<PermissionOutcome, string> = {
   "approved-for-session": "Approved for this session",
   denied: "Denied",
   cancelled: "Cancelled",
+  answered: "No longer pending (answered while the bridge was offline)",
 };
 
 const outcomeIcon: Record<PermissionOutcome, string> = {
@@ -16,6 +17,7 @@ const outcomeIcon: Record<PermissionOutcome, string> = {
   "approved-for-session": "✅",
   denied: "⛔",
   cancelled: "⏹️",
+  answered: "☑️",
 };
 
 /** Renders a permission card: what would happen, and either buttons or the outcome. */

@@ -1,4 +1,10 @@
-import type { AgentSession, PermissionDecision, PermissionOutcome, PermissionView } from "./agent.js";
+import type {
+  AgentSession,
+  PendingPermission,
+  PermissionDecision,
+  PermissionOutcome,
+  PermissionView,
+} from "./agent.js";
 import { permissionCard } from "./cards.js";
 import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
@@ -30,6 +36,21 @@ export class PermissionDesk {
   private readonly cards = new Map<string, CardRecord>();
 
   constructor(private readonly ctx: DeskContext) {}
+
+  /**
+   * After a restart: the runtime does not announce requests again, so compare the cards this thread
+   * still shows as pending with what the runtime says is pending, post what is missing and close the rest.
+   */
+  reconcile(shown: CardRecord[], pending: PendingPermission[]): void {
+    for (const card of shown) {
+      this.cards.set(card.requestId, card);
+      if (card.toolCallId) this.byToolCall.set(card.toolCallId, card.requestId);
+    }
+    const live = new Set(pending.map((p) => p.requestId));
+    for (const p of pending) this.requested(p.requestId, p.view, p.toolCallId);
+    for (const card of shown)
+      if (!live.has(card.requestId)) this.finalizeElsewhere(card.requestId, "answered");
+  }
 
   /** A request is pending: post its card, or keep the one already posted (after a restart). */
   requested(requestId: string, view: PermissionView, toolCallId: string | undefined): void {
@@ -67,13 +88,6 @@ export class PermissionDesk {
     this.finalizeElsewhere(requestId, outcome);
   }
 
-  /** A tool call started: if its request is still shown as pending, someone elsewhere approved it. */
-  toolStarted(toolCallId: string): void {
-    const requestId = this.byToolCall.get(toolCallId);
-    if (requestId === undefined || this.claims.has(requestId)) return;
-    this.finalizeElsewhere(requestId, "approved");
-  }
-
   /** A tool call ended: its request, if still shown as pending, was answered elsewhere. */
   toolFinished(toolCallId: string, success: boolean): void {
     const requestId = this.byToolCall.get(toolCallId);
@@ -100,7 +114,7 @@ export class PermissionDesk {
     if (this.claims.has(card.requestId)) return { status: "lost" };
     this.claims.set(card.requestId, {});
     try {
-      const won = await agent.answerPermission(card.requestId, decision);
+      const won = await agent.answerPermission(card.requestId, decision, card.view);
       await this.ctx.store
         .audit({
           at: this.ctx.now(),

@@ -61,7 +61,6 @@ export class ThreadSession {
         this.transcript.message(event.messageId, event.content);
         break;
       case "tool.start":
-        this.desk.toolStarted(event.toolCallId);
         this.transcript.toolStarted(event.toolCallId, event.toolName, event.summary);
         break;
       case "tool.complete":

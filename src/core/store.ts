@@ -54,6 +54,8 @@ export interface BridgeStore {
   activeThreads(): Promise<ThreadRecord[]>;
   getCard(requestId: string): Promise<CardRecord | undefined>;
   putCard(record: CardRecord): Promise<void>;
+  /** Every card still waiting for a decision (read once at start-up). */
+  pendingCards(): Promise<CardRecord[]>;
   /** Records an inbound event id; `true` the first time it is seen within `ttlMs`. */
   firstSeen(eventId: string, ttlMs: number): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;

@@ -65,18 +65,13 @@ export class KeyvBridgeStore implements BridgeStore {
   }
 
   async activeThreads(): Promise<ThreadRecord[]> {
-    const out: ThreadRecord[] = [];
-    const iterate = this.spaces.threads.iterator;
-    if (!iterate) throw new BridgeError("STORE", "the store cannot list threads");
-    for await (const [key, value] of iterate.call(this.spaces.threads, undefined)) {
-      const parsed = threadRecord.safeParse(value);
-      if (!parsed.success) {
-        this.log.warn("ignoring an unreadable thread record", { key: String(key) });
-        continue;
-      }
-      if (parsed.data.state === "active" && parsed.data.sessionId !== "") out.push(parsed.data);
-    }
-    return out;
+    const all = await this.scan("threads", threadRecord);
+    return all.filter((t) => t.state === "active" && t.sessionId !== "");
+  }
+
+  async pendingCards(): Promise<CardRecord[]> {
+    const all = await this.scan("cards", cardRecord);
+    return all.filter((c) => c.state.status === "pending");
   }
 
   async getCard(requestId: string): Promise<CardRecord | undefined> {
@@ -100,6 +95,18 @@ export class KeyvBridgeStore implements BridgeStore {
 
   async close(): Promise<void> {
     await Promise.all(Object.values(this.spaces).map((k) => k.disconnect().catch(() => {})));
+  }
+
+  private async scan<T>(space: Namespace, schema: z.ZodType<T>): Promise<T[]> {
+    const keyv = this.spaces[space];
+    if (!keyv.iterator) throw new BridgeError("STORE", `the store cannot list ${space}`);
+    const out: T[] = [];
+    for await (const [key, value] of keyv.iterator.call(keyv, undefined)) {
+      const parsed = schema.safeParse(value);
+      if (parsed.success) out.push(parsed.data);
+      else this.log.warn("ignoring an unreadable record", { namespace: space, key: String(key) });
+    }
+    return out;
   }
 
   private async read<T>(space: Namespace, key: string, schema: z.ZodType<T>): Promise<T | undefined> {

@@ -26,7 +26,7 @@ export const threadRecord = z.object({
   queue: z.array(z.string()),
 }) satisfies z.ZodType<ThreadRecord>;
 
-const outcome = z.enum(["approved", "approved-for-session", "denied", "cancelled"]);
+const outcome = z.enum(["approved", "approved-for-session", "denied", "cancelled", "answered"]);
 
 const permissionView = z.object({
   kind: z.enum(["shell", "write", "read", "url", "mcp", "other"]),
@@ -39,6 +39,7 @@ const permissionView = z.object({
   url: z.string().optional(),
   details: z.string().optional(),
   canApproveForSession: z.boolean(),
+  commandIdentifiers: z.array(z.string()).optional(),
 });
 
 export const cardRecord = z.object({

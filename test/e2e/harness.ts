@@ -1,0 +1,181 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { FakeModel } from "../fakes/model/index.js";
+import { FakeSlack, type SlackMessage } from "../fakes/slack/index.js";
+
+const root = resolve(import.meta.dirname, "../..");
+
+/** The command `npm start` runs, read from package.json so the tests start the bridge as users do. */
+function startCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/);
+}
+
+export interface BridgeHarnessOptions {
+  env?: Record<string, string>;
+  /** Slack HTTP mode instead of Socket Mode. */
+  http?: boolean;
+}
+
+/** A bridge process against a fake Slack and a scripted model, with the real Copilot runtime between. */
+export class BridgeHarness {
+  readonly dir = mkdtempSync(join(tmpdir(), "ccb-e2e-"));
+  readonly workdir = join(this.dir, "work");
+  readonly output: string[] = [];
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> = Promise.resolve(null);
+
+  private constructor(
+    readonly slack: FakeSlack,
+    readonly model: FakeModel,
+    private readonly options: BridgeHarnessOptions,
+  ) {}
+
+  static async start(options: BridgeHarnessOptions = {}): Promise<BridgeHarness> {
+    const slack = await FakeSlack.start();
+    const model = await FakeModel.start();
+    const h = new BridgeHarness(slack, model, options);
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(h.workdir, { recursive: true });
+    await h.launch();
+    return h;
+  }
+
+  env(): Record<string, string> {
+    return {
+      PATH: process.env.PATH ?? "",
+      HOME: this.dir,
+      SLACK_BOT_TOKEN: this.slack.botToken,
+      SLACK_APP_TOKEN: this.slack.appToken,
+      SLACK_API_URL: this.slack.apiUrl,
+      COPILOT_PROVIDER_TYPE: "openai",
+      COPILOT_PROVIDER_BASE_URL: this.model.baseUrl,
+      COPILOT_PROVIDER_API_KEY: "test-key",
+      COPILOT_MODEL: "fake-model",
+      COPILOT_HOME: join(this.dir, "copilot-home"),
+      BRIDGE_WORKDIR: this.workdir,
+      BRIDGE_STORE_URL: `sqlite://${join(this.dir, "bridge.sqlite")}`,
+      BRIDGE_STREAM_INTERVAL_MS: "150",
+      LOG_LEVEL: "debug",
+      ...this.options.env,
+    };
+  }
+
+  /** Starts the bridge and waits until Slack's socket is connected. */
+  async launch(): Promise<void> {
+    const [cmd, ...args] = startCommand();
+    const before = this.slack.socketConnections;
+    const child = spawn(cmd ?? "node", args, { cwd: root, env: this.env(), stdio: ["ignore", "pipe", "pipe"] });
+    this.child = child;
+    const collect = (chunk: Buffer) => this.output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    this.exited = new Promise((done) => child.on("exit", (code) => done(code)));
+    const connected = this.slack.waitFor(() => this.slack.socketConnections > before, {
+      timeoutMs: 20_000,
+      what: "the bridge to connect over Socket Mode",
+    });
+    const died = this.exited.then((code) => {
+      throw new Error(`bridge exited (${code}) before connecting:\n${this.output.join("\n")}`);
+    });
+    await Promise.race([connected, died]);
+    await this.slack.whenSocketConnected();
+  }
+
+  /** Kills the bridge with SIGKILL (nothing gets to clean up) and starts it again. */
+  async crashAndRestart(): Promise<void> {
+    this.child?.kill("SIGKILL");
+    await this.exited;
+    this.slack.dropSockets();
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null) {
+      this.child.kill("SIGTERM");
+      const timer = setTimeout(() => this.child?.kill("SIGKILL"), 5000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    await this.slack.stop();
+    await this.model.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Runs `/copilot <text>` as `user` and returns the header message that opened the thread. */
+  async startSession(user: string, text: string, channel = "C0001"): Promise<SlackMessage> {
+    const before = this.slack.messages.length;
+    await this.slack.sendSlashCommand({ user_id: user, channel_id: channel, text });
+    return this.slack.waitFor(
+      () => this.slack.messages.slice(before).find((m) => m.channel === channel && !m.thread_ts),
+      { what: "the session header" },
+    );
+  }
+
+  /** Replies in the thread, waiting for a reply whose text matches. */
+  waitForReply(header: SlackMessage, match: RegExp, what = `a reply matching ${match}`): Promise<SlackMessage> {
+    return this.slack.waitFor(() => this.slack.thread(header.channel, header.ts).find((m) => match.test(visible(m))), {
+      what,
+      timeoutMs: 20_000,
+    });
+  }
+
+  /** Waits for the permission card in the thread (a message with buttons). */
+  waitForCard(header: SlackMessage, nth = 0): Promise<SlackMessage> {
+    return this.slack.waitFor(
+      () => this.slack.thread(header.channel, header.ts).filter((m) => buttonsOf(m).length > 0 || /🔐/.test(visible(m)))[nth],
+      { what: `permission card #${nth + 1}`, timeoutMs: 20_000 },
+    );
+  }
+
+  async click(user: string, card: SlackMessage, action: string): Promise<void> {
+    const button = buttonsOf(card).find((b) => b.action_id === action);
+    if (!button) throw new Error(`no ${action} button on the card: ${visible(card)}`);
+    await this.slack.sendBlockAction({
+      user_id: user,
+      channel_id: card.channel,
+      message_ts: card.ts,
+      ...(card.thread_ts ? { thread_ts: card.thread_ts } : {}),
+      action_id: action,
+      value: button.value,
+    });
+  }
+
+  logs(): string {
+    return this.output.join("\n");
+  }
+}
+
+export interface ButtonInfo {
+  action_id: string;
+  value: string;
+  text: string;
+}
+
+export function buttonsOf(message: SlackMessage): ButtonInfo[] {
+  const out: ButtonInfo[] = [];
+  for (const block of (message.blocks ?? []) as { type?: string; elements?: unknown[] }[]) {
+    if (block.type !== "actions") continue;
+    for (const el of (block.elements ?? []) as { action_id?: string; value?: string; text?: { text?: string } }[]) {
+      out.push({ action_id: el.action_id ?? "", value: el.value ?? "", text: el.text?.text ?? "" });
+    }
+  }
+  return out;
+}
+
+/** What a person reads: the message text plus every text inside its blocks. */
+export function visible(message: { text: string; blocks?: unknown[] }): string {
+  const parts: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      const o = node as Record<string, unknown>;
+      if (typeof o.text === "string") parts.push(o.text);
+      for (const [k, v] of Object.entries(o)) if (k !== "text" || typeof v !== "string") walk(v);
+    }
+  };
+  walk(message.blocks ?? []);
+  return parts.length > 0 ? parts.join("\n") : message.text;
+}

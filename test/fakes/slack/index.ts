@@ -1,0 +1,251 @@
+/**
+ * A fake Slack on 127.0.0.1 for end-to-end tests: the real `@slack/bolt` App talks to it unmodified
+ * (`clientOptions: {slackApiUrl: fake.apiUrl}`), over Socket Mode or signed HTTP deliveries.
+ *
+ * Bolt notes (measured against this fake, Bolt 5.1 / socket-mode 3.1 / web-api 8.2):
+ * - Start the fake before constructing the App (the constructor calls auth.test).
+ * - Stop the App before the fake. `app.stop()` does not wait for the socket; the fake's `stop()`
+ *   closes sockets with a close handshake, which lets socket-mode clear its 30 s close timer. To
+ *   wait for the socket yourself: `await receiver.client.disconnect()` (SocketModeReceiver.client).
+ *   If the fake stops first, Bolt reconnects after a delay and crashes on the refused connection.
+ * - After `refresh_requested` or a dropped socket, socket-mode waits `clientPingTimeout` (default
+ *   5000 ms) times the attempt number before reconnecting; pass a SocketModeReceiver with a small
+ *   `clientPingTimeout` to make reconnect tests fast.
+ * - An empty `ack()` arrives as `payload: {}` over Socket Mode and as no payload over HTTP.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { FORM, JSON_TYPE, parseAckBody, postRaw, signedHeaders } from "./deliver-http.js";
+import { Faults } from "./faults.js";
+import {
+  type BlockActionInput,
+  blockActionPayload,
+  eventPayload,
+  type SlashCommandInput,
+  slashCommandPayload,
+  type ViewSubmissionInput,
+  viewSubmissionPayload,
+} from "./payloads.js";
+import { type Envelope, SocketModeServer } from "./socket-mode.js";
+import { SlackState } from "./state.js";
+import type {
+  Ack,
+  ApiCall,
+  DeliveryOpts,
+  Ephemeral,
+  FakeSlackOptions,
+  FakeUser,
+  Fault,
+  OpenedView,
+  Reaction,
+  ResponseUrlPost,
+  SlackMessage,
+  UploadedFile,
+} from "./types.js";
+import { WebApi } from "./web-api.js";
+
+export { slackSignature } from "./deliver-http.js";
+export type { BlockActionInput, SlashCommandInput, ViewSubmissionInput } from "./payloads.js";
+export type * from "./types.js";
+
+const DEFAULT_ACK_TIMEOUT_MS = 5000;
+
+export class FakeSlack {
+  readonly apiUrl: string;
+  readonly teamId: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly botToken: string;
+  readonly appToken: string;
+  readonly signingSecret: string;
+  /** When set, send* deliver signed HTTP POSTs here instead of Socket Mode envelopes. */
+  httpTarget?: string;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly state: SlackState,
+    private readonly socket: SocketModeServer,
+    private readonly faults: Faults,
+    private readonly baseUrl: string,
+  ) {
+    this.apiUrl = `${baseUrl}/api/`;
+    this.teamId = state.id.teamId;
+    this.botUserId = state.id.botUserId;
+    this.botId = state.id.botId;
+    this.botToken = state.id.botToken;
+    this.appToken = state.id.appToken;
+    this.signingSecret = state.id.signingSecret;
+  }
+
+  static async start(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
+    const state = new SlackState({
+      teamId: opts.teamId ?? "T0001",
+      teamDomain: "fake",
+      appId: "A0001",
+      botUserId: opts.botUserId ?? "UBOT",
+      botId: opts.botId ?? "BBOT",
+      botToken: opts.botToken ?? "xoxb-test",
+      appToken: opts.appToken ?? "xapp-test",
+      signingSecret: opts.signingSecret ?? "test-secret",
+    });
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const faults = new Faults();
+    const socket = new SocketModeServer(`ws://127.0.0.1:${port}`, state.id.appId, () => state.changed());
+    const web = new WebApi({ state, baseUrl, openSocketUrl: () => socket.issueUrl() }, faults);
+    server.on("request", (req, res) => void web.handle(req, res));
+    server.on("upgrade", (req, sock, head) => socket.handleUpgrade(req, sock, head));
+    return new FakeSlack(server, state, socket, faults, baseUrl);
+  }
+
+  // ---- Observed state ----------------------------------------------------------------------
+
+  get calls(): ApiCall[] {
+    return this.state.calls;
+  }
+  get messages(): SlackMessage[] {
+    return this.state.messages;
+  }
+  get ephemerals(): Ephemeral[] {
+    return this.state.ephemerals;
+  }
+  get files(): UploadedFile[] {
+    return this.state.files;
+  }
+  get views(): OpenedView[] {
+    return this.state.views;
+  }
+  /** reactions.add / reactions.remove. */
+  get reactions(): Reaction[] {
+    return this.state.reactions;
+  }
+  /** POSTs to the response_urls in delivered payloads (Bolt's `respond()`), in order. */
+  get responses(): ResponseUrlPost[] {
+    return this.state.responses;
+  }
+
+  /** Replies in a thread (messages whose thread_ts === threadTs), in order. */
+  thread(channel: string, threadTs: string): SlackMessage[] {
+    return this.state.messages.filter((m) => m.channel === channel && m.thread_ts === threadTs);
+  }
+
+  waitFor<T>(
+    probe: () => T | undefined | false | null,
+    opts?: { timeoutMs?: number; what?: string },
+  ): Promise<T> {
+    return this.state.waitFor(probe, opts);
+  }
+
+  onCall(listener: (call: ApiCall) => void): () => void {
+    return this.state.onCall(listener);
+  }
+
+  /** A fresh ts from the fake's clock (for user messages a test delivers as events). */
+  nextTs(): string {
+    return this.state.nextTs();
+  }
+
+  /** Names users.info (and payloads) report for `id`; unknown users get "user-<id>". */
+  addUser(user: Partial<FakeUser> & { id: string }): void {
+    const base = this.state.user(user.id);
+    this.state.users.set(user.id, { ...base, ...user });
+  }
+
+  // ---- Socket Mode --------------------------------------------------------------------------
+
+  /** Total WebSocket connections accepted so far. */
+  get socketConnections(): number {
+    return this.socket.connections;
+  }
+
+  /** Resolves when a client is connected that has not been asked to refresh. */
+  whenSocketConnected(): Promise<void> {
+    return this.socket.whenConnected();
+  }
+
+  requestRefresh(): void {
+    this.socket.requestRefresh();
+  }
+
+  dropSockets(): void {
+    this.socket.dropAll();
+  }
+
+  // ---- Deliveries ---------------------------------------------------------------------------
+
+  sendSlashCommand(p: SlashCommandInput, o: DeliveryOpts = {}): Promise<Ack> {
+    return this.deliver("slash_commands", slashCommandPayload(this.state, this.baseUrl, p), o);
+  }
+
+  sendEvent(event: Record<string, unknown>, o: DeliveryOpts & { event_id?: string } = {}): Promise<Ack> {
+    return this.deliver("events_api", eventPayload(this.state, event, o.event_id), o);
+  }
+
+  sendBlockAction(p: BlockActionInput, o: DeliveryOpts = {}): Promise<Ack> {
+    return this.deliver("interactive", blockActionPayload(this.state, this.baseUrl, p), o);
+  }
+
+  sendViewSubmission(p: ViewSubmissionInput, o: DeliveryOpts = {}): Promise<Ack> {
+    return this.deliver("interactive", viewSubmissionPayload(this.state, p), o);
+  }
+
+  /** POSTs arbitrary bytes with exactly these headers to httpTarget (forged or stale signatures). */
+  deliverRaw(body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+    if (this.httpTarget === undefined) throw new Error("FakeSlack.deliverRaw needs httpTarget");
+    return postRaw(this.httpTarget, body, headers, DEFAULT_ACK_TIMEOUT_MS);
+  }
+
+  private async deliver(
+    type: Envelope["type"],
+    payload: Record<string, unknown>,
+    o: DeliveryOpts,
+  ): Promise<Ack> {
+    const envelopeId = o.envelopeId ?? randomUUID();
+    const timeoutMs = o.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    if (this.httpTarget !== undefined) {
+      let body: string;
+      if (type === "slash_commands") body = new URLSearchParams(payload as Record<string, string>).toString();
+      else if (type === "interactive")
+        body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      else body = JSON.stringify(payload);
+      const headers = signedHeaders(this.signingSecret, type === "events_api" ? JSON_TYPE : FORM, body, o);
+      const reply = await postRaw(this.httpTarget, body, headers, timeoutMs);
+      const parsed = parseAckBody(reply.body);
+      return {
+        envelope_id: envelopeId,
+        status: reply.status,
+        ...(parsed !== undefined ? { payload: parsed } : {}),
+      };
+    }
+    const envelope: Envelope = {
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== "events_api",
+      ...(type === "events_api"
+        ? { retry_attempt: o.retryAttempt ?? 0, retry_reason: o.retryReason ?? "" }
+        : {}),
+    };
+    return this.socket.deliver(envelope, timeoutMs);
+  }
+
+  // ---- Faults and lifecycle -----------------------------------------------------------------
+
+  /** The next `count` calls of `method` ("*" = any) get `fault` instead of being handled. */
+  failNext(method: string, fault: Fault, count = 1): void {
+    this.faults.failNext(method, fault, count);
+  }
+
+  async stop(): Promise<void> {
+    await this.socket.close();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+}

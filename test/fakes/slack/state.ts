@@ -1,0 +1,170 @@
+/** Observable state of the fake workspace: what the app did, plus change notification for waitFor. */
+import type {
+  ApiCall,
+  Ephemeral,
+  FakeUser,
+  OpenedView,
+  Reaction,
+  ResponseUrlPost,
+  SlackMessage,
+  UploadedFile,
+} from "./types.js";
+
+export interface Identity {
+  teamId: string;
+  teamDomain: string;
+  appId: string;
+  botUserId: string;
+  botId: string;
+  botToken: string;
+  appToken: string;
+  signingSecret: string;
+}
+
+export interface PendingUpload {
+  id: string;
+  filename: string;
+  length: number;
+  bytes?: Buffer;
+}
+
+/** Context remembered for a response_url the fake handed out. */
+export interface ResponseTarget {
+  channel: string;
+  user: string;
+  messageTs?: string;
+  threadTs?: string;
+}
+
+const TS_BASE_SECONDS = 1_700_000_000;
+
+export class SlackState {
+  readonly calls: ApiCall[] = [];
+  readonly messages: SlackMessage[] = [];
+  readonly ephemerals: Ephemeral[] = [];
+  readonly files: UploadedFile[] = [];
+  readonly views: OpenedView[] = [];
+  readonly reactions: Reaction[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  readonly pendingUploads = new Map<string, PendingUpload>();
+  readonly responseTargets = new Map<string, ResponseTarget>();
+  readonly users = new Map<string, FakeUser>();
+  private tick = 0;
+  private seq = 0;
+  private readonly changeListeners = new Set<() => void>();
+  private readonly callListeners = new Set<(call: ApiCall) => void>();
+
+  constructor(readonly id: Identity) {}
+
+  /** A fresh Slack timestamp, strictly increasing: "1700000000.000100", "1700000000.000200", … */
+  nextTs(): string {
+    this.tick += 1;
+    const micros = this.tick * 100;
+    const seconds = TS_BASE_SECONDS + Math.floor(micros / 1_000_000);
+    return `${seconds}.${String(micros % 1_000_000).padStart(6, "0")}`;
+  }
+
+  /** A fresh sequence number for ids (files, views, envelopes, triggers…). */
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  findMessage(channel: string, ts: string): SlackMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  user(id: string): FakeUser {
+    return (
+      this.users.get(id) ?? {
+        id,
+        name: `user-${id.toLowerCase()}`,
+        real_name: `User ${id}`,
+        display_name: `user-${id.toLowerCase()}`,
+        is_bot: id === this.id.botUserId,
+      }
+    );
+  }
+
+  recordCall(call: ApiCall): void {
+    this.calls.push(call);
+    for (const listener of this.callListeners) {
+      try {
+        listener(call);
+      } catch {
+        // A test's listener must not break the fake's request handling.
+      }
+    }
+    this.changed();
+  }
+
+  onCall(listener: (call: ApiCall) => void): () => void {
+    this.callListeners.add(listener);
+    return () => this.callListeners.delete(listener);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  changed(): void {
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  /** Short human-readable dump of the last calls, for timeout messages. */
+  recentCalls(n = 8): string {
+    const recent = this.calls.slice(-n);
+    if (recent.length === 0) return "(no Web API calls)";
+    return recent
+      .map((c) => {
+        const args = JSON.stringify(c.args);
+        return `  ${c.method} ${args.length > 160 ? `${args.slice(0, 160)}…` : args}`;
+      })
+      .join("\n");
+  }
+
+  waitFor<T>(
+    probe: () => T | undefined | false | null,
+    opts: { timeoutMs?: number; what?: string } = {},
+  ): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const what = opts.what ?? "condition";
+    return new Promise<T>((resolve, reject) => {
+      let lastError: unknown;
+      let done = false;
+      const finish = (): void => {
+        done = true;
+        clearInterval(poll);
+        clearTimeout(timer);
+        unsubscribe();
+      };
+      const check = (): void => {
+        if (done) return;
+        try {
+          const value = probe();
+          if (value !== undefined && value !== null && value !== false) {
+            finish();
+            resolve(value);
+          }
+        } catch (error) {
+          lastError = error;
+        }
+      };
+      const unsubscribe = this.onChange(check);
+      const poll = setInterval(check, 50);
+      const timer = setTimeout(() => {
+        if (done) return;
+        finish();
+        const cause = lastError === undefined ? "" : `\nlast probe error: ${String(lastError)}`;
+        reject(
+          new Error(
+            `FakeSlack.waitFor timed out after ${timeoutMs} ms waiting for ${what}${cause}\n` +
+              `recent calls:\n${this.recentCalls()}`,
+          ),
+        );
+      }, timeoutMs);
+      check();
+    });
+  }
+}

@@ -1,0 +1,115 @@
+/** Public types of the fake Slack. */
+
+export interface FakeSlackOptions {
+  /** Default "T0001". */
+  teamId?: string;
+  /** Default "UBOT". */
+  botUserId?: string;
+  /** Default "BBOT". */
+  botId?: string;
+  /** Default "xoxb-test". */
+  botToken?: string;
+  /** Default "xapp-test". */
+  appToken?: string;
+  /** Default "test-secret". */
+  signingSecret?: string;
+}
+
+export interface ApiCall {
+  method: string;
+  /** Request arguments; JSON-encoded form fields (blocks, view, files…) parsed back; `token` removed. */
+  args: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+  /** Set when an injected fault answered this call instead of the handler. */
+  fault?: Fault;
+}
+
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks?: unknown[];
+  user: string;
+  bot_id?: string;
+  edits: number;
+  files?: unknown[];
+}
+
+export interface Ephemeral {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+}
+
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  title?: string;
+  bytes: Buffer;
+  channel_id?: string;
+  thread_ts?: string;
+  initial_comment?: string;
+}
+
+export interface OpenedView {
+  trigger_id: string;
+  // biome-ignore lint/suspicious/noExplicitAny: Block Kit view JSON as the app sent it; tests dig into it freely
+  view: any;
+  /** The id the fake gave the view ("V0001"); views.update / views.push address it. */
+  id: string;
+}
+
+export interface Reaction {
+  channel: string;
+  timestamp: string;
+  name: string;
+}
+
+/** A POST the app made to a `response_url` the fake handed out (Bolt's `respond()`). */
+export interface ResponseUrlPost {
+  /** The response_url that was posted to. */
+  url: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export type Fault =
+  | { status: 429; retryAfter: number }
+  | { status: 500 | 502 | 503 }
+  | { drop: true }
+  /** HTTP 200 with `{ok: false, error: slackError}`. */
+  | { slackError: string };
+
+export interface DeliveryOpts {
+  retryAttempt?: number;
+  retryReason?: string;
+  /** Reuse an envelope id to simulate a duplicate delivery. */
+  envelopeId?: string;
+  /** HTTP mode: shift X-Slack-Request-Timestamp by this many seconds (negative = in the past). */
+  timestampSkewSeconds?: number;
+  /** HTTP mode: sign with the wrong secret. */
+  badSignature?: boolean;
+  /** Default 5000. */
+  ackTimeoutMs?: number;
+}
+
+export interface Ack {
+  envelope_id: string;
+  /** Socket Mode ack payload, or the parsed HTTP response body (undefined when empty). */
+  // biome-ignore lint/suspicious/noExplicitAny: whatever the app acked with (response_action, text, blocks…)
+  payload?: any;
+  /** HTTP mode only. */
+  status?: number;
+}
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  real_name: string;
+  display_name: string;
+  is_bot: boolean;
+}
