@@ -67,9 +67,14 @@ export class BridgeHarness {
   async launch(): Promise<void> {
     const [cmd, ...args] = startCommand();
     const before = this.slack.socketConnections;
-    const child = spawn(cmd ?? "node", args, { cwd: root, env: this.env(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd ?? "node", args, {
+      cwd: root,
+      env: this.env(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child = child;
-    const collect = (chunk: Buffer) => this.output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+    const collect = (chunk: Buffer) =>
+      this.output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
     this.exited = new Promise((done) => child.on("exit", (code) => done(code)));
@@ -115,17 +120,27 @@ export class BridgeHarness {
   }
 
   /** Replies in the thread, waiting for a reply whose text matches. */
-  waitForReply(header: SlackMessage, match: RegExp, what = `a reply matching ${match}`): Promise<SlackMessage> {
-    return this.slack.waitFor(() => this.slack.thread(header.channel, header.ts).find((m) => match.test(visible(m))), {
-      what,
-      timeoutMs: 20_000,
-    });
+  waitForReply(
+    header: SlackMessage,
+    match: RegExp,
+    what = `a reply matching ${match}`,
+  ): Promise<SlackMessage> {
+    return this.slack.waitFor(
+      () => this.slack.thread(header.channel, header.ts).find((m) => match.test(visible(m))),
+      {
+        what,
+        timeoutMs: 20_000,
+      },
+    );
   }
 
   /** Waits for the permission card in the thread (a message with buttons). */
   waitForCard(header: SlackMessage, nth = 0): Promise<SlackMessage> {
     return this.slack.waitFor(
-      () => this.slack.thread(header.channel, header.ts).filter((m) => buttonsOf(m).length > 0 || /🔐/.test(visible(m)))[nth],
+      () =>
+        this.slack
+          .thread(header.channel, header.ts)
+          .filter((m) => buttonsOf(m).length > 0 || /🔐/.test(visible(m)))[nth],
       { what: `permission card #${nth + 1}`, timeoutMs: 20_000 },
     );
   }
@@ -158,7 +173,11 @@ export function buttonsOf(message: SlackMessage): ButtonInfo[] {
   const out: ButtonInfo[] = [];
   for (const block of (message.blocks ?? []) as { type?: string; elements?: unknown[] }[]) {
     if (block.type !== "actions") continue;
-    for (const el of (block.elements ?? []) as { action_id?: string; value?: string; text?: { text?: string } }[]) {
+    for (const el of (block.elements ?? []) as {
+      action_id?: string;
+      value?: string;
+      text?: { text?: string };
+    }[]) {
       out.push({ action_id: el.action_id ?? "", value: el.value ?? "", text: el.text?.text ?? "" });
     }
   }

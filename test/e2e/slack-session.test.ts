@@ -73,9 +73,12 @@ describe("Slack: /copilot end to end with the real runtime", () => {
     });
     await h.waitForReply(header, /User feedback: not on a Friday/);
     assert.equal(existsSync(join(h.workdir, "denied.txt")), false);
-    await h.slack.waitFor(() => (/Denied/.test(visible(card)) && buttonsOf(card).length === 0 ? card : undefined), {
-      what: "the card to show Denied",
-    });
+    await h.slack.waitFor(
+      () => (/Denied/.test(visible(card)) && buttonsOf(card).length === 0 ? card : undefined),
+      {
+        what: "the card to show Denied",
+      },
+    );
     assert.match(visible(card), new RegExp(`Denied.* by <@${OWNER}>`));
     assert.match(visible(card), /Reason: not on a Friday/);
   });
@@ -86,7 +89,9 @@ describe("Slack: /copilot end to end with the real runtime", () => {
     await h.click(APPROVER, card, "perm.once");
     await h.waitForReply(header, /Tool bash result/);
     assert.equal(existsSync(join(h.workdir, "by-approver.txt")), true);
-    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), { what: "finalised card" });
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "finalised card",
+    });
     assert.match(visible(card), new RegExp(`by <@${APPROVER}>`));
   });
 
@@ -95,7 +100,9 @@ describe("Slack: /copilot end to end with the real runtime", () => {
     const card = await h.waitForCard(header);
     const ephemeralsBefore = h.slack.ephemerals.length;
     await Promise.all([h.click(OWNER, card, "perm.once"), h.click(APPROVER, card, "perm.deny")]);
-    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), { what: "finalised card" });
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "finalised card",
+    });
     const loser = await h.slack.waitFor(
       () => h.slack.ephemerals.slice(ephemeralsBefore).find((e) => /already answered/.test(e.text)),
       { what: "the 'already answered' notice" },

@@ -28,7 +28,10 @@ const bad: [Record<string, string>, RegExp][] = [
 
 for (const [env, message] of bad) {
   test(`rejects ${JSON.stringify(env)}`, () => {
-    assert.throws(() => parseConfig(env, process.cwd()), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+    assert.throws(
+      () => parseConfig(env, process.cwd()),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
   });
 }
 

@@ -20,7 +20,9 @@ test("ampersands are escaped once", () => {
 });
 
 test("Markdown becomes mrkdwn; code is left alone but escaped", () => {
-  const out = markdownToMrkdwn("# Title\n**bold** and [docs](https://example.com/a?b=1&c=2)\n- item\n```\nif (a < b) **x**\n```");
+  const out = markdownToMrkdwn(
+    "# Title\n**bold** and [docs](https://example.com/a?b=1&c=2)\n- item\n```\nif (a < b) **x**\n```",
+  );
   assert.equal(
     out,
     "*Title*\n*bold* and <https://example.com/a?b=1&amp;c=2|docs>\n• item\n```\nif (a &lt; b) **x**\n```",
