@@ -18,6 +18,9 @@ import { ThreadSession } from "./session.js";
 import type { BridgeStore, CardRecord, ThreadRecord } from "./store.js";
 import type { Platform, UserRef } from "./types.js";
 
+/** How long a click or message waits for its session to reconnect after a restart. */
+const reconnectWaitMs = 15_000;
+
 export interface BridgeOptions {
   adapters: ChatAdapter[];
   gateway: CopilotGateway;
@@ -167,7 +170,7 @@ export class Bridge implements InboundHandler {
       );
       return;
     }
-    if (!session.agent) {
+    if (!(await session.connected(reconnectWaitMs))) {
       await chat.notify(
         event.thread,
         event.user,
@@ -252,7 +255,7 @@ export class Bridge implements InboundHandler {
     const card = await this.pendingCard(requestId, user, reply);
     if (!card) return;
     const session = this.sessions.get(card.threadKey);
-    const agent = session?.agent;
+    const agent = await session?.connected(reconnectWaitMs);
     if (!session || !agent) {
       await reply("This session is reconnecting to Copilot; try again in a moment.");
       return;

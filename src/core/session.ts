@@ -23,6 +23,11 @@ export class ThreadSession {
   private readonly transcript: Transcript;
   private agentSession: AgentSession | undefined;
   private busy = false;
+  private markReady: () => void = () => {};
+  /** Settles once the session is connected to Copilot (at once for new sessions, after resume otherwise). */
+  readonly ready: Promise<void> = new Promise((done) => {
+    this.markReady = done;
+  });
 
   constructor(
     public record: ThreadRecord,
@@ -50,6 +55,16 @@ export class ThreadSession {
   attach(agent: AgentSession, busy: boolean): void {
     this.agentSession = agent;
     this.busy = busy;
+    this.markReady();
+  }
+
+  /** The connected session, waiting up to `timeoutMs` for a resume in progress. */
+  async connected(timeoutMs: number): Promise<AgentSession | undefined> {
+    if (this.agentSession) return this.agentSession;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ready, new Promise((done) => (timer = setTimeout(done, timeoutMs)))]);
+    clearTimeout(timer);
+    return this.agentSession;
   }
 
   readonly onEvent = (event: AgentEvent): void => {

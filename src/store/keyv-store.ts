@@ -17,6 +17,7 @@ type Namespace = "threads" | "cards" | "dedup" | "audit";
 export class KeyvBridgeStore implements BridgeStore {
   private readonly spaces: Record<Namespace, Keyv>;
   private auditSeq = 0;
+  private readonly checking = new Set<string>();
 
   constructor(
     open: (namespace: Namespace) => Keyv,
@@ -83,9 +84,16 @@ export class KeyvBridgeStore implements BridgeStore {
   }
 
   async firstSeen(eventId: string, ttlMs: number): Promise<boolean> {
-    if (await this.spaces.dedup.has(eventId)) return false;
-    await this.spaces.dedup.set(eventId, 1, ttlMs);
-    return true;
+    // Deliveries of one event can arrive together: the check-and-set must not interleave in this process.
+    if (this.checking.has(eventId)) return false;
+    this.checking.add(eventId);
+    try {
+      if (await this.spaces.dedup.has(eventId)) return false;
+      await this.spaces.dedup.set(eventId, 1, ttlMs);
+      return true;
+    } finally {
+      this.checking.delete(eventId);
+    }
   }
 
   async audit(entry: AuditEntry): Promise<void> {

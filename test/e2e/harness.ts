@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FakeModel } from "../fakes/model/index.js";
@@ -26,6 +27,7 @@ export class BridgeHarness {
   readonly output: string[] = [];
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> = Promise.resolve(null);
+  private httpPort = 0;
 
   private constructor(
     readonly slack: FakeSlack,
@@ -37,8 +39,11 @@ export class BridgeHarness {
     const slack = await FakeSlack.start();
     const model = await FakeModel.start();
     const h = new BridgeHarness(slack, model, options);
-    const { mkdirSync } = await import("node:fs");
     mkdirSync(h.workdir, { recursive: true });
+    if (options.http) {
+      h.httpPort = await freePort();
+      slack.httpTarget = `http://127.0.0.1:${h.httpPort}/slack/events`;
+    }
     await h.launch();
     return h;
   }
@@ -59,34 +64,48 @@ export class BridgeHarness {
       BRIDGE_STORE_URL: `sqlite://${join(this.dir, "bridge.sqlite")}`,
       BRIDGE_STREAM_INTERVAL_MS: "150",
       LOG_LEVEL: "debug",
+      ...(this.options.http
+        ? {
+            SLACK_MODE: "http",
+            SLACK_SIGNING_SECRET: this.slack.signingSecret,
+            SLACK_PORT: String(this.httpPort),
+          }
+        : {}),
       ...this.options.env,
     };
   }
 
-  /** Starts the bridge and waits until Slack's socket is connected. */
+  /** Starts the bridge and waits until it serves (Socket Mode connected, or the HTTP port answering). */
   async launch(): Promise<void> {
     const [cmd, ...args] = startCommand();
     const before = this.slack.socketConnections;
-    const child = spawn(cmd ?? "node", args, {
-      cwd: root,
-      env: this.env(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const from = this.output.length;
+    const env = this.env();
+    if (this.options.http) delete env.SLACK_APP_TOKEN;
+    const child = spawn(cmd ?? "node", args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     const collect = (chunk: Buffer) =>
       this.output.push(...chunk.toString("utf8").split("\n").filter(Boolean));
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
     this.exited = new Promise((done) => child.on("exit", (code) => done(code)));
-    const connected = this.slack.waitFor(() => this.slack.socketConnections > before, {
-      timeoutMs: 20_000,
-      what: "the bridge to connect over Socket Mode",
-    });
+    const connected = this.options.http
+      ? this.slack.waitFor(
+          () => this.output.slice(from).some((l) => l.includes("copilot-chat-bridge is serving")),
+          {
+            timeoutMs: 20_000,
+            what: "the bridge to serve HTTP",
+          },
+        )
+      : this.slack.waitFor(() => this.slack.socketConnections > before, {
+          timeoutMs: 20_000,
+          what: "the bridge to connect over Socket Mode",
+        });
     const died = this.exited.then((code) => {
-      throw new Error(`bridge exited (${code}) before connecting:\n${this.output.join("\n")}`);
+      throw new Error(`bridge exited (${code}) before serving:\n${this.output.join("\n")}`);
     });
     await Promise.race([connected, died]);
-    await this.slack.whenSocketConnected();
+    if (!this.options.http) await this.slack.whenSocketConnected();
   }
 
   /** Kills the bridge with SIGKILL (nothing gets to clean up) and starts it again. */
@@ -161,6 +180,17 @@ export class BridgeHarness {
   logs(): string {
     return this.output.join("\n");
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
 }
 
 export interface ButtonInfo {

@@ -271,7 +271,8 @@ function renderNotice(notice: Notice): string {
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
-    debug: (...m: unknown[]) => log.debug(`slack: ${m.map(String).join(" ")}`),
+    debug: () => {}, // Bolt's debug output is a wire dump: too noisy to keep
+
     info: (...m: unknown[]) => log.debug(`slack: ${m.map(String).join(" ")}`),
     warn: (...m: unknown[]) => log.warn(`slack: ${m.map(String).join(" ")}`),
     error: (...m: unknown[]) => log.error(`slack: ${m.map(String).join(" ")}`),

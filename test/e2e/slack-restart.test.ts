@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+
+const OWNER = "UOWNER3";
+
+describe("Slack: restart (kill -9) loses no session and no pending card", () => {
+  let h: BridgeHarness;
+  before(async () => {
+    h = await BridgeHarness.start();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  test("a pending card's buttons work after a crash, and conversations continue", async () => {
+    const chat = await h.startSession(OWNER, "remember the word banana");
+    await h.waitForReply(chat, /user turns: 1/);
+    const header = await h.startSession(OWNER, "RUN: touch after-restart.txt");
+    const card = await h.waitForCard(header);
+    const postsBefore = h.slack.messages.length;
+    // The card is persisted right after Slack accepts it; a crash inside those few milliseconds
+    // would post it again on restart (at least once, never lost).
+    await new Promise((r) => setTimeout(r, 300));
+
+    await h.crashAndRestart();
+
+    // The old card keeps its buttons and is not posted again.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(buttonsOf(card).length, 3, visible(card));
+    const cards = h.slack.thread(header.channel, header.ts).filter((m) => /🔐/.test(visible(m)));
+    assert.equal(cards.length, 1, "one card in the thread");
+
+    await h.click(OWNER, card, "perm.once");
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "the card to close",
+    });
+    assert.match(visible(card), new RegExp(`Approved once.* by <@${OWNER}>`));
+    await h.slack.waitFor(() => existsSync(join(h.workdir, "after-restart.txt")), {
+      what: "the command to run",
+    });
+    await h.waitForReply(header, /Tool bash result/);
+
+    await h.slack.sendEvent({
+      type: "message",
+      channel: chat.channel,
+      user: OWNER,
+      text: "what was the word?",
+      ts: h.slack.nextTs(),
+      thread_ts: chat.ts,
+    });
+    await h.waitForReply(chat, /You said: what was the word\? \(user turns: 2\)/);
+    const last = h.model.requests.at(-1);
+    assert.ok(
+      JSON.stringify(last?.messages).includes("banana"),
+      "the model saw the turn from before the crash",
+    );
+    assert.ok(h.slack.messages.length > postsBefore);
+  });
+});
