@@ -200,7 +200,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   }
   if (e.COPILOT_MODEL) config.model = e.COPILOT_MODEL;
   if (e.GITHUB_TOKEN) config.gitHubToken = e.GITHUB_TOKEN;
-  if (e.COPILOT_RUNTIME_URL) config.runtimeUrl = e.COPILOT_RUNTIME_URL;
+  if (e.COPILOT_RUNTIME_URL) {
+    if (e.GITHUB_TOKEN) {
+      throw new ConfigError(
+        "GITHUB_TOKEN cannot be used with COPILOT_RUNTIME_URL: the external runtime signs in on its own (unset one of them)",
+      );
+    }
+    config.runtimeUrl = e.COPILOT_RUNTIME_URL;
+  }
   if (e.COPILOT_CONNECTION_TOKEN) config.runtimeToken = e.COPILOT_CONNECTION_TOKEN;
 
   config.secrets = [

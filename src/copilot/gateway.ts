@@ -55,8 +55,11 @@ export class SdkGateway implements CopilotGateway {
       );
     }
     if (o.runtimeHome) clientOptions.baseDirectory = o.runtimeHome;
-    if (o.gitHubToken) clientOptions.gitHubToken = o.gitHubToken;
-    else if (o.provider) clientOptions.useLoggedInUser = false;
+    // An external runtime manages its own authentication; the SDK refuses these options with it.
+    if (!o.runtimeUrl) {
+      if (o.gitHubToken) clientOptions.gitHubToken = o.gitHubToken;
+      else if (o.provider) clientOptions.useLoggedInUser = false;
+    }
     if (o.env) clientOptions.env = o.env;
     const client = new CopilotClient(clientOptions);
     try {

@@ -44,7 +44,12 @@ export class BridgeHarness {
       h.httpPort = await freePort();
       slack.httpTarget = `http://127.0.0.1:${h.httpPort}/slack/events`;
     }
-    await h.launch();
+    try {
+      await h.launch();
+    } catch (error) {
+      await h.stop();
+      throw error;
+    }
     return h;
   }
 

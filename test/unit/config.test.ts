@@ -24,6 +24,10 @@ const bad: [Record<string, string>, RegExp][] = [
   [{ ...base, COPILOT_RUNTIME_URL: "http://x" }, /COPILOT_RUNTIME_URL must be host:port/],
   [{ ...base, BRIDGE_WORKDIR: "/does/not/exist" }, /BRIDGE_WORKDIR: .* does not exist/],
   [{ ...base, SLACK_PORT: "99999" }, /SLACK_PORT must be a whole number/],
+  [
+    { ...base, COPILOT_RUNTIME_URL: "127.0.0.1:4000", GITHUB_TOKEN: "ghp_x" },
+    /GITHUB_TOKEN cannot be used with/,
+  ],
 ];
 
 for (const [env, message] of bad) {

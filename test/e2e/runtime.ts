@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+export interface HeadlessRuntime {
+  /** `127.0.0.1:N`, for `RuntimeConnection.forUri` and `COPILOT_RUNTIME_URL`. */
+  url: string;
+  /** The connection token every client must present. */
+  token: string;
+  /** Kills the runtime and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** The SDK's bundled runtime binary, resolved through the platform package (no hard-coded node_modules). */
+export function runtimeBinary(): string {
+  const pkg = createRequire(import.meta.url).resolve("@github/copilot-sdk-linux-x64/package.json");
+  return join(dirname(pkg), "prebuilds", "linux-x64", "copilot-runtime");
+}
+
+/**
+ * Starts a shared headless Copilot runtime on a random port, so that several clients (the bridge and
+ * a "terminal") can attach to the same sessions. `home` becomes its COPILOT_HOME.
+ */
+export async function startHeadlessRuntime(home: string, timeoutMs = 15_000): Promise<HeadlessRuntime> {
+  mkdirSync(home, { recursive: true });
+  const token = randomBytes(24).toString("hex");
+  const child = spawn(runtimeBinary(), ["--headless", "--no-auto-update", "--no-auto-login", "--port", "0"], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: home,
+      COPILOT_HOME: home,
+      COPILOT_CONNECTION_TOKEN: token,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | string | null>((done) => {
+    child.once("exit", (code, signal) => done(code ?? signal));
+    child.once("error", (error) => {
+      output.push(String(error));
+      done(null);
+    });
+  });
+
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let text = "";
+    const onData = (chunk: Buffer) => {
+      const s = chunk.toString("utf8");
+      output.push(s);
+      text += s;
+      const match = /listening on port (\d+)/.exec(text);
+      if (match?.[1]) {
+        finish();
+        resolvePort(Number(match[1]));
+      }
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(
+        new Error(`headless runtime did not listen within ${timeoutMs} ms; output:\n${output.join("")}`),
+      );
+    }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      child.stdout.off("data", onData);
+      child.stderr.off("data", onData);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    void exited.then((code) => {
+      finish();
+      reject(new Error(`headless runtime exited (${code}) before listening; output:\n${output.join("")}`));
+    });
+  }).catch(async (error: unknown) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+    throw error;
+  });
+
+  // Keep draining its output so a chatty runtime never blocks on a full pipe.
+  child.stdout.resume();
+  child.stderr.resume();
+
+  return {
+    url: `127.0.0.1:${port}`,
+    token,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
