@@ -123,10 +123,17 @@ export class Bridge implements InboundHandler {
     const chat = this.adapters.get(event.channel.platform);
     if (!chat) return;
     const workdir = this.options.workingDirectory;
-    const { thread, header } = await chat.openThread(
-      event.channel,
-      sessionHeader(event.user, text, workdir, "interactive"),
-    );
+    let opened: Awaited<ReturnType<ChatAdapter["openThread"]>>;
+    try {
+      opened = await chat.openThread(event.channel, sessionHeader(event.user, text, workdir, "interactive"));
+    } catch (error) {
+      this.options.log.warn("could not open a thread", { error: errorText(error) });
+      await event.reply(
+        `Could not post in this channel (${errorText(error)}). Is the bot a member? Try /invite @Copilot. Nothing was started.`,
+      );
+      return;
+    }
+    const { thread, header } = opened;
     const record: ThreadRecord = {
       thread,
       sessionId: "",

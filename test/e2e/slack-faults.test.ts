@@ -24,6 +24,17 @@ describe("Slack platform errors: nothing is lost", () => {
     assert.ok(faulted.includes("chat.postMessage"), `faults were injected: ${faulted.join(",")}`);
   });
 
+  test("a channel the bot cannot post in gets a clear answer, not silence", async () => {
+    const from = h.slack.ephemerals.length;
+    h.slack.failNext("chat.postMessage", { slackError: "not_in_channel" }, 1);
+    await h.slack.sendSlashCommand({ user_id: OWNER, channel_id: "CPRIVATE", text: "hello" });
+    const notice = await h.slack.waitFor(() => h.slack.ephemerals.slice(from).find((e) => e.user === OWNER), {
+      what: "the ephemeral explanation",
+    });
+    assert.match(notice.text, /not_in_channel.*\/invite @Copilot.*Nothing was started/);
+    assert.ok(!h.slack.messages.some((m) => m.channel === "CPRIVATE"));
+  });
+
   test("a dropped Socket Mode connection is re-established and commands work again", async () => {
     const connections = h.slack.socketConnections;
     h.slack.dropSockets();
