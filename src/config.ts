@@ -16,7 +16,7 @@ export interface SlackConfig {
 
 export interface Config {
   slack?: SlackConfig;
-  discord?: { botToken: string; apiUrl?: string };
+  discord?: { botToken: string; apiUrl?: string; commandGuilds: string[] };
   gitHubToken?: string;
   provider?: {
     type: "openai" | "azure" | "anthropic";
@@ -76,6 +76,10 @@ const schema = z.object({
   SLACK_API_URL: url("SLACK_API_URL"),
   DISCORD_BOT_TOKEN: optionalText,
   DISCORD_API_URL: url("DISCORD_API_URL"),
+  DISCORD_COMMAND_GUILDS: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((p) => /^\d{1,20}$/.test(p.trim())),
+    "DISCORD_COMMAND_GUILDS must be a comma-separated list of guild ids",
+  ),
   GITHUB_TOKEN: optionalText,
   COPILOT_PROVIDER_TYPE: optionalText.refine(
     (v) => v === undefined || ["openai", "azure", "anthropic"].includes(v),
@@ -175,7 +179,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   if (e.DISCORD_BOT_TOKEN) {
     config.discord = {
       botToken: e.DISCORD_BOT_TOKEN,
-      ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
+      commandGuilds: (e.DISCORD_COMMAND_GUILDS ?? "")
+        .split(",")
+        .map((g) => g.trim())
+        .filter(Boolean),
+      ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL.replace(/\/+$/, "") } : {}),
     };
   }
   if (!config.slack && !config.discord) {

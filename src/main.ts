@@ -1,3 +1,4 @@
+import { DiscordAdapter } from "./adapters/discord/adapter.js";
 import { SlackAdapter } from "./adapters/slack/adapter.js";
 import { ConfigError, loadDotEnv, parseConfig } from "./config.js";
 import { SdkGateway } from "./copilot/gateway.js";
@@ -37,6 +38,16 @@ async function main(): Promise<void> {
         ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
         ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
         ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      }),
+    );
+  }
+  if (config.discord) {
+    adapters.push(
+      new DiscordAdapter({
+        token: config.discord.botToken,
+        commandGuilds: config.discord.commandGuilds,
+        log,
+        ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
       }),
     );
   }

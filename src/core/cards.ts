@@ -33,7 +33,8 @@ export function permissionCard(
   if (view.command) blocks.push({ type: "code", text: clip(view.command, limits.cardCodeChars) });
   if (view.path) blocks.push({ type: "line", inline: ["File: ", { code: view.path }] });
   if (view.url) blocks.push({ type: "line", inline: ["URL: ", { code: view.url }] });
-  if (view.diff) blocks.push({ type: "code", text: clip(view.diff, limits.cardCodeChars), language: "diff" });
+  const diff = view.diff?.replace(/^\s*\n/, "");
+  if (diff) blocks.push({ type: "code", text: clip(diff, limits.cardCodeChars), language: "diff" });
   if (view.details) blocks.push({ type: "code", text: clip(view.details, limits.cardCodeChars) });
 
   if (state.status === "pending") {

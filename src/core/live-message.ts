@@ -10,6 +10,9 @@ export interface LiveMessageDeps {
   now(): number;
 }
 
+/** When the final update of a message fails even after the platform's retries. */
+const finalRetryDelaysMs = [1000, 5000, 15000, 60000];
+
 /**
  * A message (possibly several, when the content outgrows one) that follows changing content.
  * Updates are coalesced: at most one post/edit per `intervalMs`, always ending with the latest content.
@@ -21,6 +24,7 @@ export class LiveMessage {
   private queued = false;
   private lastFlush = Number.NEGATIVE_INFINITY;
   private done = false;
+  private failures = 0;
 
   constructor(
     private readonly deps: LiveMessageDeps,
@@ -56,7 +60,21 @@ export class LiveMessage {
     this.deps.schedule(async () => {
       this.queued = false;
       this.lastFlush = this.deps.now();
-      await this.flush();
+      try {
+        await this.flush();
+        this.failures = 0;
+      } catch (error) {
+        // The platform's own retries gave up. Final content must not be lost: try again later.
+        if (this.done && this.failures < finalRetryDelaysMs.length) {
+          const delay = finalRetryDelaysMs[this.failures++] ?? 0;
+          this.queued = true;
+          setTimeout(() => {
+            this.queued = false;
+            this.enqueue();
+          }, delay).unref();
+        }
+        throw error;
+      }
     });
   }
 

@@ -28,6 +28,8 @@ export interface ChannelRef {
   platform: Platform;
   channel: string;
   workspace: string;
+  /** The message the thread should grow from (a Discord mention); otherwise from the bridge's header. */
+  anchor?: string;
 }
 
 /** A posted message that can be edited later. */

@@ -1,0 +1,340 @@
+import {
+  ApplicationCommandOptionType,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  Client,
+  type Message as DiscordMessage,
+  GatewayIntentBits,
+  type Interaction,
+  type ModalSubmitInteraction,
+  Partials,
+  Routes,
+} from "discord.js";
+import type { ChatAdapter, InboundHandler, Notice } from "../../core/chat.js";
+import { BridgeError, errorText } from "../../core/errors.js";
+import type { Logger } from "../../core/log.js";
+import type {
+  ChannelRef,
+  FileUpload,
+  Message,
+  MessageRef,
+  Modal,
+  ModalTrigger,
+  ThreadRef,
+  UserRef,
+} from "../../core/types.js";
+import { PendingInteraction } from "./interaction.js";
+import { discordChatLimits } from "./limits.js";
+import { escapePlain } from "./markdown.js";
+import {
+  parseButtonId,
+  parseModalId,
+  renderInline,
+  renderMessage,
+  renderModal,
+  threadName,
+} from "./render.js";
+
+export interface DiscordAdapterOptions {
+  token: string;
+  /** REST base, e.g. `https://discord.com/api` (discord.js appends `/v10`). */
+  apiUrl?: string;
+  /** Guilds to register `/copilot` in (instant); empty: register globally. */
+  commandGuilds?: string[];
+  log: Logger;
+}
+
+const command = {
+  name: "copilot",
+  description: "Start a Copilot session in a new thread (or talk to the session of this thread)",
+  options: [
+    {
+      name: "prompt",
+      description: "What Copilot should do, or help",
+      type: ApplicationCommandOptionType.String,
+      required: true,
+    },
+  ],
+};
+
+/** Discord through discord.js: mentions over the gateway, buttons and modals as interactions. */
+export class DiscordAdapter implements ChatAdapter {
+  readonly platform = "discord" as const;
+  readonly limits = discordChatLimits;
+  private readonly client: Client;
+  private readonly interactions = new Map<string, PendingInteraction>();
+
+  constructor(private readonly options: DiscordAdapterOptions) {
+    this.client = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      partials: [Partials.Channel, Partials.Message],
+      // With @slack/bolt loaded, undici's global dispatcher breaks discord.js multipart uploads: use fetch.
+      rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), makeRequest: fetch as never },
+    });
+  }
+
+  async start(handler: InboundHandler): Promise<void> {
+    this.client.on("messageCreate", (m) => {
+      this.onMessage(handler, m).catch((e: unknown) =>
+        this.options.log.error("discord message failed", { error: errorText(e) }),
+      );
+    });
+    this.client.on("interactionCreate", (i) => {
+      this.onInteraction(handler, i).catch((e: unknown) =>
+        this.options.log.error("discord interaction failed", { error: errorText(e) }),
+      );
+    });
+    this.client.on("error", (e) => this.options.log.error("discord client error", { error: errorText(e) }));
+    const ready = new Promise<void>((done) => this.client.once("clientReady", () => done()));
+    await this.client.login(this.options.token);
+    await ready;
+    await this.registerCommands();
+  }
+
+  async stop(): Promise<void> {
+    await this.client.destroy();
+  }
+
+  private get botId(): string {
+    return this.client.user?.id ?? "";
+  }
+
+  async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
+    const name = threadName(header.summary.replace(/^Copilot session: /, ""));
+    const anchor = channel.anchor ?? (await this.postRaw(channel.channel, header, true)).id;
+    const created = (await this.call("create thread", () =>
+      this.client.rest.post(Routes.threads(channel.channel, anchor), {
+        body: { name, auto_archive_duration: 1440 },
+      }),
+    )) as { id: string };
+    const thread = discordThread(channel.workspace, created.id);
+    const headerRef = channel.anchor
+      ? await this.post(thread, header)
+      : { channel: channel.channel, id: anchor };
+    return { thread, header: headerRef };
+  }
+
+  async post(thread: ThreadRef, message: Message): Promise<MessageRef> {
+    const posted = await this.postRaw(thread.channel, message, true);
+    return { channel: thread.channel, id: posted.id };
+  }
+
+  async edit(ref: MessageRef, message: Message): Promise<void> {
+    await this.call("edit message", () =>
+      this.client.rest.patch(Routes.channelMessage(ref.channel, ref.id), {
+        body: renderMessage(message, false),
+      }),
+    );
+  }
+
+  async upload(thread: ThreadRef, file: FileUpload): Promise<void> {
+    await this.call("upload file", () =>
+      this.client.rest.post(Routes.channelMessages(thread.channel), {
+        body: {
+          content: file.comment ? escapePlain(file.comment) : "",
+          allowed_mentions: { parse: [] },
+          attachments: [{ id: 0, filename: file.name, ...(file.title ? { title: file.title } : {}) }],
+        },
+        files: [{ name: file.name, data: Buffer.from(file.bytes) }],
+      }),
+    );
+  }
+
+  /** Discord has no ephemeral messages outside interactions: the notice is addressed to the user. */
+  async notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void> {
+    const text = typeof notice === "string" ? escapePlain(notice) : renderInline(notice, new Set());
+    await this.call("notify", () =>
+      this.client.rest.post(Routes.channelMessages(thread.channel), {
+        body: {
+          content: `<@${user.id}> ${text}`.slice(0, 2000),
+          allowed_mentions: { parse: [], users: [user.id] },
+        },
+      }),
+    );
+  }
+
+  async openModal(trigger: ModalTrigger, modal: Modal): Promise<void> {
+    const pending = this.interactions.get(trigger.token);
+    if (!pending) throw new BridgeError("PLATFORM", "the interaction for this form has expired");
+    await pending.showModal(renderModal(modal));
+  }
+
+  private async postRaw(channelId: string, message: Message, ping: boolean): Promise<{ id: string }> {
+    return (await this.call("post message", () =>
+      this.client.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message, ping) }),
+    )) as { id: string };
+  }
+
+  private async registerCommands(): Promise<void> {
+    const appId = this.client.application?.id;
+    if (!appId) return;
+    const guilds = this.options.commandGuilds ?? [];
+    try {
+      if (guilds.length === 0)
+        await this.client.rest.put(Routes.applicationCommands(appId), { body: [command] });
+      for (const guild of guilds) {
+        await this.client.rest.put(Routes.applicationGuildCommands(appId, guild), { body: [command] });
+      }
+    } catch (error) {
+      this.options.log.warn("could not register /copilot", { error: errorText(error) });
+    }
+  }
+
+  private async onMessage(handler: InboundHandler, m: DiscordMessage): Promise<void> {
+    if (m.author.bot || !m.guildId || m.system) return;
+    const mentionsBot = m.mentions.users.has(this.botId);
+    const text = m.content.replace(new RegExp(`<@!?${this.botId}>`, "g"), " ").trim();
+    const user: UserRef = { platform: "discord", id: m.author.id };
+    if (m.channel.isThread()) {
+      await handler.handle({
+        type: "message",
+        id: `discord:msg:${m.id}`,
+        user,
+        thread: discordThread(m.guildId, m.channelId),
+        text,
+        mentionsBot,
+      });
+      return;
+    }
+    if (!mentionsBot) return;
+    await handler.handle({
+      type: "command",
+      id: `discord:msg:${m.id}`,
+      user,
+      channel: { platform: "discord", channel: m.channelId, workspace: m.guildId, anchor: m.id },
+      text,
+      reply: async (notice) => {
+        const content = typeof notice === "string" ? escapePlain(notice) : renderInline(notice, new Set());
+        await this.call("reply", () =>
+          this.client.rest.post(Routes.channelMessages(m.channelId), {
+            body: {
+              content: content.slice(0, 2000),
+              message_reference: { message_id: m.id, fail_if_not_exists: false },
+              allowed_mentions: { parse: [], replied_user: true },
+            },
+          }),
+        );
+      },
+    });
+  }
+
+  private async onInteraction(handler: InboundHandler, i: Interaction): Promise<void> {
+    if (i.isButton()) await this.onButton(handler, i);
+    else if (i.isModalSubmit()) await this.onModal(handler, i);
+    else if (i.isChatInputCommand() && i.commandName === command.name) await this.onCommand(handler, i);
+  }
+
+  private async onButton(handler: InboundHandler, i: ButtonInteraction): Promise<void> {
+    const pending = new PendingInteraction(i);
+    const parsed = parseButtonId(i.customId);
+    if (!parsed || !i.guildId) {
+      await pending.ephemeral("That button is not one this bridge knows. Nothing was changed.");
+      return;
+    }
+    this.track(pending);
+    const fallback = setTimeout(() => void pending.acknowledge(), 2000);
+    try {
+      await handler.handle({
+        type: "action",
+        id: `discord:int:${i.id}`,
+        user: { platform: "discord", id: i.user.id },
+        thread: i.channel?.isThread() ? discordThread(i.guildId, i.channelId) : undefined,
+        action: parsed.action,
+        payload: parsed.payload,
+        message: { channel: i.channelId, id: i.message.id },
+        trigger: { platform: "discord", token: i.id },
+        reply: (notice) => pending.ephemeral(this.noticeText(notice)),
+      });
+    } finally {
+      clearTimeout(fallback);
+      await pending.acknowledge();
+    }
+  }
+
+  private async onModal(handler: InboundHandler, i: ModalSubmitInteraction): Promise<void> {
+    const pending = new PendingInteraction(i);
+    const parsed = parseModalId(i.customId);
+    if (!parsed) {
+      await pending.ephemeral("This form is not one this bridge knows. Nothing was changed.");
+      return;
+    }
+    const values: Record<string, string> = {};
+    for (const field of i.fields.fields.values())
+      if ("value" in field) values[field.customId] = String(field.value);
+    const result = await handler.submitModal({
+      type: "modal",
+      id: `discord:int:${i.id}`,
+      user: { platform: "discord", id: i.user.id },
+      callback: parsed.callback,
+      meta: parsed.meta,
+      values,
+    });
+    if (result) await pending.ephemeral(Object.values(result.errors).join("\n"));
+    else await pending.acknowledge();
+  }
+
+  private async onCommand(handler: InboundHandler, i: ChatInputCommandInteraction): Promise<void> {
+    const pending = new PendingInteraction(i);
+    const text = i.options.getString("prompt", true);
+    if (!i.guildId) {
+      await pending.ephemeral("Use /copilot in a server channel.");
+      return;
+    }
+    await pending.defer();
+    const user: UserRef = { platform: "discord", id: i.user.id };
+    if (i.channel?.isThread()) {
+      await handler.handle({
+        type: "message",
+        id: `discord:int:${i.id}`,
+        user,
+        thread: discordThread(i.guildId, i.channelId),
+        text,
+        mentionsBot: true,
+      });
+      await pending.ephemeral("Sent to this thread's Copilot session.");
+      return;
+    }
+    await handler.handle({
+      type: "command",
+      id: `discord:int:${i.id}`,
+      user,
+      channel: { platform: "discord", channel: i.channelId, workspace: i.guildId },
+      text,
+      reply: (notice) => pending.ephemeral(this.noticeText(notice)),
+    });
+    await pending.finish("Started a Copilot session in a new thread.");
+  }
+
+  private noticeText(notice: Notice): string {
+    return typeof notice === "string" ? escapePlain(notice) : renderInline(notice, new Set());
+  }
+
+  /** Keeps an interaction reachable for `openModal` for as long as Discord accepts a response. */
+  private track(pending: PendingInteraction): void {
+    this.interactions.set(pending.id, pending);
+    setTimeout(() => this.interactions.delete(pending.id), 15 * 60 * 1000).unref();
+  }
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const e = error as { status?: number; code?: number | string; method?: string; url?: string };
+      throw new BridgeError(
+        "PLATFORM",
+        `Discord ${what} failed: ${e.status ?? ""} ${e.code ?? ""} ${errorText(error)}`.replace(/\s+/g, " "),
+        { cause: error },
+      );
+    }
+  }
+}
+
+export function discordThread(guild: string, threadId: string): ThreadRef {
+  return {
+    platform: "discord",
+    key: `discord:${guild}:${threadId}`,
+    channel: threadId,
+    thread: threadId,
+    workspace: guild,
+  };
+}

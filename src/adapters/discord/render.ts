@@ -1,0 +1,142 @@
+import { z } from "zod";
+import type { Block, Button, Inline, Message, Modal, UserRef } from "../../core/types.js";
+import { discordLimits } from "./limits.js";
+import { codeBlock, codeSpan, escapePlain, link, modelMarkdown } from "./markdown.js";
+
+export interface DiscordPayload {
+  content: string;
+  components: unknown[];
+  allowed_mentions: { parse: never[]; users: string[] };
+}
+
+const prefix = "ccb";
+
+/** Button custom ids: `ccb:<action>:<payload>`, validated on the way back in. */
+export const customId = z
+  .string()
+  .max(discordLimits.customIdChars)
+  .regex(/^ccb:[a-z_.]{1,30}:[A-Za-z0-9_.:-]{1,64}$/);
+
+export function buttonId(button: Button): string {
+  return `${prefix}:${button.action}:${button.payload}`;
+}
+
+export function parseButtonId(raw: string): { action: string; payload: string } | undefined {
+  if (!customId.safeParse(raw).success) return undefined;
+  const [, action = "", ...rest] = raw.split(":");
+  return { action, payload: rest.join(":") };
+}
+
+export function modalId(modal: Modal): string {
+  return `${prefix}:m:${modal.callback}:${modal.meta}`.slice(0, discordLimits.customIdChars);
+}
+
+export function parseModalId(raw: string): { callback: string; meta: string } | undefined {
+  const m = /^ccb:m:([a-z_.]{1,30}):([A-Za-z0-9_.:-]{1,64})$/.exec(raw);
+  return m ? { callback: m[1] ?? "", meta: m[2] ?? "" } : undefined;
+}
+
+export function renderInline(inline: readonly Inline[], pings: Set<string>): string {
+  return inline
+    .map((part) => {
+      if (typeof part === "string") return escapePlain(part);
+      if ("bold" in part) return `**${escapePlain(part.bold)}**`;
+      if ("italic" in part) return `*${escapePlain(part.italic)}*`;
+      if ("code" in part) return codeSpan(part.code);
+      if ("user" in part) return mention(part.user, pings);
+      if ("link" in part) return link(part.link, part.label);
+      return `<t:${Math.floor(part.time / 1000)}:t>`;
+    })
+    .join("");
+}
+
+function mention(user: UserRef, pings: Set<string>): string {
+  if (user.platform !== "discord" || !/^\d{1,20}$/.test(user.id)) return escapePlain(user.id);
+  pings.add(user.id);
+  return `<@${user.id}>`;
+}
+
+/**
+ * Renders a neutral message as Discord content and button rows. Only users the bridge itself names
+ * (the owner on a card) may be pinged, and only when `ping` is set (new posts, not edits).
+ */
+export function renderMessage(message: Message, ping: boolean): DiscordPayload {
+  const pings = new Set<string>();
+  const lines: string[] = [];
+  const rows: unknown[] = [];
+  for (const block of message.blocks) {
+    const rendered = renderBlock(block, pings);
+    if (typeof rendered === "string") lines.push(rendered);
+    else rows.push(...rendered);
+  }
+  let content = lines.join("\n");
+  if (content.length > discordLimits.contentChars)
+    content = `${content.slice(0, discordLimits.contentChars - 1)}…`;
+  if (content.trim() === "" && rows.length === 0) content = "\u200b";
+  return {
+    content,
+    components: rows.slice(0, discordLimits.rowsPerMessage),
+    allowed_mentions: { parse: [], users: ping ? [...pings] : [] },
+  };
+}
+
+function renderBlock(block: Block, pings: Set<string>): string | unknown[] {
+  switch (block.type) {
+    case "line":
+      return renderInline(block.inline, pings);
+    case "markdown":
+      return modelMarkdown(block.text);
+    case "code":
+      return codeBlock(block.text, block.language);
+    case "context":
+      return renderInline(block.inline, pings)
+        .split("\n")
+        .map((l) => `-# ${l}`)
+        .join("\n");
+    case "buttons": {
+      const rows: unknown[] = [];
+      for (let i = 0; i < block.buttons.length; i += discordLimits.buttonsPerRow) {
+        rows.push({
+          type: 1,
+          components: block.buttons.slice(i, i + discordLimits.buttonsPerRow).map((b) => ({
+            type: 2,
+            style: b.style === "primary" ? 1 : b.style === "danger" ? 4 : 2,
+            label: b.label.slice(0, discordLimits.buttonLabelChars),
+            custom_id: buttonId(b),
+          })),
+        });
+      }
+      return rows;
+    }
+  }
+}
+
+export function renderModal(modal: Modal): Record<string, unknown> {
+  return {
+    custom_id: modalId(modal),
+    title: modal.title.slice(0, discordLimits.modalTitleChars),
+    components: modal.fields.slice(0, 5).map((field) => ({
+      type: 1,
+      components: [
+        {
+          type: 4,
+          custom_id: field.id,
+          label: field.label.slice(0, 45),
+          style: field.multiline ? 2 : 1,
+          required: !(field.optional ?? false),
+          ...(field.maxLength ? { max_length: Math.min(field.maxLength, 4000) } : {}),
+          ...(field.placeholder ? { placeholder: field.placeholder.slice(0, 100) } : {}),
+        },
+      ],
+    })),
+  };
+}
+
+/** A thread name from a prompt: first line, trimmed to Discord's limit. */
+export function threadName(prompt: string): string {
+  const first = (prompt.split("\n")[0] ?? "").replace(/<@!?\d+>/g, "").trim();
+  const name = first.length > 0 ? first : "Copilot session";
+  return name.length > discordLimits.threadNameChars
+    ? `${name.slice(0, discordLimits.threadNameChars - 1)}…`
+    : name;
+}

@@ -1,0 +1,347 @@
+/**
+ * An in-memory chat platform for core tests: implements the `ChatAdapter` port, records what a
+ * person would see (threads, their messages as currently shown, edit counts, ephemeral notices,
+ * modals, uploads), can fail the next call of a kind, and drives the bridge's `InboundHandler`
+ * the way a platform delivers events.
+ */
+import type { ChatAdapter, ChatLimits, InboundHandler, ModalResult, Notice } from "../../src/core/chat.js";
+import type {
+  Block,
+  Button,
+  ChannelRef,
+  FileUpload,
+  Inline,
+  Message,
+  MessageRef,
+  Modal,
+  ModalTrigger,
+  ThreadRef,
+  UserRef,
+} from "../../src/core/types.js";
+
+export type FakeChatOp = "openThread" | "post" | "edit" | "upload" | "notify" | "openModal";
+
+/** One message as the thread shows it now. */
+export class ShownMessage {
+  /** Every version shown, oldest first; the last one is `message`. */
+  readonly history: Message[];
+
+  constructor(
+    readonly ref: MessageRef,
+    readonly thread: string,
+    message: Message,
+  ) {
+    this.history = [message];
+  }
+
+  get message(): Message {
+    return this.history[this.history.length - 1] as Message;
+  }
+
+  get edits(): number {
+    return this.history.length - 1;
+  }
+
+  /** What a reader sees (buttons shown as `[label]`). */
+  get text(): string {
+    return visible(this.message);
+  }
+
+  get buttons(): Button[] {
+    return this.message.blocks.flatMap((b) => (b.type === "buttons" ? b.buttons : []));
+  }
+}
+
+export interface ShownThread {
+  ref: ThreadRef;
+  header: ShownMessage;
+  /** Replies in the order they were posted. */
+  replies: ShownMessage[];
+  uploads: FileUpload[];
+}
+
+export interface ShownNotice {
+  /** The thread it was shown in; undefined for a reply to a command in a channel. */
+  thread: string | undefined;
+  text: string;
+}
+
+export interface OpenedModal {
+  user: UserRef | undefined;
+  trigger: ModalTrigger;
+  modal: Modal;
+}
+
+export const defaultLimits: ChatLimits = { messageChars: 3500, cardCodeChars: 1500 };
+
+export class FakeChat implements ChatAdapter {
+  readonly platform = "slack" as const;
+  readonly workspace = "T0001";
+  readonly threads: ShownThread[] = [];
+  /** Ephemeral notices, per user id. */
+  readonly notices = new Map<string, ShownNotice[]>();
+  readonly modals: OpenedModal[] = [];
+  /** Calls per operation, failed ones included. */
+  readonly calls: Record<FakeChatOp, number> = {
+    openThread: 0,
+    post: 0,
+    edit: 0,
+    upload: 0,
+    notify: 0,
+    openModal: 0,
+  };
+  private handler: InboundHandler | undefined;
+  private readonly failures = new Map<FakeChatOp, Error[]>();
+  private readonly messages = new Map<string, ShownMessage>();
+  private readonly triggers = new Map<string, UserRef>();
+  private seq = 0;
+
+  constructor(readonly limits: ChatLimits = defaultLimits) {}
+
+  // ---------------------------------------------------------------- ChatAdapter
+
+  async start(handler: InboundHandler): Promise<void> {
+    this.handler = handler;
+  }
+
+  async stop(): Promise<void> {
+    this.handler = undefined;
+  }
+
+  async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
+    this.attempt("openThread");
+    const ts = this.ts();
+    const ref: ThreadRef = {
+      platform: "slack",
+      key: `slack:${channel.workspace}:${channel.channel}:${ts}`,
+      channel: channel.channel,
+      thread: ts,
+      workspace: channel.workspace,
+    };
+    const shown = new ShownMessage({ channel: channel.channel, id: ts }, ref.key, header);
+    this.messages.set(refKey(shown.ref), shown);
+    this.threads.push({ ref, header: shown, replies: [], uploads: [] });
+    return { thread: ref, header: shown.ref };
+  }
+
+  async post(thread: ThreadRef, message: Message): Promise<MessageRef> {
+    this.attempt("post");
+    const shown = new ShownMessage({ channel: thread.channel, id: this.ts() }, thread.key, message);
+    this.thread(thread).replies.push(shown);
+    this.messages.set(refKey(shown.ref), shown);
+    return shown.ref;
+  }
+
+  async edit(ref: MessageRef, message: Message): Promise<void> {
+    this.attempt("edit");
+    const shown = this.messages.get(refKey(ref));
+    if (!shown) throw new Error(`fake chat: message_not_found ${refKey(ref)}`);
+    shown.history.push(message);
+  }
+
+  async upload(thread: ThreadRef, file: FileUpload): Promise<void> {
+    this.attempt("upload");
+    this.thread(thread).uploads.push(file);
+  }
+
+  async notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void> {
+    this.attempt("notify");
+    this.thread(thread);
+    this.addNotice(user, thread.key, notice);
+  }
+
+  async openModal(trigger: ModalTrigger, modal: Modal): Promise<void> {
+    this.attempt("openModal");
+    if (!this.triggers.has(trigger.token)) throw new Error("fake chat: invalid trigger");
+    this.modals.push({ user: this.triggers.get(trigger.token), trigger, modal });
+    this.triggers.delete(trigger.token); // a trigger can be used once
+  }
+
+  // ---------------------------------------------------------------- faults
+
+  /** The next call of `op` throws `error` (queued: call twice to fail twice). */
+  failNext(op: FakeChatOp, error: Error = new Error(`fake chat: ${op} failed`)): void {
+    this.failures.set(op, [...(this.failures.get(op) ?? []), error]);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** The thread for a ref or key (throws when there is none, like the platform would). */
+  thread(ref: ThreadRef | string): ShownThread {
+    const key = typeof ref === "string" ? ref : ref.key;
+    const found = this.threads.find((t) => t.ref.key === key);
+    if (!found) throw new Error(`fake chat: thread_not_found ${key}`);
+    return found;
+  }
+
+  /** The message a ref points at, as shown now. */
+  shown(ref: MessageRef): ShownMessage {
+    const found = this.messages.get(refKey(ref));
+    if (!found) throw new Error(`fake chat: message_not_found ${refKey(ref)}`);
+    return found;
+  }
+
+  noticesFor(user: string): string[] {
+    return (this.notices.get(user) ?? []).map((n) => n.text);
+  }
+
+  // ---------------------------------------------------------------- driving the bridge
+
+  /** `/copilot <text>` in a channel; resolves once the bridge has handled it. */
+  async command(user: string, text: string, opts: { channel?: string; id?: string } = {}): Promise<void> {
+    const who = this.user(user);
+    await this.inbound().handle({
+      type: "command",
+      id: opts.id ?? this.eventId(),
+      user: who,
+      channel: { platform: "slack", channel: opts.channel ?? "C0001", workspace: this.workspace },
+      text,
+      reply: async (notice) => this.addNotice(who, undefined, notice),
+    });
+  }
+
+  async message(
+    thread: ThreadRef | ShownThread,
+    user: string,
+    text: string,
+    mentionsBot = false,
+    opts: { id?: string } = {},
+  ): Promise<void> {
+    await this.inbound().handle({
+      type: "message",
+      id: opts.id ?? this.eventId(),
+      user: this.user(user),
+      thread: "ref" in thread ? thread.ref : thread,
+      text,
+      mentionsBot,
+    });
+  }
+
+  /** A click on a button of `message` (any action and payload: a platform delivers what it gets). */
+  async click(
+    user: string,
+    message: MessageRef | ShownMessage,
+    action: string,
+    payload: string,
+    opts: { id?: string } = {},
+  ): Promise<void> {
+    const who = this.user(user);
+    const shown = this.shown("ref" in message ? message.ref : message);
+    const thread = this.thread(shown.thread).ref;
+    const token = `trigger-${++this.seq}`;
+    this.triggers.set(token, who);
+    await this.inbound().handle({
+      type: "action",
+      id: opts.id ?? this.eventId(),
+      user: who,
+      thread,
+      action,
+      payload,
+      message: shown.ref,
+      trigger: { platform: "slack", token },
+      reply: async (notice) => this.addNotice(who, thread.key, notice),
+    });
+  }
+
+  /** Submits an opened modal with `values` (field id → text). */
+  submitModal(user: string, opened: OpenedModal, values: Record<string, string>): Promise<ModalResult> {
+    return this.inbound().submitModal({
+      type: "modal",
+      id: this.eventId(),
+      user: this.user(user),
+      callback: opened.modal.callback,
+      meta: opened.modal.meta,
+      values,
+    });
+  }
+
+  /** Polls `probe` until it returns something other than undefined/false. */
+  async waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = probe();
+      if (value !== undefined && value !== false) return value;
+      if (Date.now() > deadline) {
+        throw new Error(`fake chat: timed out after ${timeoutMs} ms waiting for ${what}\n${this.dump()}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Everything shown, for failure messages. */
+  dump(): string {
+    const lines: string[] = [];
+    for (const t of this.threads) {
+      lines.push(`thread ${t.ref.key}: ${t.header.text}`);
+      for (const r of t.replies) lines.push(`  [${r.edits} edits] ${r.text.replace(/\n/g, "\n    ")}`);
+    }
+    for (const [user, list] of this.notices) for (const n of list) lines.push(`notice to ${user}: ${n.text}`);
+    return lines.join("\n");
+  }
+
+  private inbound(): InboundHandler {
+    if (!this.handler) throw new Error("fake chat: not started (or stopped)");
+    return this.handler;
+  }
+
+  private attempt(op: FakeChatOp): void {
+    this.calls[op]++;
+    const error = this.failures.get(op)?.shift();
+    if (error) throw error;
+  }
+
+  private addNotice(user: UserRef, thread: string | undefined, notice: Notice): void {
+    const text = typeof notice === "string" ? notice : inlineText(notice);
+    this.notices.set(user.id, [...(this.notices.get(user.id) ?? []), { thread, text }]);
+  }
+
+  private user(id: string): UserRef {
+    return { platform: "slack", id };
+  }
+
+  private eventId(): string {
+    return `ev-${++this.seq}`;
+  }
+
+  private ts(): string {
+    return `1700000000.${String(++this.seq).padStart(6, "0")}`;
+  }
+}
+
+function refKey(ref: MessageRef): string {
+  return `${ref.channel}/${ref.id}`;
+}
+
+/** Inline pieces as a reader sees them; mentions as `<@id>`, code in backticks. */
+export function inlineText(inline: Inline[]): string {
+  return inline
+    .map((p) => {
+      if (typeof p === "string") return p;
+      if ("bold" in p) return p.bold;
+      if ("italic" in p) return p.italic;
+      if ("code" in p) return `\`${p.code}\``;
+      if ("user" in p) return `<@${p.user.id}>`;
+      if ("link" in p) return `${p.label} (${p.link})`;
+      return new Date(p.time).toISOString();
+    })
+    .join("");
+}
+
+/** A whole message as a reader sees it, one block per line. */
+export function visible(message: Message): string {
+  return message.blocks.map(blockText).join("\n");
+}
+
+function blockText(b: Block): string {
+  switch (b.type) {
+    case "line":
+    case "context":
+      return inlineText(b.inline);
+    case "markdown":
+      return b.text;
+    case "code":
+      return `\`\`\`\n${b.text}\n\`\`\``;
+    case "buttons":
+      return b.buttons.map((x) => `[${x.label}]`).join(" ");
+  }
+}

@@ -1,0 +1,257 @@
+/**
+ * A fake Discord on 127.0.0.1 for end-to-end tests: the real `discord.js` Client talks to it
+ * unmodified, given `rest: {api: fake.apiUrl}` (REST under /api/v10, the gateway URL from
+ * GET /gateway/bot, plain JSON frames). See discord.test.ts for what discord.js does against it.
+ *
+ * discord.js notes (measured against this fake, discord.js 14.28.1 / @discordjs/rest 2.6 / ws 1.2):
+ * - If `@slack/bolt` is loaded in the same process, pass `rest: {makeRequest: fetch as never}`:
+ *   Bolt installs undici 7 as the global dispatcher and discord.js's own undici 6 then fails on
+ *   multipart uploads.
+ * - Destroy the Client before stopping the fake: `client.destroy()` closes with 1000 (the fake then
+ *   forgets the session); a fake that goes away first makes discord.js retry the connection.
+ * - Interaction callbacks must come within `interactionCallbackTimeoutMs` (3 s), as on Discord.
+ *   discord.js sends them (and webhook follow-ups) without the bot token, with `?with_response=false`.
+ * - Login uses exactly one REST call (GET /gateway/bot); `clientReady` needs GUILD_CREATE for every
+ *   guild READY listed. After a dropped socket (1006) or a missed heartbeat ACK, discord.js waits
+ *   500 ms, reconnects to READY's resume_gateway_url and RESUMEs; missed dispatches are replayed.
+ * - REST faults: a 429 is waited out (Retry-After + 50 ms) and retried without limit; with
+ *   X-RateLimit-Global it blocks every route. 5xx is retried at once, 3 times, then HTTPError.
+ *   A dropped connection is not retried ("fetch failed", UND_ERR_SOCKET).
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Faults } from "./faults.js";
+import { GatewayServer } from "./gateway.js";
+import { createMessage } from "./messages.js";
+import {
+  buttonClick,
+  type ClickInput,
+  type ModalInput,
+  modalSubmit,
+  type SlashInput,
+  slashCommand,
+} from "./payloads.js";
+import { RestApi } from "./rest.js";
+import type { Ctx } from "./routes.js";
+import { DiscordState } from "./state.js";
+import type {
+  DiscordMessage,
+  DiscordThread,
+  FakeDiscordOptions,
+  Fault,
+  InteractionHandle,
+  InteractionReply,
+  Reaction,
+  RestCall,
+  RestFile,
+} from "./types.js";
+
+export type { ClickInput, ModalInput, SlashInput } from "./payloads.js";
+export type * from "./types.js";
+
+export class FakeDiscord {
+  /** "http://127.0.0.1:PORT/api" (discord.js appends /v10). */
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly botUserId: string;
+  readonly applicationId: string;
+  readonly guildId: string;
+  readonly channelId: string;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly ctx: Ctx,
+    private readonly faults: Faults,
+  ) {
+    const { id } = ctx.state;
+    this.apiUrl = `${ctx.baseUrl}/api`;
+    this.token = id.token;
+    this.botUserId = id.botUserId;
+    this.applicationId = id.applicationId;
+    this.guildId = id.guildId;
+    this.channelId = id.channelId;
+  }
+
+  static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const state = new DiscordState({
+      token: opts.token ?? "fake-discord-token",
+      botUserId: opts.botUserId ?? "100000000000000001",
+      applicationId: opts.applicationId ?? "100000000000000002",
+      guildId: opts.guildId ?? "100000000000000003",
+      channelId: opts.channelId ?? "100000000000000004",
+      ownerRoleIds: opts.ownerRoleIds ?? [],
+      heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 1000,
+      interactionCallbackTimeoutMs: opts.interactionCallbackTimeoutMs ?? 3000,
+    });
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const gateway = new GatewayServer(state, `ws://127.0.0.1:${port}/gateway`);
+    const ctx: Ctx = { state, gateway, baseUrl };
+    const faults = new Faults();
+    const rest = new RestApi(ctx, faults);
+    server.on("request", (req, res) => void rest.handle(req, res));
+    server.on("upgrade", (req, sock, head) => gateway.handleUpgrade(req, sock, head));
+    return new FakeDiscord(server, ctx, faults);
+  }
+
+  // ---- Observed state ----------------------------------------------------------------------
+
+  get calls(): RestCall[] {
+    return this.ctx.state.calls;
+  }
+  /** Visible messages (users' and the bot's, incl. non-ephemeral interaction replies), edits in place. */
+  get messages(): DiscordMessage[] {
+    return this.ctx.state.messages;
+  }
+  /** Ephemeral messages (interaction replies / follow-ups with flags 64), in order. */
+  get ephemeralMessages(): DiscordMessage[] {
+    return [...this.ctx.state.ephemeral.values()];
+  }
+  get threads(): DiscordThread[] {
+    return this.ctx.state.threads;
+  }
+  /** Initial interaction callbacks, in order. */
+  get interactionReplies(): InteractionReply[] {
+    return this.ctx.state.interactionReplies;
+  }
+  /** Messages created or edited through the interaction webhook, each once, edits in place. */
+  get followups(): DiscordMessage[] {
+    return this.ctx.state.followups;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: application command JSON as registered
+  get commands(): any[] {
+    return this.ctx.state.commands;
+  }
+  get reactions(): Reaction[] {
+    return this.ctx.state.reactions;
+  }
+
+  channelMessages(channelId: string): DiscordMessage[] {
+    return this.ctx.state.messages.filter((m) => m.channel_id === channelId);
+  }
+
+  waitFor<T>(
+    probe: () => T | undefined | false | null,
+    opts?: { timeoutMs?: number; what?: string },
+  ): Promise<T> {
+    return this.ctx.state.waitFor(probe, opts);
+  }
+
+  onCall(listener: (call: RestCall) => void): () => void {
+    return this.ctx.state.onCall(listener);
+  }
+
+  /** A guild member the fake knows (GUILD_CREATE, members routes, payloads). Unknown ids become "user-<id>". */
+  addUser(id: string, username: string, roles: string[] = []): void {
+    const member = this.ctx.state.member(id);
+    member.username = username;
+    member.roles = [...roles];
+  }
+
+  // ---- Gateway ------------------------------------------------------------------------------
+
+  get gatewayConnections(): number {
+    return this.ctx.gateway.connections;
+  }
+  get identifies(): number {
+    return this.ctx.gateway.identifies;
+  }
+  get resumes(): number {
+    return this.ctx.gateway.resumes;
+  }
+  /** Path of every gateway connection: "/gateway", or "/gateway/resume" (READY's resume_gateway_url). */
+  get gatewayPaths(): string[] {
+    return this.ctx.gateway.paths;
+  }
+
+  /** Resolves once a client holds a live session that got READY + GUILD_CREATE (or RESUMED). */
+  whenReady(): Promise<void> {
+    return this.ctx.gateway.whenReady();
+  }
+
+  /** A user posts (MESSAGE_CREATE with member). `mention_bot` adds the mention (and "<@bot>" if missing). */
+  async sendMessage(p: {
+    author_id: string;
+    channel_id: string;
+    content: string;
+    mention_bot?: boolean;
+    files?: RestFile[];
+  }): Promise<DiscordMessage> {
+    if (!this.ctx.state.hasChannel(p.channel_id))
+      throw new Error(`FakeDiscord.sendMessage: unknown channel ${p.channel_id}`);
+    const tag = `<@${this.botUserId}>`;
+    const content = p.mention_bot === true && !p.content.includes(tag) ? `${tag} ${p.content}` : p.content;
+    const m = createMessage(this.ctx, p.channel_id, { content }, p.files ?? [], { authorId: p.author_id });
+    this.ctx.state.changed();
+    return m;
+  }
+
+  async clickButton(p: ClickInput): Promise<InteractionHandle> {
+    const { i, payload } = buttonClick(this.ctx, p);
+    return this.deliver(i, payload);
+  }
+
+  /** Submits a modal the bot showed (type 9 callback with this custom_id); fields by text input custom_id. */
+  async submitModal(p: ModalInput): Promise<InteractionHandle> {
+    const { i, payload } = modalSubmit(this.ctx, p);
+    return this.deliver(i, payload);
+  }
+
+  async slashCommand(p: SlashInput): Promise<InteractionHandle> {
+    const { i, payload } = slashCommand(this.ctx, p);
+    return this.deliver(i, payload);
+  }
+
+  private deliver(i: { id: string; token: string }, payload: Record<string, unknown>): InteractionHandle {
+    this.ctx.gateway.dispatch("INTERACTION_CREATE", payload);
+    this.ctx.state.changed();
+    return { interactionId: i.id, token: i.token };
+  }
+
+  /** Waits for the initial callback of that interaction. */
+  replyTo(interactionId: string, opts: { timeoutMs?: number } = {}): Promise<InteractionReply> {
+    return this.waitFor(() => this.interactionReplies.find((r) => r.interactionId === interactionId), {
+      timeoutMs: opts.timeoutMs ?? 5000,
+      what: `the callback of interaction ${interactionId}`,
+    });
+  }
+
+  /** Terminates every gateway socket without a close frame (1006); the sessions stay resumable. */
+  dropGateway(): void {
+    this.ctx.gateway.dropAll();
+  }
+
+  /** While on, heartbeats get no ACK (op 11): discord.js declares the connection a zombie and resumes. */
+  zombie(on: boolean): void {
+    this.ctx.gateway.zombie = on;
+  }
+
+  /** Sends op 7 RECONNECT to every socket. */
+  requestReconnect(): void {
+    this.ctx.gateway.requestReconnect();
+  }
+
+  /** Forgets every gateway session: the next RESUME gets op 9 and the client must IDENTIFY anew. */
+  invalidateSessions(): void {
+    this.ctx.gateway.invalidateSessions();
+  }
+
+  // ---- Faults and lifecycle -----------------------------------------------------------------
+
+  /** The next `count` REST calls matching `route` get `fault` ("POST /channels/:id/messages", a RegExp, "*"). */
+  failNext(route: string | RegExp, fault: Fault, count = 1): void {
+    this.faults.failNext(route, fault, count);
+  }
+
+  async stop(): Promise<void> {
+    await this.ctx.gateway.close();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+}
