@@ -145,3 +145,17 @@ test("a failed first post is retried on the next change instead of being dropped
     ["hello world"],
   );
 });
+
+test("when the final update fails after the platform's retries, it is tried again later", async () => {
+  const s = await setup(10);
+  s.content.text = "partial";
+  s.live.changed();
+  await s.chat.waitFor(() => s.shownText() === "partial", "the partial content", 2000);
+  s.chat.failNext("edit", new Error("503 from the platform"));
+  s.content.text = "partial and final";
+  s.live.complete();
+  await s.queue.idle();
+  assert.equal(s.shownText(), "partial", "the failed edit did not show");
+  await s.chat.waitFor(() => s.shownText() === "partial and final", "the retried final content", 3000);
+  assert.equal(s.errors.length, 1);
+});
