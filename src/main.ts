@@ -14,11 +14,6 @@ async function main(): Promise<void> {
   try {
     loadDotEnv(process.cwd());
     config = parseConfig(process.env, process.cwd());
-    if (config.discord && !config.slack) {
-      throw new ConfigError(
-        "DISCORD_BOT_TOKEN: the Discord adapter is not available in this version yet; configure Slack",
-      );
-    }
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof Error && /\.env/.test(error.message))) {
       process.stderr.write(`copilot-chat-bridge: configuration error: ${error.message}\n`);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { FakeDiscord } from "../fakes/discord/index.js";
 import { FakeModel } from "../fakes/model/index.js";
 import { FakeSlack, type SlackMessage } from "../fakes/slack/index.js";
 
@@ -16,6 +17,8 @@ function startCommand(): string[] {
 
 export interface BridgeHarnessOptions {
   env?: Record<string, string>;
+  /** Which platforms the bridge serves (default: Slack only). */
+  platforms?: ("slack" | "discord")[];
   /** Slack HTTP mode instead of Socket Mode. */
   http?: boolean;
 }
@@ -31,14 +34,16 @@ export class BridgeHarness {
 
   private constructor(
     readonly slack: FakeSlack,
+    private readonly fakeDiscord: FakeDiscord | undefined,
     readonly model: FakeModel,
     private readonly options: BridgeHarnessOptions,
   ) {}
 
   static async start(options: BridgeHarnessOptions = {}): Promise<BridgeHarness> {
     const slack = await FakeSlack.start();
+    const discord = options.platforms?.includes("discord") ? await FakeDiscord.start() : undefined;
     const model = await FakeModel.start();
-    const h = new BridgeHarness(slack, model, options);
+    const h = new BridgeHarness(slack, discord, model, options);
     mkdirSync(h.workdir, { recursive: true });
     if (options.http) {
       h.httpPort = await freePort();
@@ -53,13 +58,33 @@ export class BridgeHarness {
     return h;
   }
 
+  get discord(): FakeDiscord {
+    if (!this.fakeDiscord) throw new Error("this harness does not serve Discord");
+    return this.fakeDiscord;
+  }
+
+  private serves(platform: "slack" | "discord"): boolean {
+    return (this.options.platforms ?? ["slack"]).includes(platform);
+  }
+
   env(): Record<string, string> {
     return {
       PATH: process.env.PATH ?? "",
       HOME: this.dir,
-      SLACK_BOT_TOKEN: this.slack.botToken,
-      SLACK_APP_TOKEN: this.slack.appToken,
-      SLACK_API_URL: this.slack.apiUrl,
+      ...(this.serves("slack")
+        ? {
+            SLACK_BOT_TOKEN: this.slack.botToken,
+            SLACK_APP_TOKEN: this.slack.appToken,
+            SLACK_API_URL: this.slack.apiUrl,
+          }
+        : {}),
+      ...(this.fakeDiscord
+        ? {
+            DISCORD_BOT_TOKEN: this.fakeDiscord.token,
+            DISCORD_API_URL: this.fakeDiscord.apiUrl,
+            DISCORD_COMMAND_GUILDS: this.fakeDiscord.guildId,
+          }
+        : {}),
       COPILOT_PROVIDER_TYPE: "openai",
       COPILOT_PROVIDER_BASE_URL: this.model.baseUrl,
       COPILOT_PROVIDER_API_KEY: "test-key",
@@ -94,23 +119,48 @@ export class BridgeHarness {
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
     this.exited = new Promise((done) => child.on("exit", (code) => done(code)));
-    const connected = this.options.http
-      ? this.slack.waitFor(
+    const identified = this.fakeDiscord?.identifies ?? 0;
+    const ready: Promise<unknown>[] = [];
+    if (this.options.http) {
+      ready.push(
+        this.slack.waitFor(
           () => this.output.slice(from).some((l) => l.includes("copilot-chat-bridge is serving")),
           {
             timeoutMs: 20_000,
             what: "the bridge to serve HTTP",
           },
-        )
-      : this.slack.waitFor(() => this.slack.socketConnections > before, {
+        ),
+      );
+    } else if (this.serves("slack")) {
+      ready.push(
+        this.slack.waitFor(() => this.slack.socketConnections > before, {
           timeoutMs: 20_000,
           what: "the bridge to connect over Socket Mode",
-        });
+        }),
+      );
+    }
+    const discord = this.fakeDiscord;
+    if (discord) {
+      ready.push(
+        discord.waitFor(() => discord.identifies > identified, {
+          timeoutMs: 20_000,
+          what: "the bridge to identify",
+        }),
+        this.slack.waitFor(
+          () => this.output.slice(from).some((l) => l.includes("copilot-chat-bridge is serving")),
+          {
+            timeoutMs: 20_000,
+            what: "the bridge to serve",
+          },
+        ),
+      );
+    }
     const died = this.exited.then((code) => {
       throw new Error(`bridge exited (${code}) before serving:\n${this.output.join("\n")}`);
     });
-    await Promise.race([connected, died]);
-    if (!this.options.http) await this.slack.whenSocketConnected();
+    await Promise.race([Promise.all(ready), died]);
+    if (this.serves("slack") && !this.options.http) await this.slack.whenSocketConnected();
+    if (discord) await discord.whenReady();
   }
 
   /** Kills the bridge with SIGKILL (nothing gets to clean up) and starts it again. */
@@ -129,6 +179,7 @@ export class BridgeHarness {
       clearTimeout(timer);
     }
     await this.slack.stop();
+    await this.fakeDiscord?.stop();
     await this.model.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }

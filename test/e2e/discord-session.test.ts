@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { DiscordMessage } from "../fakes/discord/index.js";
+import { BridgeHarness } from "./harness.js";
+
+const OWNER = "200000000000000001";
+const APPROVER = "200000000000000002";
+const STRANGER = "200000000000000003";
+
+function buttons(m: DiscordMessage): { custom_id: string; label: string }[] {
+  return (m.components ?? []).flatMap(
+    (row: { components?: { custom_id: string; label: string }[] }) => row.components ?? [],
+  );
+}
+
+describe("Discord: a mention starts a Copilot session in a thread", () => {
+  let h: BridgeHarness;
+  before(async () => {
+    h = await BridgeHarness.start({
+      platforms: ["discord"],
+      env: { BRIDGE_APPROVERS: `discord:${APPROVER}` },
+    });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  async function start(prompt: string): Promise<string> {
+    const d = h.discord;
+    const m = await d.sendMessage({
+      author_id: OWNER,
+      channel_id: d.channelId,
+      content: prompt,
+      mention_bot: true,
+    });
+    const thread = await d.waitFor(() => d.threads.find((t) => t.message_id === m.id), {
+      what: "the thread",
+    });
+    return thread.id;
+  }
+
+  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
+  const waitReply = (threadId: string, match: RegExp, what = `a reply matching ${match}`) =>
+    h.discord.waitFor(() => replies(threadId).find((m) => match.test(m.content)), {
+      what,
+      timeoutMs: 20_000,
+    });
+  const waitCard = (threadId: string) =>
+    h.discord.waitFor(() => replies(threadId).find((m) => buttons(m).length > 0), {
+      what: "the card",
+      timeoutMs: 20_000,
+    });
+
+  test("mention → thread named from the prompt → streamed answer", async () => {
+    const threadId = await start("hello from discord");
+    const thread = h.discord.threads.find((t) => t.id === threadId);
+    assert.equal(thread?.name, "hello from discord");
+    const header = await waitReply(threadId, /Copilot session/);
+    assert.match(header.content, new RegExp(`<@${OWNER}>`));
+    await waitReply(threadId, /You said: hello from discord \(user turns: 1\)/);
+  });
+
+  test("shell card: stranger refused (ephemeral), owner approves, file exists, card finalised", async () => {
+    const threadId = await start("RUN: touch discord-approved.txt");
+    const card = await waitCard(threadId);
+    assert.match(card.content, /touch discord-approved\.txt/);
+    assert.deepEqual(
+      buttons(card).map((b) => b.label),
+      ["Approve once", "Deny", "Deny with reason…"],
+    );
+    const once = buttons(card).find((b) => b.label === "Approve once")?.custom_id ?? "";
+    const refused = await h.discord.clickButton({ user_id: STRANGER, message_id: card.id, custom_id: once });
+    const reply = await h.discord.replyTo(refused.interactionId);
+    assert.equal(reply.type, 4);
+    assert.equal(reply.data.flags, 64);
+    assert.match(reply.data.content, new RegExp(`Only <@${OWNER}> or an approver`));
+    assert.equal(existsSync(join(h.workdir, "discord-approved.txt")), false);
+
+    await h.discord.clickButton({ user_id: OWNER, message_id: card.id, custom_id: once });
+    await waitReply(threadId, /Tool bash result/);
+    assert.equal(existsSync(join(h.workdir, "discord-approved.txt")), true);
+    await h.discord.waitFor(() => (buttons(card).length === 0 ? card : undefined), {
+      what: "card finalised",
+    });
+    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
+  });
+
+  test("model output pings nobody", async () => {
+    const threadId = await start("ECHO: hey @everyone and @here and <@200000000000000009> done");
+    const reply = await waitReply(threadId, /^hey .* done$/);
+    assert.deepEqual(reply.allowed_mentions?.parse ?? [], []);
+    assert.ok(!(reply.allowed_mentions?.users ?? []).length);
+    assert.ok(!/@everyone|@here/.test(reply.content), reply.content);
+  });
+});
