@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { permissionCard } from "../../src/core/cards.js";
+import type {
+  ActionEvent,
+  ChatAdapter,
+  CommandEvent,
+  InboundHandler,
+  ModalResult,
+  ModalSubmitEvent,
+  ThreadMessageEvent,
+} from "../../src/core/chat.js";
+import type { ChannelRef, Message, MessageRef, ThreadRef } from "../../src/core/types.js";
+
+/** What a contract test needs from one platform: the adapter, and a way to see what a user sees. */
+export interface ContractSubject {
+  adapter: ChatAdapter;
+  channel: ChannelRef;
+  /** The user id format of the platform. */
+  user: string;
+  read(ref: MessageRef): { text: string; buttons: string[] };
+  replies(thread: ThreadRef): MessageRef[];
+  uploads(thread: ThreadRef): { name: string; bytes: Buffer }[];
+  noticesFor(user: string): string[];
+  click(user: string, ref: MessageRef, label: string): Promise<void>;
+  modalsOpened(): { title: string; fields: string[] }[];
+  submitLastModal(user: string, values: Record<string, string>): Promise<void>;
+  /** Whether showing this message could notify anyone. */
+  couldPing(ref: MessageRef): boolean;
+  waitFor<T>(probe: () => T | undefined | false | null, what: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+/** Records inbound events; a click on `contract.modal` opens a one-field form. */
+export class RecordingHandler implements InboundHandler {
+  readonly events: (CommandEvent | ThreadMessageEvent | ActionEvent)[] = [];
+  readonly modals: ModalSubmitEvent[] = [];
+  adapter: ChatAdapter | undefined;
+
+  async handle(event: CommandEvent | ThreadMessageEvent | ActionEvent): Promise<void> {
+    this.events.push(event);
+    if (event.type === "action" && event.action === "contract.modal" && event.trigger) {
+      await this.adapter?.openModal(event.trigger, {
+        callback: "contract.form",
+        meta: event.payload,
+        title: "Contract form",
+        submitLabel: "Send",
+        fields: [{ id: "answer", label: "Your answer", multiline: true }],
+      });
+    }
+  }
+
+  async submitModal(event: ModalSubmitEvent): Promise<ModalResult> {
+    this.modals.push(event);
+    return undefined;
+  }
+}
+
+const line = (text: string): Message => ({ blocks: [{ type: "line", inline: [text] }], summary: text });
+
+/** The behaviour every ChatAdapter must show; run once per platform. */
+export function adapterContract(
+  name: string,
+  make: (handler: RecordingHandler) => Promise<ContractSubject>,
+): void {
+  describe(`ChatAdapter contract: ${name}`, () => {
+    const handler = new RecordingHandler();
+    let s: ContractSubject;
+    let thread: ThreadRef;
+    let header: MessageRef;
+    before(async () => {
+      s = await make(handler);
+      handler.adapter = s.adapter;
+      ({ thread, header } = await s.adapter.openThread(s.channel, line("contract header")));
+    });
+    after(async () => {
+      await s?.stop();
+    });
+
+    test("a thread key names the platform and the workspace, and posts land in the thread", async () => {
+      assert.equal(thread.platform, s.adapter.platform);
+      assert.ok(thread.key.startsWith(`${s.adapter.platform}:${thread.workspace}:`), thread.key);
+      assert.ok(thread.key.endsWith(thread.thread), thread.key);
+      assert.match(s.read(header).text, /contract header/);
+      const ref = await s.adapter.post(thread, line("first reply"));
+      assert.deepEqual(s.replies(thread).at(-1), ref);
+      assert.match(s.read(ref).text, /first reply/);
+    });
+
+    test("an edit replaces the text and the buttons", async () => {
+      const ref = await s.adapter.post(thread, {
+        blocks: [
+          { type: "line", inline: ["before"] },
+          { type: "buttons", buttons: [{ action: "contract.a", label: "Go", payload: "p-1" }] },
+        ],
+        summary: "before",
+      });
+      assert.deepEqual(s.read(ref).buttons, ["Go"]);
+      await s.adapter.edit(ref, line("after"));
+      await s.waitFor(() => /after/.test(s.read(ref).text), "the edit");
+      assert.deepEqual(s.read(ref).buttons, []);
+    });
+
+    test("a click comes back with its action, payload, user and thread", async () => {
+      const ref = await s.adapter.post(thread, {
+        blocks: [
+          {
+            type: "buttons",
+            buttons: [
+              { action: "contract.yes", label: "Yes", style: "primary", payload: "req-1" },
+              { action: "contract.no", label: "No", style: "danger", payload: "req-2" },
+            ],
+          },
+        ],
+        summary: "choose",
+      });
+      await s.click(s.user, ref, "No");
+      const event = await s.waitFor(
+        () => handler.events.find((e): e is ActionEvent => e.type === "action" && e.action === "contract.no"),
+        "the click",
+      );
+      assert.equal(event.payload, "req-2");
+      assert.equal(event.user.id, s.user);
+      assert.equal(event.thread?.key, thread.key);
+      assert.deepEqual(event.message, ref);
+    });
+
+    test("a form opened from a click comes back with its values", async () => {
+      const ref = await s.adapter.post(thread, {
+        blocks: [
+          { type: "buttons", buttons: [{ action: "contract.modal", label: "Answer…", payload: "q-7" }] },
+        ],
+        summary: "question",
+      });
+      await s.click(s.user, ref, "Answer…");
+      const opened = await s.waitFor(() => s.modalsOpened().at(-1), "the form");
+      assert.equal(opened.title, "Contract form");
+      assert.deepEqual(opened.fields, ["answer"]);
+      await s.submitLastModal(s.user, { answer: "forty-two" });
+      const submitted = await s.waitFor(() => handler.modals.at(-1), "the submission");
+      assert.equal(submitted.callback, "contract.form");
+      assert.equal(submitted.meta, "q-7");
+      assert.equal(submitted.values.answer, "forty-two");
+    });
+
+    test("a notice reaches the user it is for", async () => {
+      await s.adapter.notify(thread, { platform: s.adapter.platform, id: s.user }, "only for you");
+      await s.waitFor(() => s.noticesFor(s.user).some((n) => n.includes("only for you")), "the notice");
+    });
+
+    test("an upload lands in the thread with its name and bytes", async () => {
+      const bytes = Buffer.from("hello file\n".repeat(100));
+      await s.adapter.upload(thread, { name: "notes.txt", title: "Notes", bytes });
+      const file = await s.waitFor(() => s.uploads(thread).find((f) => f.name === "notes.txt"), "the upload");
+      assert.ok(file.bytes.equals(bytes));
+    });
+
+    test("content at the adapter's own limits is accepted by the platform", async () => {
+      const fence = "```";
+      const body = "x".repeat(60);
+      let text = `${fence}\n`;
+      while (text.length + body.length + 10 < s.adapter.limits.messageChars) text += `${body}\n`;
+      text += fence;
+      const ref = await s.adapter.post(thread, { blocks: [{ type: "markdown", text }], summary: "long" });
+      assert.ok(s.read(ref).text.length >= s.adapter.limits.messageChars - 200);
+      const card = permissionCard(
+        "req-limits",
+        {
+          kind: "shell",
+          rawKind: "shell",
+          title: "Run a shell command",
+          intention: "i".repeat(300),
+          command: "c".repeat(s.adapter.limits.cardCodeChars * 2),
+          canApproveForSession: true,
+        },
+        { status: "pending" },
+        { platform: s.adapter.platform, id: s.user },
+        s.adapter.limits,
+      );
+      const cardRef = await s.adapter.post(thread, card);
+      assert.equal(s.read(cardRef).buttons.length, 4);
+    });
+
+    test("model text cannot notify anyone", async () => {
+      const ref = await s.adapter.post(thread, {
+        blocks: [
+          {
+            type: "markdown",
+            text: "hey @everyone @here <!channel> <!here> <@U123ABC> <@123456789012345678>",
+          },
+        ],
+        summary: "hey @everyone <!channel>",
+      });
+      assert.equal(s.couldPing(ref), false, s.read(ref).text);
+    });
+  });
+}
