@@ -30,6 +30,8 @@ export interface Config {
   workingDirectory: string;
   storeUrl: string;
   approvers: UserRef[];
+  /** Roles whose members are approvers (`discord-role:<id>` in BRIDGE_APPROVERS). */
+  approverRoles: UserRef[];
   replyMode: ReplyMode;
   maxPromptChars: number;
   streamIntervalMs: number;
@@ -103,8 +105,9 @@ const schema = z.object({
     "BRIDGE_STORE_URL must be sqlite://path (or memory:// for a throwaway store)",
   ),
   BRIDGE_APPROVERS: optionalText.refine(
-    (v) => v === undefined || v.split(",").every((p) => /^(slack|discord):[\w-]+$/.test(p.trim())),
-    "BRIDGE_APPROVERS must be a comma-separated list like slack:U123,discord:456",
+    (v) =>
+      v === undefined || v.split(",").every((p) => /^(slack|discord|discord-role):[\w-]+$/.test(p.trim())),
+    "BRIDGE_APPROVERS must be a comma-separated list like slack:U123,discord:456,discord-role:789",
   ),
   BRIDGE_REPLY_MODE: optionalText.refine(
     (v) => v === undefined || ["owner-or-mention", "mention", "any"].includes(v),
@@ -135,14 +138,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const config: Config = {
     workingDirectory: resolve(cwd, e.BRIDGE_WORKDIR ?? "."),
     storeUrl: e.BRIDGE_STORE_URL ?? `sqlite://${resolve(cwd, "data/bridge.sqlite")}`,
-    approvers: (e.BRIDGE_APPROVERS ?? "")
-      .split(",")
-      .map((p) => p.trim())
-      .filter(Boolean)
-      .map((p) => {
-        const [platform, id] = p.split(":") as ["slack" | "discord", string];
-        return { platform, id };
-      }),
+    approvers: approverList(e.BRIDGE_APPROVERS)
+      .filter((a) => a.kind !== "discord-role")
+      .map(toUser),
+    approverRoles: approverList(e.BRIDGE_APPROVERS)
+      .filter((a) => a.kind === "discord-role")
+      .map(toUser),
     replyMode: (e.BRIDGE_REPLY_MODE as ReplyMode | undefined) ?? "owner-or-mention",
     maxPromptChars: Number(e.BRIDGE_MAX_PROMPT_CHARS ?? 20_000),
     streamIntervalMs: Number(e.BRIDGE_STREAM_INTERVAL_MS ?? 700),
@@ -228,4 +229,19 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     e.COPILOT_CONNECTION_TOKEN,
   ].filter((s): s is string => typeof s === "string");
   return config;
+}
+
+function approverList(raw: string | undefined): { kind: string; id: string }[] {
+  return (raw ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const [kind = "", id = ""] = p.split(":");
+      return { kind, id };
+    });
+}
+
+function toUser(a: { kind: string; id: string }): UserRef {
+  return { platform: a.kind === "slack" ? "slack" : "discord", id: a.id };
 }

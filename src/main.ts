@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     adapters,
     gateway,
     store: KeyvBridgeStore.open(config.storeUrl, log),
-    policy: new AccessPolicy(config.approvers, config.replyMode),
+    policy: new AccessPolicy(config.approvers, config.replyMode, config.approverRoles),
     log,
     workingDirectory: config.workingDirectory,
     maxPromptChars: config.maxPromptChars,

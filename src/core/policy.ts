@@ -10,20 +10,26 @@ export type ReplyMode = "owner-or-mention" | "mention" | "any";
  * |--------------------------------|-------|----------|--------------------|
  * | start a session                | –     | –        | yes (becomes owner)|
  * | decide a permission card       | yes   | yes      | no (ephemeral note)|
+ * (approvers: BRIDGE_APPROVERS users, and members of its `discord-role:` roles)
  * | continue the session (message) | yes   | yes      | only mentioning the bot (default mode) |
  */
 export class AccessPolicy {
   private readonly approvers: ReadonlySet<string>;
+  private readonly approverRoles: ReadonlySet<string>;
 
+  /** `approverRoles` are platform roles (`discord:<role id>`) whose members may decide too. */
   constructor(
     approvers: readonly UserRef[],
     readonly replyMode: ReplyMode,
+    approverRoles: readonly UserRef[] = [],
   ) {
     this.approvers = new Set(approvers.map(userKey));
+    this.approverRoles = new Set(approverRoles.map(userKey));
   }
 
   isApprover(user: UserRef): boolean {
-    return this.approvers.has(userKey(user));
+    if (this.approvers.has(userKey(user))) return true;
+    return (user.roles ?? []).some((role) => this.approverRoles.has(`${user.platform}:${role}`));
   }
 
   canDecide(user: UserRef, owner: UserRef): boolean {

@@ -8,6 +8,8 @@ export type Platform = "slack" | "discord";
 export interface UserRef {
   platform: Platform;
   id: string;
+  /** Platform roles the person has in this place (Discord), when the event tells. Never persisted. */
+  roles?: readonly string[];
 }
 
 /** Where a conversation happens: a Slack thread or a Discord thread. */

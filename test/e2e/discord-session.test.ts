@@ -8,6 +8,8 @@ import { BridgeHarness } from "./harness.js";
 const OWNER = "200000000000000001";
 const APPROVER = "200000000000000002";
 const STRANGER = "200000000000000003";
+const ROLE_MEMBER = "200000000000000004";
+const APPROVER_ROLE = "500000000000000001";
 
 function buttons(m: DiscordMessage): { custom_id: string; label: string }[] {
   return (m.components ?? []).flatMap(
@@ -20,8 +22,10 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
   before(async () => {
     h = await BridgeHarness.start({
       platforms: ["discord"],
-      env: { BRIDGE_APPROVERS: `discord:${APPROVER}` },
+      discordRoles: [APPROVER_ROLE],
+      env: { BRIDGE_APPROVERS: `discord:${APPROVER},discord-role:${APPROVER_ROLE}` },
     });
+    h.discord.addUser(ROLE_MEMBER, "release-manager", [APPROVER_ROLE]);
   });
   after(async () => {
     await h?.stop();
@@ -93,5 +97,17 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
     assert.deepEqual(reply.allowed_mentions?.parse ?? [], []);
     assert.ok(!(reply.allowed_mentions?.users ?? []).length);
     assert.ok(!/@everyone|@here/.test(reply.content), reply.content);
+  });
+
+  test("a member of the approver role may decide", async () => {
+    const threadId = await start("RUN: touch by-role.txt");
+    const card = await waitCard(threadId);
+    const once = buttons(card).find((b) => b.label === "Approve once")?.custom_id ?? "";
+    await h.discord.clickButton({ user_id: ROLE_MEMBER, message_id: card.id, custom_id: once });
+    await h.discord.waitFor(() => (buttons(card).length === 0 ? card : undefined), {
+      what: "card finalised",
+    });
+    assert.match(card.content, new RegExp(`Approved once.* by <@${ROLE_MEMBER}>`));
+    await h.discord.waitFor(() => existsSync(join(h.workdir, "by-role.txt")), { what: "the command to run" });
   });
 });

@@ -19,6 +19,8 @@ export interface BridgeHarnessOptions {
   env?: Record<string, string>;
   /** Which platforms the bridge serves (default: Slack only). */
   platforms?: ("slack" | "discord")[];
+  /** Roles that exist in the fake Discord guild. */
+  discordRoles?: string[];
   /** Slack HTTP mode instead of Socket Mode. */
   http?: boolean;
 }
@@ -41,7 +43,9 @@ export class BridgeHarness {
 
   static async start(options: BridgeHarnessOptions = {}): Promise<BridgeHarness> {
     const slack = await FakeSlack.start();
-    const discord = options.platforms?.includes("discord") ? await FakeDiscord.start() : undefined;
+    const discord = options.platforms?.includes("discord")
+      ? await FakeDiscord.start({ ownerRoleIds: options.discordRoles ?? [] })
+      : undefined;
     const model = await FakeModel.start();
     const h = new BridgeHarness(slack, discord, model, options);
     mkdirSync(h.workdir, { recursive: true });

@@ -43,7 +43,7 @@ test("approvers and BYOK provider are parsed", () => {
   const c = parseConfig(
     {
       ...base,
-      BRIDGE_APPROVERS: "slack:U1, discord:42",
+      BRIDGE_APPROVERS: "slack:U1, discord:42, discord-role:77",
       COPILOT_PROVIDER_BASE_URL: "http://127.0.0.1:9/v1",
       COPILOT_MODEL: "m",
       COPILOT_PROVIDER_API_KEY: "sk-secret",
@@ -54,6 +54,7 @@ test("approvers and BYOK provider are parsed", () => {
     { platform: "slack", id: "U1" },
     { platform: "discord", id: "42" },
   ]);
+  assert.deepEqual(c.approverRoles, [{ platform: "discord", id: "77" }]);
   assert.equal(c.provider?.type, "openai");
   assert.ok(c.secrets.includes("sk-secret"));
 });

@@ -184,7 +184,7 @@ export class DiscordAdapter implements ChatAdapter {
     if (m.author.bot || !m.guildId || m.system) return;
     const mentionsBot = m.mentions.users.has(this.botId);
     const text = m.content.replace(new RegExp(`<@!?${this.botId}>`, "g"), " ").trim();
-    const user: UserRef = { platform: "discord", id: m.author.id };
+    const user: UserRef = { platform: "discord", id: m.author.id, roles: memberRoles(m.member) };
     if (m.channel.isThread()) {
       await handler.handle({
         type: "message",
@@ -237,7 +237,7 @@ export class DiscordAdapter implements ChatAdapter {
       await handler.handle({
         type: "action",
         id: `discord:int:${i.id}`,
-        user: { platform: "discord", id: i.user.id },
+        user: { platform: "discord", id: i.user.id, roles: memberRoles(i.member) },
         thread: i.channel?.isThread() ? discordThread(i.guildId, i.channelId) : undefined,
         action: parsed.action,
         payload: parsed.payload,
@@ -264,7 +264,7 @@ export class DiscordAdapter implements ChatAdapter {
     const result = await handler.submitModal({
       type: "modal",
       id: `discord:int:${i.id}`,
-      user: { platform: "discord", id: i.user.id },
+      user: { platform: "discord", id: i.user.id, roles: memberRoles(i.member) },
       callback: parsed.callback,
       meta: parsed.meta,
       values,
@@ -281,7 +281,7 @@ export class DiscordAdapter implements ChatAdapter {
       return;
     }
     await pending.defer();
-    const user: UserRef = { platform: "discord", id: i.user.id };
+    const user: UserRef = { platform: "discord", id: i.user.id, roles: memberRoles(i.member) };
     if (i.channel?.isThread()) {
       await handler.handle({
         type: "message",
@@ -337,4 +337,12 @@ export function discordThread(guild: string, threadId: string): ThreadRef {
     thread: threadId,
     workspace: guild,
   };
+}
+
+/** Role ids of a guild member, from a cached member or the raw API member of an interaction. */
+function memberRoles(member: unknown): string[] {
+  const roles = (member as { roles?: unknown } | null | undefined)?.roles;
+  if (Array.isArray(roles)) return roles.filter((r): r is string => typeof r === "string");
+  const cache = (roles as { cache?: Map<string, unknown> } | undefined)?.cache;
+  return cache ? [...cache.keys()] : [];
 }
