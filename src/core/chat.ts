@@ -20,6 +20,8 @@ export interface ChatLimits {
   messageChars: number;
   /** Longest code block shown inline on a card before it is cut. */
   cardCodeChars: number;
+  /** Messages one reply may span before the rest goes into an attached file. */
+  messagesPerReply: number;
 }
 
 /** A slash command (or application command) in a channel. */

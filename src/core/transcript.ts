@@ -26,8 +26,8 @@ export class Transcript {
 
   constructor(
     private readonly chat: ChatAdapter,
-    thread: ThreadRef,
-    queue: SerialQueue,
+    private readonly thread: ThreadRef,
+    private readonly queue: SerialQueue,
     intervalMs: number,
     now: () => number,
   ) {
@@ -51,6 +51,13 @@ export class Transcript {
     entry.text = content;
     if (content.trim().length > 0) entry.live.complete();
     this.texts.delete(messageId);
+    if (this.overflows(content)) {
+      // Too long to read in the thread: the whole answer follows as a file, after its visible part.
+      const bytes = new TextEncoder().encode(content);
+      this.queue.push(() =>
+        this.chat.upload(this.thread, { name: "copilot-reply.md", title: "Copilot's full reply", bytes }),
+      );
+    }
   }
 
   toolStarted(toolCallId: string, name: string, summary: string | undefined): void {
@@ -100,8 +107,19 @@ export class Transcript {
     return this.activity;
   }
 
+  private overflows(text: string): boolean {
+    return text.length > this.chat.limits.messageChars * this.chat.limits.messagesPerReply;
+  }
+
   private renderText(text: string): Message[] {
-    return chunkMarkdown(text, this.chat.limits.messageChars).map((chunk) => ({
+    const { messageChars, messagesPerReply } = this.chat.limits;
+    let chunks = chunkMarkdown(text, messageChars);
+    if (chunks.length > messagesPerReply) {
+      const hidden = text.length - chunks.slice(0, messagesPerReply).join("").length;
+      chunks = chunks.slice(0, messagesPerReply);
+      chunks.push(`_… ${hidden} more characters: the whole reply is attached as copilot-reply.md_`);
+    }
+    return chunks.map((chunk) => ({
       blocks: [{ type: "markdown", text: chunk }],
       summary: chunk.slice(0, 150),
     }));

@@ -110,4 +110,24 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
     assert.match(card.content, new RegExp(`Approved once.* by <@${ROLE_MEMBER}>`));
     await h.discord.waitFor(() => existsSync(join(h.workdir, "by-role.txt")), { what: "the command to run" });
   });
+
+  test("a very long reply shows its start and arrives whole as an attached file", async () => {
+    const threadId = await start("LONG: 12000");
+    const file = await h.discord.waitFor(
+      () =>
+        replies(threadId)
+          .flatMap((m) => m.attachments)
+          .find((a) => a.filename === "copilot-reply.md"),
+      { what: "the attached reply", timeoutMs: 20_000 },
+    );
+    assert.equal(file.bytes.toString("utf8").length, 12000);
+    const parts = replies(threadId).filter((m) => /line \d{4}/.test(m.content));
+    assert.ok(parts.length <= 5, `${parts.length} messages`);
+    for (const part of parts) assert.ok(part.content.length <= 2000);
+    assert.ok(
+      replies(threadId).some((m) =>
+        /more characters: the whole reply is attached as copilot-reply\.md/.test(m.content),
+      ),
+    );
+  });
 });

@@ -72,7 +72,7 @@ export interface OpenedModal {
   modal: Modal;
 }
 
-export const defaultLimits: ChatLimits = { messageChars: 3500, cardCodeChars: 1500 };
+export const defaultLimits: ChatLimits = { messageChars: 3500, cardCodeChars: 1500, messagesPerReply: 6 };
 
 export class FakeChat implements ChatAdapter {
   readonly platform = "slack" as const;

@@ -8,7 +8,10 @@ import type { Message } from "../../src/core/types.js";
 import { FakeChat } from "../fakes/chat.js";
 
 /** A LiveMessage showing `content.text` in a fresh thread of a fake chat, as the transcript does. */
-async function setup(intervalMs: number, limits = { messageChars: 3500, cardCodeChars: 1500 }) {
+async function setup(
+  intervalMs: number,
+  limits = { messageChars: 3500, cardCodeChars: 1500, messagesPerReply: 6 },
+) {
   const chat = new FakeChat(limits);
   const { thread } = await chat.openThread(
     { platform: "slack", channel: "C1", workspace: "T1" },
@@ -89,7 +92,7 @@ test("complete() shows the final content at once, without waiting for the interv
 
 test("content that outgrows one message continues in a second one, in order", async () => {
   const limit = 120;
-  const s = await setup(10, { messageChars: limit, cardCodeChars: 100 });
+  const s = await setup(10, { messageChars: limit, cardCodeChars: 100, messagesPerReply: 100 });
   const lines = Array.from({ length: 12 }, (_, i) => `line ${String(i).padStart(2, "0")} of the answer`);
   for (const line of lines) {
     s.content.text += `${line}\n`;

@@ -17,4 +17,5 @@ export const discordLimits = {
 export const discordChatLimits: ChatLimits = {
   messageChars: discordLimits.messageChars,
   cardCodeChars: discordLimits.cardCodeChars,
+  messagesPerReply: 4,
 };

@@ -17,4 +17,5 @@ export const slackLimits = {
 export const slackChatLimits: ChatLimits = {
   messageChars: slackLimits.messageChars,
   cardCodeChars: slackLimits.cardCodeChars,
+  messagesPerReply: 6,
 };
