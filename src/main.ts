@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     streamIntervalMs: config.streamIntervalMs,
     dedupTtlMs: 24 * 3600 * 1000,
     resumeConcurrency: 8,
+    ...(config.model ? { model: config.model } : {}),
   });
   let stopping = false;
   const shutdown = (signal: string) => {

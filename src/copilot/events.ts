@@ -46,6 +46,10 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
       };
     case "session.idle":
       return { type: "idle" };
+    case "session.mode_changed":
+      return { type: "mode", mode: event.data.newMode };
+    case "abort":
+      return { type: "aborted" };
     case "session.error":
       return { type: "error", message: event.data.message };
     case "session.warning":

@@ -17,6 +17,7 @@ import type {
 } from "../core/agent.js";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
+import type { AgentMode } from "../core/types.js";
 import { permissionView, toAgentEvent } from "./events.js";
 
 export interface ProviderSettings {
@@ -142,6 +143,10 @@ class SdkAgentSession implements AgentSession {
 
   async abort(): Promise<void> {
     await this.session.abort();
+  }
+
+  async setMode(mode: AgentMode): Promise<void> {
+    await this.session.rpc.mode.set({ mode });
   }
 
   async answerPermission(

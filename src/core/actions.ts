@@ -4,6 +4,8 @@ export const Actions = {
   approveSession: "perm.session",
   deny: "perm.deny",
   denyWithReason: "perm.deny_reason",
+  stop: "ctl.stop",
+  mode: "ctl.mode",
 } as const;
 
 export const ModalCallbacks = {
@@ -11,8 +13,6 @@ export const ModalCallbacks = {
 } as const;
 
 export type ActionName = (typeof Actions)[keyof typeof Actions];
-
-export const knownActions: ReadonlySet<string> = new Set(Object.values(Actions));
 
 /** Request ids are UUIDs in practice; accept any short id-like token, reject anything else. */
 export function isValidRequestId(value: string): boolean {

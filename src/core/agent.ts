@@ -1,3 +1,5 @@
+import type { AgentMode } from "./types.js";
+
 /**
  * The Copilot side as the core sees it: a neutral view of sessions, their events and prompts.
  * `src/copilot/` implements these against `@github/copilot-sdk`.
@@ -35,6 +37,8 @@ export type AgentEvent =
   | { type: "permission.requested"; requestId: string; toolCallId?: string; view: PermissionView }
   | { type: "permission.completed"; requestId: string; outcome: PermissionOutcome; toolCallId?: string }
   | { type: "idle" }
+  | { type: "mode"; mode: AgentMode }
+  | { type: "aborted" }
   | { type: "error"; message: string }
   | { type: "notice"; level: "info" | "warning"; message: string; url?: string };
 
@@ -55,6 +59,7 @@ export interface AgentSession {
   readonly id: string;
   send(prompt: string): Promise<void>;
   abort(): Promise<void>;
+  setMode(mode: AgentMode): Promise<void>;
   /** Answers a pending request; `true` when this answer won, `false` when it was already answered. */
   answerPermission(requestId: string, decision: PermissionDecision, view: PermissionView): Promise<boolean>;
   pendingPermissions(): Promise<PendingPermission[]>;

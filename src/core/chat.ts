@@ -94,4 +94,6 @@ export interface ChatAdapter {
   /** A message only `user` sees. */
   notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void>;
   openModal(trigger: ModalTrigger, modal: Modal): Promise<void>;
+  /** A URL that opens a message (for links from `status` to pending cards). */
+  linkTo(thread: ThreadRef, ref: MessageRef): Promise<string | undefined>;
 }

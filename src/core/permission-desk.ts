@@ -96,6 +96,13 @@ export class PermissionDesk {
     this.finalizeElsewhere(requestId, success ? "approved" : "denied");
   }
 
+  /** Cards still waiting for a decision, oldest first. */
+  pending(): CardRecord[] {
+    return [...this.cards.values()]
+      .filter((c) => c.state.status === "pending")
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   /** Every card still pending when the turn was aborted or the session ended. */
   cancelPending(): void {
     for (const [requestId, card] of this.cards) {

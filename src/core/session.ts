@@ -2,11 +2,12 @@ import type { AgentEvent, AgentSession } from "./agent.js";
 import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
 import type { Logger } from "./log.js";
+import { sessionHeader } from "./messages.js";
 import { PermissionDesk } from "./permission-desk.js";
 import { SerialQueue } from "./serial.js";
 import type { BridgeStore, ThreadRecord } from "./store.js";
 import { Transcript } from "./transcript.js";
-import type { Message, UserRef } from "./types.js";
+import type { AgentMode, Message, UserRef } from "./types.js";
 
 export interface SessionDeps {
   chat: ChatAdapter;
@@ -91,6 +92,12 @@ export class ThreadSession {
       case "idle":
         this.turnEnded();
         break;
+      case "aborted":
+        this.desk.cancelPending();
+        break;
+      case "mode":
+        this.modeChanged(event.mode);
+        break;
       case "error":
         this.say({
           blocks: [{ type: "line", inline: ["⚠️ ", { bold: "Copilot error: " }, event.message] }],
@@ -115,6 +122,30 @@ export class ThreadSession {
         break;
     }
   };
+
+  /** Whether a turn is running. */
+  get working(): boolean {
+    return this.busy;
+  }
+
+  /** Aborts the running turn; its pending cards are closed as cancelled. */
+  async stop(): Promise<void> {
+    const agent = this.agentSession;
+    if (!agent) throw new Error("the session is not connected to Copilot");
+    await agent.abort();
+    this.desk.cancelPending();
+  }
+
+  /** The mode changed (from here, a terminal or GitHub): the header follows. */
+  private modeChanged(mode: AgentMode): void {
+    if (mode === this.record.mode) return;
+    this.record = { ...this.record, mode };
+    const header = sessionHeader(this.record);
+    this.queue.push(async () => {
+      await this.deps.store.putThread(this.record);
+      await this.deps.chat.edit(this.record.header, header);
+    });
+  }
 
   /** Sends a prompt now, or queues it (and says so) while a turn is running. */
   async prompt(text: string, from: UserRef): Promise<"sent" | "queued"> {

@@ -1,9 +1,13 @@
 import type { PermissionDecision, PermissionOutcome, PermissionView } from "./agent.js";
-import type { AgentMode, MessageRef, ThreadRef, UserRef } from "./types.js";
+import type { AgentMode, ChannelRef, MessageRef, ThreadRef, UserRef } from "./types.js";
 
 /** A chat thread bound to a Copilot session. */
 export interface ThreadRecord {
   thread: ThreadRef;
+  /** The channel the session was started from (for `/copilot sessions`). */
+  origin: ChannelRef;
+  /** The first prompt, shown on the header. */
+  title: string;
   sessionId: string;
   owner: UserRef;
   header: MessageRef;

@@ -16,6 +16,13 @@ const thread = z.object({
 
 export const threadRecord = z.object({
   thread,
+  origin: z.object({
+    platform,
+    channel: z.string().min(1),
+    workspace: z.string(),
+    anchor: z.string().optional(),
+  }),
+  title: z.string(),
   sessionId: z.string(),
   owner: user,
   header: messageRef,

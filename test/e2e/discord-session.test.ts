@@ -52,10 +52,13 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
       timeoutMs: 20_000,
     });
   const waitCard = (threadId: string) =>
-    h.discord.waitFor(() => replies(threadId).find((m) => buttons(m).length > 0), {
-      what: "the card",
-      timeoutMs: 20_000,
-    });
+    h.discord.waitFor(
+      () => replies(threadId).find((m) => buttons(m).some((b) => b.label === "Approve once")),
+      {
+        what: "the card",
+        timeoutMs: 20_000,
+      },
+    );
 
   test("mention → thread named from the prompt → streamed answer", async () => {
     const threadId = await start("hello from discord");

@@ -157,6 +157,10 @@ export class FakeChat implements ChatAdapter {
     this.triggers.delete(trigger.token); // a trigger can be used once
   }
 
+  async linkTo(thread: ThreadRef, ref: MessageRef): Promise<string | undefined> {
+    return `https://fake.chat/${thread.key}/${ref.id}`;
+  }
+
   // ---------------------------------------------------------------- faults
 
   /** The next call of `op` throws `error` (queued: call twice to fail twice). */

@@ -159,6 +159,10 @@ export class DiscordAdapter implements ChatAdapter {
     await pending.showModal(renderModal(modal));
   }
 
+  async linkTo(thread: ThreadRef, ref: MessageRef): Promise<string | undefined> {
+    return `https://discord.com/channels/${thread.workspace}/${ref.channel}/${ref.id}`;
+  }
+
   private async postRaw(channelId: string, message: Message, ping: boolean): Promise<{ id: string }> {
     return (await this.call("post message", () =>
       this.client.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message, ping) }),
@@ -238,7 +242,8 @@ export class DiscordAdapter implements ChatAdapter {
         type: "action",
         id: `discord:int:${i.id}`,
         user: { platform: "discord", id: i.user.id, roles: memberRoles(i.member) },
-        thread: i.channel?.isThread() ? discordThread(i.guildId, i.channelId) : undefined,
+        // A header posted in a channel has its thread grown from it: the thread's id is the message's.
+        thread: discordThread(i.guildId, i.channel?.isThread() ? i.channelId : i.message.id),
         action: parsed.action,
         payload: parsed.payload,
         message: { channel: i.channelId, id: i.message.id },

@@ -22,7 +22,7 @@ import {
 } from "./inbound.js";
 import { slackChatLimits } from "./limits.js";
 import { escapeText } from "./mrkdwn.js";
-import { renderInline, renderMessage, renderModal } from "./render.js";
+import { actionOf, renderInline, renderMessage, renderModal } from "./render.js";
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -152,6 +152,13 @@ export class SlackAdapter implements ChatAdapter {
     );
   }
 
+  async linkTo(_thread: ThreadRef, ref: MessageRef): Promise<string | undefined> {
+    const result = await this.call("chat.getPermalink", () =>
+      this.app.client.chat.getPermalink({ channel: ref.channel, message_ts: ref.id }),
+    );
+    return typeof result.permalink === "string" ? result.permalink : undefined;
+  }
+
   private register(handler: InboundHandler): void {
     const log = this.options.log;
     this.app.command(this.options.command ?? "/copilot", async ({ command, ack, respond }) => {
@@ -215,7 +222,7 @@ export class SlackAdapter implements ChatAdapter {
         id: `slack:act:${b.user.id}:${action.action_id}:${action.action_ts ?? b.trigger_id ?? ""}`,
         user,
         thread,
-        action: action.action_id,
+        action: actionOf(action.action_id),
         payload: action.value ?? "",
         message: channel && messageTs ? { channel, id: messageTs } : undefined,
         trigger: b.trigger_id ? { platform: "slack", token: b.trigger_id } : undefined,

@@ -5,6 +5,11 @@ import { codeBlock, codeSpan, escapeText, link, markdownToMrkdwn } from "./mrkdw
 // Block Kit shapes, kept loose on purpose: they are checked by Slack (and by the fake in tests).
 export type SlackBlock = Record<string, unknown>;
 
+/** The action of a clicked button, without the position suffix `renderMessage` may add. */
+export function actionOf(actionId: string): string {
+  return actionId.replace(/#\d+$/, "");
+}
+
 export function renderInline(inline: readonly Inline[]): string {
   return inline
     .map((part) => {
@@ -48,9 +53,11 @@ function renderBlock(block: Block): SlackBlock[] {
       return [
         {
           type: "actions",
-          elements: block.buttons.map((b) => ({
+          elements: block.buttons.map((b, i) => ({
             type: "button",
-            action_id: b.action,
+            // Slack wants unique action ids in a message: a repeated action gets its position appended.
+            action_id:
+              block.buttons.findIndex((o) => o.action === b.action) === i ? b.action : `${b.action}#${i}`,
             text: { type: "plain_text", text: b.label.slice(0, 75), emoji: true },
             value: b.payload,
             ...(b.style ? { style: b.style } : {}),

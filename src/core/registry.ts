@@ -1,0 +1,88 @@
+import type { CopilotGateway } from "./agent.js";
+import type { ChatAdapter } from "./chat.js";
+import type { Logger } from "./log.js";
+import type { AccessPolicy } from "./policy.js";
+import { ThreadSession } from "./session.js";
+import type { BridgeStore, ThreadRecord } from "./store.js";
+import type { Platform } from "./types.js";
+
+export interface BridgeOptions {
+  adapters: ChatAdapter[];
+  gateway: CopilotGateway;
+  store: BridgeStore;
+  policy: AccessPolicy;
+  log: Logger;
+  workingDirectory: string;
+  maxPromptChars: number;
+  streamIntervalMs: number;
+  /** How long inbound event ids are remembered for de-duplication. */
+  dedupTtlMs: number;
+  /** How many sessions are resumed at once after a restart. */
+  resumeConcurrency: number;
+  /** Model name shown by `status` (the runtime's default when unset). */
+  model?: string;
+  now?: () => number;
+}
+
+/** How long a click or message waits for its session to reconnect after a restart. */
+export const reconnectWaitMs = 15_000;
+
+/** The live sessions by thread key, and the adapters by platform: what every handler needs. */
+export class SessionRegistry {
+  private readonly sessions = new Map<string, ThreadSession>();
+  private readonly adapters = new Map<Platform, ChatAdapter>();
+  readonly now: () => number;
+
+  constructor(readonly options: BridgeOptions) {
+    for (const adapter of options.adapters) this.adapters.set(adapter.platform, adapter);
+    this.now = options.now ?? Date.now;
+  }
+
+  get(threadKey: string): ThreadSession | undefined {
+    return this.sessions.get(threadKey);
+  }
+
+  all(): ThreadSession[] {
+    return [...this.sessions.values()];
+  }
+
+  allAdapters(): ChatAdapter[] {
+    return [...this.adapters.values()];
+  }
+
+  adapter(platform: Platform): ChatAdapter | undefined {
+    return this.adapters.get(platform);
+  }
+
+  chatFor(session: ThreadSession): ChatAdapter {
+    const chat = this.adapters.get(session.record.thread.platform);
+    if (!chat) throw new Error(`no adapter for ${session.record.thread.platform}`);
+    return chat;
+  }
+
+  /** Creates (and registers) the session object of a thread; it connects to Copilot later. */
+  add(record: ThreadRecord): ThreadSession | undefined {
+    const chat = this.adapters.get(record.thread.platform);
+    if (!chat) return undefined;
+    const session = new ThreadSession(record, {
+      chat,
+      store: this.options.store,
+      log: this.options.log,
+      streamIntervalMs: this.options.streamIntervalMs,
+      now: this.now,
+    });
+    this.sessions.set(record.thread.key, session);
+    return session;
+  }
+
+  remove(threadKey: string): void {
+    this.sessions.delete(threadKey);
+  }
+
+  /** Active sessions started from a channel, newest first. */
+  inChannel(platform: Platform, channel: string): ThreadSession[] {
+    return this.all()
+      .filter((s) => s.record.origin.platform === platform && s.record.origin.channel === channel)
+      .sort((a, b) => b.record.createdAt - a.record.createdAt);
+  }
+}

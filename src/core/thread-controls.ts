@@ -1,0 +1,124 @@
+import { Actions } from "./actions.js";
+import type { ActionEvent, Notice } from "./chat.js";
+import { errorText } from "./errors.js";
+import { describeMode, said, statusMessage, threadHelp } from "./messages.js";
+import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
+import type { ThreadSession } from "./session.js";
+import type { AgentMode, UserRef } from "./types.js";
+
+export type Control =
+  | { kind: "stop" }
+  | { kind: "mode"; mode: AgentMode | undefined }
+  | { kind: "status" }
+  | { kind: "help" };
+
+const modes: readonly AgentMode[] = ["interactive", "plan", "autopilot"];
+
+/** A thread message that is a control keyword on its own (`stop`, `status`, `help`, `mode plan`). */
+export function parseControl(text: string): Control | undefined {
+  const words = text
+    .trim()
+    .toLowerCase()
+    .replace(/[.!]+$/, "")
+    .split(/\s+/);
+  const [first, second, ...rest] = words;
+  if (rest.length > 0) return undefined;
+  if (first === "stop" && second === undefined) return { kind: "stop" };
+  if (first === "status" && second === undefined) return { kind: "status" };
+  if (first === "help" && second === undefined) return { kind: "help" };
+  if (first === "mode") {
+    if (second === undefined) return { kind: "mode", mode: undefined };
+    const mode = modes.find((m) => m === second);
+    return mode ? { kind: "mode", mode } : undefined;
+  }
+  return undefined;
+}
+
+export const controlActions: ReadonlySet<string> = new Set([Actions.stop, Actions.mode]);
+
+/** A click on a session header's controls. */
+export async function onControlAction(reg: SessionRegistry, event: ActionEvent): Promise<void> {
+  const session = event.thread && reg.get(event.thread.key);
+  if (!session) {
+    await event.reply("This session is not active here any more. Nothing was changed.");
+    return;
+  }
+  const mode = modes.find((m) => m === event.payload);
+  const control: Control = event.action === Actions.stop ? { kind: "stop" } : { kind: "mode", mode };
+  if (control.kind === "mode" && !mode) {
+    await event.reply("That button is not one this bridge knows. Nothing was changed.");
+    return;
+  }
+  await runControl(reg, session, event.user, control, event.reply);
+}
+
+/**
+ * Runs a control. Who may: `status` and `help` anyone; `stop` and `mode` the owner or an approver
+ * (autopilot included, and it is announced in the thread).
+ */
+export async function runControl(
+  reg: SessionRegistry,
+  session: ThreadSession,
+  user: UserRef,
+  control: Control,
+  reply: (notice: Notice) => Promise<void>,
+): Promise<void> {
+  if (control.kind === "help") {
+    session.say(said([threadHelp], "Help"));
+    return;
+  }
+  if (control.kind === "status") {
+    const chat = reg.chatFor(session);
+    const pending = await Promise.all(
+      session.desk.pending().map(async (card) => ({
+        title: card.view.title,
+        link: await chat.linkTo(session.record.thread, card.message).catch(() => undefined),
+      })),
+    );
+    session.say(
+      statusMessage({
+        record: session.record,
+        state: session.agent ? (session.working ? "working" : "idle") : "reconnecting",
+        model: reg.options.model ?? "the runtime's default",
+        pending,
+        queued: session.record.queue.length,
+      }),
+    );
+    return;
+  }
+  if (!reg.options.policy.canDecide(user, session.record.owner)) {
+    await reply([
+      "Only ",
+      { user: session.record.owner },
+      " or an approver can do that. Nothing was changed.",
+    ]);
+    return;
+  }
+  if (control.kind === "mode" && control.mode === undefined) {
+    await reply(
+      `This session is in ${describeMode(session.record.mode)} mode. Use: mode plan | interactive | autopilot`,
+    );
+    return;
+  }
+  const agent = await session.connected(reconnectWaitMs);
+  if (!agent) {
+    await reply("This session is reconnecting to Copilot; try again in a moment.");
+    return;
+  }
+  try {
+    if (control.kind === "stop") {
+      await session.stop();
+      session.say(said(["⏹️ Stopped by ", { user }, "."], "Stopped"));
+      return;
+    }
+    if (control.kind === "mode" && control.mode) {
+      await agent.setMode(control.mode);
+      const warn = control.mode === "autopilot" ? "⚠️ " : "";
+      session.say(
+        said([`${warn}Mode set to ${describeMode(control.mode)} by `, { user }, "."], "Mode changed"),
+      );
+    }
+  } catch (error) {
+    await reply(`Copilot did not accept that: ${errorText(error)}`);
+  }
+}
