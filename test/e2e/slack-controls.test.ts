@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { SlackMessage } from "../fakes/slack/index.js";
+import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+
+const OWNER = "UOWNER7";
+const STRANGER = "USTRANGER7";
+
+describe("Slack: session controls", () => {
+  let h: BridgeHarness;
+  before(async () => {
+    h = await BridgeHarness.start();
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  const say = (header: SlackMessage, user: string, text: string) =>
+    h.slack.sendEvent({
+      type: "message",
+      channel: header.channel,
+      user,
+      text,
+      ts: h.slack.nextTs(),
+      thread_ts: header.ts,
+    });
+
+  test("mode plan from the thread: the header follows and the thread says who changed it", async () => {
+    const header = await h.startSession(OWNER, "hello");
+    await h.waitForReply(header, /user turns: 1/);
+    assert.deepEqual(
+      buttonsOf(header).map((b) => b.text),
+      ["Stop", "Mode: plan", "Mode: autopilot"],
+    );
+    await say(header, OWNER, "mode plan");
+    await h.waitForReply(header, new RegExp(`Mode set to plan .* by <@${OWNER}>`));
+    await h.slack.waitFor(() => /Mode: `plan`/.test(visible(header)), { what: "the header to show plan" });
+    assert.deepEqual(
+      buttonsOf(header).map((b) => b.text),
+      ["Stop", "Mode: interactive", "Mode: autopilot"],
+    );
+  });
+
+  test("a stranger cannot switch to autopilot; the owner can, from the header, and it is announced", async () => {
+    const header = await h.startSession(OWNER, "hello again");
+    await h.waitForReply(header, /user turns: 1/);
+    const from = h.slack.ephemerals.length;
+    await say(header, STRANGER, `<@${h.slack.botUserId}> mode autopilot`);
+    const refusal = await h.slack.waitFor(
+      () => h.slack.ephemerals.slice(from).find((e) => e.user === STRANGER),
+      { what: "the refusal" },
+    );
+    assert.match(refusal.text, new RegExp(`Only <@${OWNER}> or an approver can do that`));
+    assert.match(visible(header), /Mode: `interactive`/);
+
+    await h.click(OWNER, header, "ctl.mode#2");
+    await h.waitForReply(header, new RegExp(`⚠️ Mode set to autopilot .* by <@${OWNER}>`));
+    await h.slack.waitFor(() => /Mode: `autopilot`/.test(visible(header)), {
+      what: "the header to show autopilot",
+    });
+  });
+
+  test("stop mid-turn: the turn ends, its pending card is closed as cancelled, nothing runs", async () => {
+    const header = await h.startSession(OWNER, "RUN: touch never-runs.txt");
+    const card = await h.waitForCard(header);
+    await say(header, OWNER, "stop");
+    await h.waitForReply(header, new RegExp(`Stopped by <@${OWNER}>`));
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "the card to close",
+    });
+    assert.match(visible(card), /Cancelled/);
+    assert.equal(existsSync(join(h.workdir, "never-runs.txt")), false);
+    // The session still works after a stop.
+    await say(header, OWNER, "still there?");
+    await h.waitForReply(header, /You said: still there\?/);
+  });
+
+  test("status shows state, mode, model, working directory and links to waiting prompts", async () => {
+    const header = await h.startSession(OWNER, "RUN: touch status-check.txt");
+    await h.waitForCard(header);
+    await say(header, STRANGER, `<@${h.slack.botUserId}> status`);
+    const status = await h.waitForReply(header, /Session status/);
+    const text = visible(status);
+    assert.match(text, /State: `working`/);
+    assert.match(text, /Mode: `interactive`/);
+    assert.match(text, /Model: `fake-model`/);
+    assert.match(text, new RegExp(`Working directory: \`${h.workdir.replace(/[/.]/g, "\\$&")}\``));
+    assert.match(text, /Waiting: <https:\/\/\S+\|Run a shell command>/);
+  });
+
+  test("help in the thread, and /copilot sessions in the channel", async () => {
+    const header = await h.startSession(OWNER, "for the list", "CLIST");
+    await h.waitForReply(header, /user turns: 1/);
+    await say(header, OWNER, "help");
+    await h.waitForReply(header, /`stop` aborts the current turn/);
+    const from = h.slack.ephemerals.length;
+    await h.slack.sendSlashCommand({ user_id: STRANGER, channel_id: "CLIST", text: "sessions" });
+    const list = await h.slack.waitFor(
+      () => h.slack.ephemerals.slice(from).find((e) => e.user === STRANGER),
+      { what: "the session list" },
+    );
+    assert.match(list.text, /1 active session\(s\) in this channel/);
+    assert.match(list.text, /_for the list_/);
+    assert.match(list.text, new RegExp(`<@${OWNER}>`));
+    assert.match(list.text, /<https:\/\/\S+\|open thread>/);
+  });
+});
