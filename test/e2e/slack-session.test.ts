@@ -71,7 +71,7 @@ describe("Slack: /copilot end to end with the real runtime", () => {
         state: { values: { reason: { value: { type: "plain_text_input", value: "not on a Friday" } } } },
       },
     });
-    await h.waitForReply(header, /User feedback: not on a Friday/);
+    await h.waitForReply(header, /Tool bash result: .*User feedback: not on a Friday/);
     assert.equal(existsSync(join(h.workdir, "denied.txt")), false);
     await h.slack.waitFor(
       () => (/Denied/.test(visible(card)) && buttonsOf(card).length === 0 ? card : undefined),

@@ -1,3 +1,4 @@
+import { type WaitOptions, waitUntil } from "../wait.js";
 /** Observable state of the fake guild: what the app did, plus change notification for waitFor. */
 import type {
   DiscordMessage,
@@ -141,47 +142,13 @@ export class DiscordState {
       .join("\n");
   }
 
-  waitFor<T>(
-    probe: () => T | undefined | false | null,
-    opts: { timeoutMs?: number; what?: string } = {},
-  ): Promise<T> {
-    const timeoutMs = opts.timeoutMs ?? 10_000;
-    const what = opts.what ?? "condition";
-    return new Promise<T>((resolve, reject) => {
-      let lastError: unknown;
-      let done = false;
-      const finish = (): void => {
-        done = true;
-        clearInterval(poll);
-        clearTimeout(timer);
-        unsubscribe();
-      };
-      const check = (): void => {
-        if (done) return;
-        try {
-          const value = probe();
-          if (value !== undefined && value !== null && value !== false) {
-            finish();
-            resolve(value);
-          }
-        } catch (error) {
-          lastError = error;
-        }
-      };
-      const unsubscribe = this.onChange(check);
-      const poll = setInterval(check, 50);
-      const timer = setTimeout(() => {
-        if (done) return;
-        finish();
-        const cause = lastError === undefined ? "" : `\nlast probe error: ${String(lastError)}`;
-        reject(
-          new Error(
-            `FakeDiscord.waitFor timed out after ${timeoutMs} ms waiting for ${what}${cause}\n` +
-              `recent calls:\n${this.recentCalls()}`,
-          ),
-        );
-      }, timeoutMs);
-      check();
-    });
+  waitFor<T>(probe: () => T | undefined | false | null, opts: WaitOptions = {}): Promise<T> {
+    return waitUntil(
+      "FakeDiscord",
+      (l) => this.onChange(l),
+      () => `recent calls:\n${this.recentCalls()}`,
+      probe,
+      opts,
+    );
   }
 }

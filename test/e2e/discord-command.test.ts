@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { InteractionHandle } from "../fakes/discord/index.js";
+import { BridgeHarness } from "./harness.js";
+
+const OWNER = "230000000000000001";
+
+describe("Discord: the /copilot application command", () => {
+  let h: BridgeHarness;
+  before(async () => {
+    h = await BridgeHarness.start({ platforms: ["discord"] });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
+  const waitReply = (threadId: string, match: RegExp, what = `a reply matching ${match}`) =>
+    h.discord.waitFor(() => replies(threadId).find((m) => match.test(m.content)), {
+      what,
+      timeoutMs: 20_000,
+    });
+  const slash = (channelId: string, prompt: string) =>
+    h.discord.slashCommand({
+      user_id: OWNER,
+      channel_id: channelId,
+      options: [{ name: "prompt", type: 3, value: prompt }],
+    });
+  /** The text the person who ran the command finally sees (the deferred reply, once edited). */
+  const finalReply = (handle: InteractionHandle) =>
+    h.discord.waitFor(
+      () =>
+        h.discord.ephemeralMessages.find(
+          (m) => m.interaction_id === handle.interactionId && m.content !== "" && m.edits > 0,
+        ),
+      { what: "the deferred reply to be edited", timeoutMs: 20_000 },
+    );
+
+  test("/copilot is registered in the guild with a required prompt", () => {
+    const cmd = h.discord.commands.find((c) => c.name === "copilot");
+    assert.ok(cmd, `registered: ${JSON.stringify(h.discord.commands.map((c) => c.name))}`);
+    assert.equal(cmd.guild_id, h.discord.guildId, "registered as a guild command");
+    const prompt = (cmd.options ?? []).find((o: { name: string }) => o.name === "prompt");
+    assert.equal(prompt?.type, 3);
+    assert.equal(prompt?.required, true);
+  });
+
+  test("/copilot in a channel: deferred ephemeral reply, header in the channel, thread with the answer", async () => {
+    const d = h.discord;
+    const before = d.messages.length;
+    const handle = await slash(d.channelId, "hi via command");
+    const first = await d.replyTo(handle.interactionId);
+    assert.equal(first.type, 5, "deferred");
+    assert.equal((first.data?.flags ?? 0) & 64, 64, "ephemeral");
+
+    const header = await d.waitFor(
+      () => d.messages.slice(before).find((m) => m.channel_id === d.channelId && m.author.bot && m.thread),
+      { what: "the bot's header with a thread", timeoutMs: 20_000 },
+    );
+    assert.match(header.content, /Copilot session/);
+    assert.match(header.content, new RegExp(`<@${OWNER}>`));
+    assert.match(header.content, /hi via command/);
+    const thread = d.threads.find((t) => t.message_id === header.id);
+    assert.ok(thread, "the thread was started from the header");
+    assert.equal(thread.name, "hi via command");
+    await waitReply(thread.id, /You said: hi via command \(user turns: 1\)/);
+
+    const edited = await finalReply(handle);
+    assert.match(edited.content, /Started a Copilot session/);
+    assert.equal((edited.flags ?? 0) & 64, 64, "still ephemeral");
+    assert.ok(
+      !d.messages.some((m) => m.interaction_id === handle.interactionId),
+      "nothing public came from the interaction itself",
+    );
+
+    // Inside the session's thread, /copilot talks to that session.
+    const threads = d.threads.length;
+    const inThread = await slash(thread.id, "second via command");
+    const deferred = await d.replyTo(inThread.interactionId);
+    assert.equal(deferred.type, 5);
+    await waitReply(thread.id, /You said: second via command \(user turns: 2\)/);
+    const sent = await finalReply(inThread);
+    assert.match(sent.content, /Sent to this thread's Copilot session/);
+    assert.equal(d.threads.length, threads, "no new thread");
+  });
+
+  test("/copilot help answers with usage privately and starts nothing", async () => {
+    const d = h.discord;
+    const threads = d.threads.length;
+    const posts = d.messages.length;
+    const handle = await slash(d.channelId, "help");
+    const reply = await finalReply(handle);
+    assert.match(reply.content, /Usage:/);
+    assert.equal((reply.flags ?? 0) & 64, 64);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(d.threads.length, threads, "no thread");
+    assert.equal(d.messages.length, posts, "nothing public");
+  });
+});

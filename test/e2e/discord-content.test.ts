@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { longText } from "../fakes/model/rules.js";
+import { BridgeHarness } from "./harness.js";
+
+const OWNER = "290000000000000001";
+
+describe("Discord: long output", () => {
+  let h: BridgeHarness;
+  before(async () => {
+    h = await BridgeHarness.start({ platforms: ["discord"] });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  async function start(prompt: string): Promise<string> {
+    const d = h.discord;
+    const m = await d.sendMessage({
+      author_id: OWNER,
+      channel_id: d.channelId,
+      content: prompt,
+      mention_bot: true,
+    });
+    const thread = await d.waitFor(() => d.threads.find((t) => t.message_id === m.id), {
+      what: "the thread",
+    });
+    return thread.id;
+  }
+  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
+
+  /** The text lines, without fence lines (the splitter may close and reopen a fence at a cut). */
+  const textLines = (text: string) =>
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("```"));
+
+  test("a 5000-character answer is split into messages of at most 2000 chars with balanced fences", async () => {
+    const threadId = await start("LONG: 5000");
+    const parts = () => replies(threadId).filter((m) => /line \d{4}/.test(m.content));
+    // The last line of a LONG answer is the one with the highest number; wait until it is shown and stable.
+    let last = "";
+    let stableSince = 0;
+    await h.discord.waitFor(
+      () => {
+        const shown = parts()
+          .map((m) => m.content)
+          .join("\n");
+        if (shown !== last) {
+          last = shown;
+          stableSince = Date.now();
+          return undefined;
+        }
+        return shown.length >= 4000 && Date.now() - stableSince > 1000 ? true : undefined;
+      },
+      { what: "the whole long answer", timeoutMs: 20_000 },
+    );
+    const messages = parts();
+    assert.ok(messages.length >= 3, `split into ${messages.length} messages`);
+    for (const m of messages) {
+      assert.ok(m.content.length <= 2000, `a part has ${m.content.length} chars`);
+      const fences = (m.content.match(/```/g) ?? []).length;
+      assert.equal(fences % 2, 0, `balanced code fences in a part:\n${m.content.slice(0, 300)}`);
+    }
+    // Nothing lost, repeated or reordered.
+    assert.deepEqual(textLines(messages.map((m) => m.content).join("\n")), textLines(longText(5000)));
+    const inFence = messages.filter((m) => /```js/.test(m.content));
+    assert.ok(inFence.length >= 1, "the code block is shown with its language");
+  });
+});

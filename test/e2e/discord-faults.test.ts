@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { DiscordMessage, RestCall } from "../fakes/discord/index.js";
+import { BridgeHarness } from "./harness.js";
+
+const OWNER = "270000000000000001";
+
+function buttons(m: DiscordMessage): { custom_id: string; label: string }[] {
+  return (m.components ?? []).flatMap(
+    (row: { components?: { custom_id: string; label: string }[] }) => row.components ?? [],
+  );
+}
+
+describe("Discord platform errors: nothing is lost", () => {
+  let h: BridgeHarness;
+  before(async () => {
+    h = await BridgeHarness.start({ platforms: ["discord"] });
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  async function start(prompt: string): Promise<string> {
+    const d = h.discord;
+    const m = await d.sendMessage({
+      author_id: OWNER,
+      channel_id: d.channelId,
+      content: prompt,
+      mention_bot: true,
+    });
+    const thread = await d.waitFor(() => d.threads.find((t) => t.message_id === m.id), {
+      what: "the thread",
+    });
+    return thread.id;
+  }
+  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
+  const waitReply = (threadId: string, match: RegExp, what = `a reply matching ${match}`) =>
+    h.discord.waitFor(() => replies(threadId).find((m) => match.test(m.content)), {
+      what,
+      timeoutMs: 20_000,
+    });
+  const faultsOn = (calls: RestCall[], match: (c: RestCall) => boolean) =>
+    calls.filter((c) => match(c) && c.fault !== undefined).map((c) => c.fault);
+
+  test("429 (retry_after) then 500 on the header post and on edits: the answer arrives whole", async () => {
+    const from = h.discord.calls.length;
+    h.discord.failNext("POST /channels/:id/messages", { status: 429, retryAfter: 1 }, 1);
+    h.discord.failNext("POST /channels/:id/messages", { status: 500 }, 1);
+    h.discord.failNext("PATCH /channels/:id/messages/:id", { status: 500 }, 1);
+    const threadId = await start("ECHO: survived the rate limit");
+    const reply = await waitReply(threadId, /^survive/);
+    await h.discord.waitFor(() => (reply.content === "survived the rate limit" ? reply : undefined), {
+      what: `the complete answer (it reads ${JSON.stringify(reply.content)})`,
+      timeoutMs: 20_000,
+    });
+    const header = replies(threadId).filter((m) => /Copilot session/.test(m.content));
+    assert.equal(header.length, 1, "one header despite the retries");
+    const faulted = faultsOn(h.discord.calls.slice(from), (c) => c.method === "POST");
+    assert.deepEqual(faulted, ["429", "500"], "both faults were served to posts");
+    const edits = faultsOn(h.discord.calls.slice(from), (c) => c.method === "PATCH");
+    assert.deepEqual(edits, ["500"], "the fault was served to an edit");
+  });
+
+  test("429 then 500 on the card post and on the card's final edit: one card, decided, finalised", async () => {
+    const file = "discord-faulted-card.txt";
+    let threadPath = "";
+    // Arm the faults the moment the activity line is posted: the next post in the thread is the card.
+    const off = h.discord.onCall((c) => {
+      if (
+        threadPath ||
+        c.method !== "POST" ||
+        !/⏳ ran `touch discord-faulted-card/.test(c.body?.content ?? "")
+      )
+        return;
+      threadPath = c.path;
+      h.discord.failNext(`POST ${c.path}`, { status: 429, retryAfter: 1 }, 1);
+      h.discord.failNext(`POST ${c.path}`, { status: 500 }, 1);
+    });
+    let threadId: string;
+    let card: DiscordMessage;
+    try {
+      threadId = await start(`RUN: touch ${file}`);
+      card = await h.discord.waitFor(
+        () => replies(threadId).find((m) => buttons(m).some((b) => b.label === "Approve once")),
+        {
+          what: "the card",
+          timeoutMs: 20_000,
+        },
+      );
+    } finally {
+      off();
+    }
+    const cardPosts = h.discord.calls.filter(
+      (c) => c.path === threadPath && /🔐/.test(c.body?.content ?? ""),
+    );
+    assert.deepEqual(
+      cardPosts.map((c) => c.fault ?? String(c.status)),
+      ["429", "500", "200"],
+      "the card post was rate limited, then failed, then accepted",
+    );
+    assert.equal(replies(threadId).filter((m) => /🔐/.test(m.content)).length, 1, "one card");
+
+    const cardEdit = new RegExp(`^PATCH /channels/${threadId}/messages/${card.id}$`);
+    h.discord.failNext(cardEdit, { status: 429, retryAfter: 0.5 }, 1);
+    h.discord.failNext(cardEdit, { status: 500 }, 1);
+    const once = buttons(card).find((b) => b.label === "Approve once")?.custom_id ?? "";
+    await h.discord.clickButton({ user_id: OWNER, message_id: card.id, custom_id: once });
+    await waitReply(threadId, /Tool bash result/);
+    assert.equal(existsSync(join(h.workdir, file)), true);
+    await h.discord.waitFor(() => (buttons(card).length === 0 ? card : undefined), {
+      what: "the card to be finalised",
+      timeoutMs: 20_000,
+    });
+    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.deepEqual(
+      faultsOn(h.discord.calls, (c) => cardEdit.test(`${c.method} ${c.path}`)),
+      ["429", "500"],
+    );
+  });
+
+  test("the final edit failing past discord.js's retries (500 ×4): it is retried and the text lands", async () => {
+    let threadPath = "";
+    // When the answer's first part is posted, arm 4 × 500 for the thread's edits: the next edit is the
+    // final one, and discord.js gives up after 3 retries, so only the bridge's own retry can save it.
+    const off = h.discord.onCall((c) => {
+      if (threadPath || c.method !== "POST" || !/^finally/.test(c.body?.content ?? "")) return;
+      threadPath = c.path;
+      h.discord.failNext(`PATCH ${c.path}/:id`, { status: 500 }, 4);
+    });
+    try {
+      const threadId = await start("ECHO: finally the whole answer arrives");
+      const reply = await waitReply(threadId, /^finally/);
+      await h.discord.waitFor(
+        () => (reply.content === "finally the whole answer arrives" ? reply : undefined),
+        { what: `the answer to read in full (it reads ${JSON.stringify(reply.content)})`, timeoutMs: 20_000 },
+      );
+      const edits = h.discord.calls.filter(
+        (c) => c.method === "PATCH" && c.path === `${threadPath}/${reply.id}`,
+      );
+      assert.deepEqual(
+        edits.map((c) => c.fault ?? String(c.status)),
+        ["500", "500", "500", "500", "200"],
+        "the final edit failed four times, then the bridge's retry landed",
+      );
+    } finally {
+      off();
+    }
+  });
+
+  test("a dropped connection when opening the thread: the user is told, nothing half-started", async () => {
+    const d = h.discord;
+    const threads = d.threads.length;
+    d.failNext("POST /channels/:id/messages/:id/threads", { drop: true }, 1);
+    const m = await d.sendMessage({
+      author_id: OWNER,
+      channel_id: d.channelId,
+      content: "start despite a drop",
+      mention_bot: true,
+    });
+    const answer = await d.waitFor(
+      () =>
+        d.channelMessages(d.channelId).find((x) => x.author.bot && x.message_reference?.message_id === m.id),
+      { what: "a reply to the mention", timeoutMs: 20_000 },
+    );
+    assert.match(answer.content, /Nothing was started/);
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(d.threads.length, threads, "no thread");
+  });
+});
