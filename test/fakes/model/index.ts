@@ -11,11 +11,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { defaultReply, fromChatMessages, fromResponsesInput } from "./rules.js";
 import type { ChatToolCall, Completion, ModelRequest, Reply, Responder, Wire } from "./types.js";
 import { sendError, writeChat, writeResponses } from "./wire.js";
 
-export { defaultReply, longText, sessionCwd, userText, userTurns } from "./rules.js";
+export {
+  AUTOPILOT_NUDGE,
+  defaultReply,
+  formArgs,
+  longText,
+  planPath,
+  sessionCwd,
+  userText,
+  userTurns,
+} from "./rules.js";
 export type {
   ChatMessage,
   ChatToolCall,
@@ -28,6 +38,19 @@ export type {
 
 const CHAT = "/v1/chat/completions";
 const RESPONSES = "/v1/responses";
+
+/** Path of the dependency-free MCP stdio server whose `elicit` tool raises an MCP elicitation. */
+export const FORM_MCP_SERVER = fileURLToPath(new URL("./mcp-form.mjs", import.meta.url));
+
+/**
+ * `mcpServers` entry for the fake form server (used by the `FORM:` rule): the model sees its tool
+ * as `<name>-elicit`. Spread it into a session config: `mcpServers: formMcpServer()`.
+ */
+export function formMcpServer(
+  name = "fakeform",
+): Record<string, { type: "stdio"; command: string; args: string[]; tools: string[] }> {
+  return { [name]: { type: "stdio", command: process.execPath, args: [FORM_MCP_SERVER], tools: ["*"] } };
+}
 
 export class FakeModel {
   readonly baseUrl: string;

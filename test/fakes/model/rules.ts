@@ -73,17 +73,20 @@ export function fromResponsesInput(instructions: unknown, input: unknown): ChatM
 /** A leading or trailing `<tag …>…</tag>` block the runtime wraps around user prompts. */
 const LEADING_BLOCK = /^\s*<([A-Za-z_][\w-]*)(?:\s[^>]*)?>[\s\S]*?<\/\1>\s*/;
 const TRAILING_BLOCK = /\s*<([A-Za-z_][\w-]*)(?:\s[^>]*)?>[\s\S]*?<\/\1>\s*$/;
+/** In plan mode the runtime prefixes the prompt with `[[PLAN]] `. */
+const PLAN_MARKER = /^\s*\[\[PLAN\]\][ \t]*/;
 
 /**
  * The user's own text from a runtime-wrapped prompt. The runtime sends
  * `<current_datetime>…</current_datetime>\n\n<prompt>` (and may add other tagged blocks, e.g.
- * `<reminder>`); whole tagged blocks at the start or end are removed.
+ * `<reminder>`, `<tools_changed_notice>`); whole tagged blocks at the start or end are removed, and
+ * so is the `[[PLAN]] ` prefix the runtime adds in plan mode.
  */
 export function userText(content: string): string {
   let s = content;
   for (let prev = ""; prev !== s; ) {
     prev = s;
-    s = s.replace(LEADING_BLOCK, "").replace(TRAILING_BLOCK, "");
+    s = s.replace(LEADING_BLOCK, "").replace(TRAILING_BLOCK, "").replace(PLAN_MARKER, "");
   }
   return s.trim();
 }
@@ -108,7 +111,10 @@ export function sessionCwd(messages: ChatMessage[]): string | undefined {
 
 // ---------------------------------------------------------------- default rules
 
-const DIRECTIVE = /^[ \t]*(RUN|WRITE|ECHO|LONG|SLOW):[ \t]?/m;
+const DIRECTIVE = /^[ \t]*(RUN|WRITE|ECHO|LONG|SLOW|ASK|PLAN|FORM):[ \t]?/m;
+
+/** The runtime's prompt when an autopilot turn ended without `task_complete`. */
+export const AUTOPILOT_NUDGE = "You have not yet marked the task as complete";
 
 export function longText(n: number): string {
   const line = (i: number) => `line ${String(i).padStart(4, "0")} lorem ipsum dolor sit amet\n`;
@@ -121,23 +127,112 @@ export function longText(n: number): string {
   return s.slice(0, Math.max(0, n));
 }
 
+/** Where plan mode wants plan.md: its system prompt says "Save the plan to: /abs/plan.md". */
+export function planPath(messages: ChatMessage[]): string | undefined {
+  for (const m of messages) {
+    if (m.role !== "system" && m.role !== "developer") continue;
+    const match = /Save the plan to:\s*(\S+)/.exec(m.content);
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+/** `a | b | c` → ["a", "b", "c"] (trimmed, empty parts dropped). */
+const pipeParts = (line: string) =>
+  line
+    .split("|")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+
+/** A FORM field spec `name[?][:type]` → [name, JSON schema property, required]. */
+function formField(spec: string): [string, Record<string, unknown>, boolean] {
+  const [rawName = "", type = "string"] = spec.split(":").map((p) => p.trim());
+  const optional = rawName.endsWith("?");
+  const name = optional ? rawName.slice(0, -1) : rawName;
+  const prop: Record<string, unknown> = { type: "string", title: name };
+  if (type === "number" || type === "integer" || type === "boolean") prop.type = type;
+  else if (["email", "uri", "date", "date-time"].includes(type)) prop.format = type;
+  else if (type.includes("/")) prop.enum = type.split("/").map((v) => v.trim());
+  return [name, prop, !optional];
+}
+
+/** `FORM: <message> | <field>…` → the arguments of the fake MCP server's `elicit` tool. */
+export function formArgs(line: string): { message: string; requestedSchema: Wire } {
+  const [message = "", ...specs] = pipeParts(line);
+  const properties: Record<string, unknown> = {};
+  const required: string[] = [];
+  for (const [name, prop, req] of (specs.length ? specs : ["answer"]).map(formField)) {
+    properties[name] = prop;
+    if (req) required.push(name);
+  }
+  return {
+    message,
+    requestedSchema: { type: "object", properties, ...(required.length ? { required } : {}) },
+  };
+}
+
 /**
- * Default behaviour when no responder answers. Looks at the last message: a tool result is echoed
- * back; otherwise the last user text is matched against directives (the earliest one at a line start
- * wins: RUN, WRITE, ECHO, LONG, SLOW), else a "You said" reply with the user turn count.
+ * The message that decides the reply: the last one, skipping trailing user messages that carry no
+ * text of the user's own (e.g. the `<tools_changed_notice>` the runtime appends after a mode change).
+ */
+function lastReal(messages: ChatMessage[]): ChatMessage | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m?.role === "user" && userText(m.content) === "") continue;
+    return m;
+  }
+  return undefined;
+}
+
+/** The arguments of the assistant tool call a tool message answers. */
+function callArgs(messages: ChatMessage[], toolCallId: string | undefined): Wire {
+  for (const m of messages) {
+    const call = m.toolCalls?.find((c) => c.id === toolCallId);
+    if (!call) continue;
+    try {
+      return JSON.parse(call.arguments);
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+/** The latest user directive (`PLAN`, `RUN`…), with its first line and the lines after it. */
+function directive(text: string): { name: string; line: string; rest: string; body: string } | undefined {
+  const m = DIRECTIVE.exec(text);
+  if (!m?.[1]) return undefined;
+  const rest = text.slice(m.index + m[0].length);
+  const [first = "", ...more] = rest.split("\n");
+  return { name: m[1], line: first.trim(), rest, body: more.join("\n").trim() };
+}
+
+/**
+ * Default behaviour when no responder answers. Looks at the last message (see lastReal): a tool
+ * result is echoed back (except the plan.md write of a multi-line PLAN, which is followed by
+ * exit_plan_mode); the autopilot nudge is answered with task_complete; otherwise the last user text
+ * is matched against directives (the earliest one at a line start wins: RUN, WRITE, ECHO, LONG,
+ * SLOW, ASK, PLAN, FORM), else a "You said" reply with the user turn count.
  */
 export function defaultReply(req: ModelRequest): Reply {
-  const last = req.messages[req.messages.length - 1];
-  if (last?.role === "tool") {
-    return { text: `Tool ${last.toolName ?? "unknown"} result: ${last.content.slice(0, 300).trim()}` };
-  }
+  const last = lastReal(req.messages);
   const turns = userTurns(req.messages);
   const text = turns[turns.length - 1] ?? "";
-  const m = DIRECTIVE.exec(text);
-  if (m) {
-    const rest = text.slice(m.index + m[0].length);
-    const line = (rest.split("\n")[0] ?? "").trim();
-    switch (m[1]) {
+  const d = directive(text);
+  if (last?.role === "tool") {
+    const plan = planPath(req.messages);
+    if (d?.name === "PLAN" && last.toolName === "create" && plan !== undefined) {
+      if (callArgs(req.messages, last.toolCallId).path === plan) return exitPlan(d.line);
+    }
+    return { text: `Tool ${last.toolName ?? "unknown"} result: ${last.content.slice(0, 300).trim()}` };
+  }
+  if (text.startsWith(AUTOPILOT_NUDGE)) {
+    const task = turns.filter((t) => !t.startsWith(AUTOPILOT_NUDGE)).at(-1) ?? "";
+    return { tool: "task_complete", args: { summary: `Done: ${task.split("\n")[0]}`.slice(0, 200) } };
+  }
+  if (d) {
+    const { line, rest } = d;
+    switch (d.name) {
       case "RUN":
         return { tool: "bash", args: { command: line, description: `Run ${line}`.slice(0, 100) } };
       case "WRITE": {
@@ -155,7 +250,26 @@ export function defaultReply(req: ModelRequest): Reply {
         const ms = Number.parseInt(line, 10) || 0;
         return { text: "slow done", chunks: 10, chunkDelayMs: ms / 10 };
       }
+      case "ASK": {
+        const [question = "", ...choices] = pipeParts(line);
+        return { tool: "ask_user", args: { question, ...(choices.length ? { choices } : {}) } };
+      }
+      case "PLAN": {
+        const path = planPath(req.messages);
+        if (d.body && path) return { tool: "create", args: { path, file_text: `${d.body}\n` } };
+        return exitPlan(line);
+      }
+      case "FORM": {
+        const tool = req.tools.find((t) => t.endsWith("-elicit"));
+        if (!tool) return { text: "FORM: no *-elicit tool offered (add formMcpServer() to mcpServers)" };
+        return { tool, args: formArgs(line) };
+      }
     }
   }
   return { text: `You said: ${text} (user turns: ${turns.length})` };
+}
+
+/** `exit_plan_mode`; a literal `\n` in the summary becomes a line break. */
+function exitPlan(summary: string): Reply {
+  return { tool: "exit_plan_mode", args: { summary: summary.replaceAll("\\n", "\n") } };
 }
