@@ -29,8 +29,9 @@ function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotG
   const wrap =
     (listener: AgentListener): AgentListener =>
     (event) => {
-      if (event.type === "permission.requested" || event.type === "permission.completed") {
-        seen.set(`${event.type}:${event.requestId}`, performance.now());
+      if (event.type === "prompt.requested" || event.type === "prompt.completed") {
+        const name = event.type === "prompt.requested" ? "permission.requested" : "permission.completed";
+        seen.set(`${name}:${event.requestId}`, performance.now());
       }
       listener(event);
     };

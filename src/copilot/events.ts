@@ -1,5 +1,7 @@
 import type { PermissionRequest, PermissionRequestedEvent, SessionEvent } from "@github/copilot-sdk";
 import type { AgentEvent, PermissionOutcome, PermissionView } from "../core/agent.js";
+import type { FormValue } from "../core/prompts.js";
+import { formFromSchema } from "./forms.js";
 
 /** Translates one SDK session event into the core's vocabulary; `undefined` for events the bridge ignores. */
 export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
@@ -31,18 +33,86 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
       const prompt = promptOf(event.data);
       const toolCallId = prompt.toolCallId ?? (event.data.permissionRequest as PermissionRequest).toolCallId;
       return {
-        type: "permission.requested",
+        type: "prompt.requested",
         requestId: event.data.requestId,
-        view: permissionView(prompt),
+        prompt: { kind: "permission", view: permissionView(prompt) },
         ...(toolCallId ? { toolCallId } : {}),
       };
     }
-    case "permission.completed":
+    case "permission.completed": {
+      const kind = event.data.result.kind;
+      const feedback = (event.data.result as { feedback?: string }).feedback;
       return {
-        type: "permission.completed",
+        type: "prompt.completed",
         requestId: event.data.requestId,
-        outcome: outcomeOf(event.data.result.kind),
+        outcome:
+          kind === "cancelled"
+            ? { kind: "cancelled" }
+            : { kind: "permission", outcome: outcomeOf(kind), ...(feedback ? { feedback } : {}) },
+      };
+    }
+    case "user_input.requested":
+      return {
+        type: "prompt.requested",
+        requestId: event.data.requestId,
+        prompt: {
+          kind: "question",
+          question: event.data.question,
+          choices: event.data.choices ?? [],
+          allowFreeform: event.data.allowFreeform ?? true,
+        },
         ...(event.data.toolCallId ? { toolCallId: event.data.toolCallId } : {}),
+      };
+    case "user_input.completed":
+      return {
+        type: "prompt.completed",
+        requestId: event.data.requestId,
+        outcome: { kind: "question", answer: event.data.answer ?? "" },
+      };
+    case "exit_plan_mode.requested":
+      return {
+        type: "prompt.requested",
+        requestId: event.data.requestId,
+        prompt: {
+          kind: "plan",
+          summary: event.data.summary,
+          planContent: event.data.planContent ?? "",
+          actions: event.data.actions,
+          recommended: event.data.recommendedAction,
+        },
+      };
+    case "exit_plan_mode.completed":
+      return {
+        type: "prompt.completed",
+        requestId: event.data.requestId,
+        outcome: {
+          kind: "plan",
+          approved: event.data.approved ?? false,
+          ...(event.data.selectedAction ? { action: event.data.selectedAction } : {}),
+          ...(event.data.feedback ? { feedback: event.data.feedback } : {}),
+        },
+      };
+    case "elicitation.requested": {
+      const form =
+        event.data.mode === "url"
+          ? { fields: [], unsupported: `Copilot asks you to open a page: ${event.data.url ?? ""}` }
+          : formFromSchema(event.data.requestedSchema, maxFormFields);
+      return {
+        type: "prompt.requested",
+        requestId: event.data.requestId,
+        prompt: { kind: "form", message: event.data.message, ...form },
+        ...(event.data.toolCallId ? { toolCallId: event.data.toolCallId } : {}),
+      };
+    }
+    case "elicitation.completed":
+      return {
+        type: "prompt.completed",
+        requestId: event.data.requestId,
+        outcome: {
+          kind: "form",
+          action: event.data.action ?? "cancel",
+          ...(event.data.content ? { content: event.data.content as Record<string, FormValue> } : {}),
+        },
       };
     case "session.idle":
       return { type: "idle" };
@@ -67,9 +137,11 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
 export function outcomeOf(kind: string): PermissionOutcome {
   if (kind === "approved" || kind === "approved-for-location") return "approved";
   if (kind === "approved-for-session") return "approved-for-session";
-  if (kind === "cancelled") return "cancelled";
   return "denied";
 }
+
+/** Discord modals hold five fields; Slack more, but one limit keeps forms the same everywhere. */
+const maxFormFields = 5;
 
 /** A short description of what a tool call does, for the activity lines. */
 export function toolSummary(toolName: string, args: unknown): string | undefined {

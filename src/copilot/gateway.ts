@@ -17,6 +17,7 @@ import type {
 } from "../core/agent.js";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
+import type { Prompt, PromptAnswer } from "../core/prompts.js";
 import type { AgentMode } from "../core/types.js";
 import { permissionView, toAgentEvent } from "./events.js";
 
@@ -101,6 +102,11 @@ export class SdkGateway implements CopilotGateway {
       streaming: true,
       // Leave every request pending: the thread's buttons answer it through the RPC, first answer wins.
       onPermissionRequest: () => ({ kind: "no-result" }),
+      // Registering these makes the runtime offer ask_user, plan approval and forms. Their promises
+      // never settle on purpose: answers go through the rpc.ui.handlePending* calls, which say who won.
+      onUserInputRequest: () => new Promise(() => {}),
+      onExitPlanModeRequest: () => new Promise(() => {}),
+      onElicitationRequest: () => new Promise(() => {}),
       onEvent: (event) => {
         let mapped: ReturnType<typeof toAgentEvent>;
         try {
@@ -149,17 +155,42 @@ class SdkAgentSession implements AgentSession {
     await this.session.rpc.mode.set({ mode });
   }
 
-  async answerPermission(
-    requestId: string,
-    decision: PermissionDecision,
-    view: PermissionView,
-  ): Promise<boolean> {
-    const result = await this.session.rpc.permissions.handlePendingPermissionRequest({
-      requestId,
-      result: toResult(decision, view),
-      decisionContext: { outcome: "prompted_user", source: "human_response", surface: "sdk" },
-    } as Parameters<CopilotSession["rpc"]["permissions"]["handlePendingPermissionRequest"]>[0]);
-    return result.success;
+  async answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean> {
+    const rpc = this.session.rpc;
+    switch (answer.kind) {
+      case "permission": {
+        if (prompt.kind !== "permission") throw new Error("a permission answer for another kind of prompt");
+        const result = await rpc.permissions.handlePendingPermissionRequest({
+          requestId,
+          result: toResult(answer.decision, prompt.view),
+          decisionContext: { outcome: "prompted_user", source: "human_response", surface: "sdk" },
+        } as Parameters<typeof rpc.permissions.handlePendingPermissionRequest>[0]);
+        return result.success;
+      }
+      case "question":
+        return (
+          await rpc.ui.handlePendingUserInput({
+            requestId,
+            response: { answer: answer.answer, wasFreeform: answer.wasFreeform },
+          })
+        ).success;
+      case "plan":
+        return (
+          await rpc.ui.handlePendingExitPlanMode({
+            requestId,
+            response: answer.approved
+              ? { approved: true, selectedAction: answer.action }
+              : { approved: false, feedback: answer.feedback },
+          } as Parameters<typeof rpc.ui.handlePendingExitPlanMode>[0])
+        ).success;
+      case "form":
+        return (
+          await rpc.ui.handlePendingElicitation({
+            requestId,
+            result: { action: answer.action, ...(answer.content ? { content: answer.content } : {}) },
+          })
+        ).success;
+    }
   }
 
   async pendingPermissions(): Promise<PendingPermission[]> {

@@ -1,3 +1,4 @@
+import type { Outcome, Prompt, PromptAnswer } from "./prompts.js";
 import type { AgentMode } from "./types.js";
 
 /**
@@ -27,15 +28,15 @@ export interface PermissionView {
   commandIdentifiers?: string[];
 }
 
-export type PermissionOutcome = "approved" | "approved-for-session" | "denied" | "cancelled" | "answered";
+export type PermissionOutcome = "approved" | "approved-for-session" | "denied";
 
 export type AgentEvent =
   | { type: "message.delta"; messageId: string; delta: string }
   | { type: "message"; messageId: string; content: string }
   | { type: "tool.start"; toolCallId: string; toolName: string; summary?: string }
   | { type: "tool.complete"; toolCallId: string; success: boolean; error?: string }
-  | { type: "permission.requested"; requestId: string; toolCallId?: string; view: PermissionView }
-  | { type: "permission.completed"; requestId: string; outcome: PermissionOutcome; toolCallId?: string }
+  | { type: "prompt.requested"; requestId: string; toolCallId?: string; prompt: Prompt }
+  | { type: "prompt.completed"; requestId: string; outcome: Outcome }
   | { type: "idle" }
   | { type: "mode"; mode: AgentMode }
   | { type: "aborted" }
@@ -60,8 +61,8 @@ export interface AgentSession {
   send(prompt: string): Promise<void>;
   abort(): Promise<void>;
   setMode(mode: AgentMode): Promise<void>;
-  /** Answers a pending request; `true` when this answer won, `false` when it was already answered. */
-  answerPermission(requestId: string, decision: PermissionDecision, view: PermissionView): Promise<boolean>;
+  /** Answers a pending prompt; `true` when this answer won, `false` when it was already answered. */
+  answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean>;
   pendingPermissions(): Promise<PendingPermission[]>;
   disconnect(): Promise<void>;
 }

@@ -1,4 +1,3 @@
-import { ModalCallbacks } from "./actions.js";
 import { onCommand } from "./channel-commands.js";
 import type {
   ActionEvent,
@@ -10,7 +9,7 @@ import type {
 } from "./chat.js";
 import { errorText } from "./errors.js";
 import { failure } from "./messages.js";
-import { onDenyReason, onPermissionAction, permissionActions } from "./permissions.js";
+import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
 import { type BridgeOptions, reconnectWaitMs, SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
 import type { CardRecord } from "./store.js";
@@ -66,12 +65,12 @@ export class Bridge implements InboundHandler {
   }
 
   async submitModal(event: ModalSubmitEvent): Promise<ModalResult> {
-    if (event.callback === ModalCallbacks.denyReason) return onDenyReason(this.reg, event);
-    return { errors: { reason: "This form is not valid any more." } };
+    if (promptModals.has(event.callback)) return onPromptModal(this.reg, event);
+    return { errors: { [Object.keys(event.values)[0] ?? "reason"]: "This form is not valid any more." } };
   }
 
   private async onAction(event: ActionEvent): Promise<void> {
-    if (permissionActions.has(event.action)) await onPermissionAction(this.reg, event);
+    if (promptActions.has(event.action)) await onPromptAction(this.reg, event);
     else if (controlActions.has(event.action)) await onControlAction(this.reg, event);
     else await event.reply("That button is not one this bridge knows. Nothing was changed.");
   }

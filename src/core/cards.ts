@@ -1,33 +1,87 @@
 import { Actions } from "./actions.js";
 import type { PermissionOutcome, PermissionView } from "./agent.js";
 import type { ChatLimits } from "./chat.js";
+import type { Outcome, Prompt } from "./prompts.js";
 import type { CardState } from "./store.js";
 import type { Block, Button, Inline, Message, UserRef } from "./types.js";
 
-const outcomeWords: Record<PermissionOutcome, string> = {
-  approved: "Approved once",
-  "approved-for-session": "Approved for this session",
-  denied: "Denied",
-  cancelled: "Cancelled",
-  answered: "No longer pending (answered while the bridge was offline)",
+const permissionWords: Record<PermissionOutcome, [string, string]> = {
+  approved: ["✅", "Approved once"],
+  "approved-for-session": ["✅", "Approved for this session"],
+  denied: ["⛔", "Denied"],
 };
 
-const outcomeIcon: Record<PermissionOutcome, string> = {
-  approved: "✅",
-  "approved-for-session": "✅",
-  denied: "⛔",
-  cancelled: "⏹️",
-  answered: "☑️",
+const planActionLabels: Record<string, string> = {
+  autopilot: "Approve & autopilot",
+  interactive: "Approve & interactive",
+  exit_only: "Approve (leave plan mode)",
+  autopilot_fleet: "Approve & autopilot (fleet)",
 };
 
-/** Renders a permission card: what would happen, and either buttons or the outcome. */
-export function permissionCard(
+/** Renders a card: what the agent waits on, and either the ways to answer or how it ended. */
+export function promptCard(
   requestId: string,
-  view: PermissionView,
+  prompt: Prompt,
   state: CardState,
   owner: UserRef,
   limits: ChatLimits,
 ): Message {
+  const { blocks, summary } = body(prompt, limits);
+  if (state.status === "pending") {
+    const buttons = answerButtons(requestId, prompt);
+    if (buttons.length > 0) blocks.push({ type: "buttons", buttons });
+    blocks.push({ type: "context", inline: ["Waiting for ", { user: owner }, " or an approver to answer."] });
+    return { blocks, summary };
+  }
+  const [icon, words, detail] = describe(state.outcome);
+  const line: Inline[] = [`${icon} `, { bold: words }];
+  if (state.surface === "thread" && state.by) line.push(" by ", { user: state.by });
+  else if (state.outcome.kind !== "cancelled" && state.outcome.kind !== "gone") {
+    line.push(" elsewhere (terminal, GitHub or another client)");
+  }
+  line.push(" · ", { time: state.at });
+  blocks.push({ type: "line", inline: line });
+  if (detail) blocks.push({ type: "context", inline: [detail] });
+  return { blocks, summary: `${words}: ${summary}` };
+}
+
+function body(prompt: Prompt, limits: ChatLimits): { blocks: Block[]; summary: string } {
+  switch (prompt.kind) {
+    case "permission":
+      return { blocks: permissionBody(prompt.view, limits), summary: prompt.view.title };
+    case "question":
+      return {
+        blocks: [
+          { type: "line", inline: [{ bold: "❓ Copilot asks" }] },
+          { type: "markdown", text: clip(prompt.question, limits.cardCodeChars * 2) },
+        ],
+        summary: `Copilot asks: ${prompt.question.slice(0, 100)}`,
+      };
+    case "plan": {
+      const blocks: Block[] = [
+        { type: "line", inline: [{ bold: "📋 Copilot's plan is ready for review" }] },
+        { type: "markdown", text: clip(prompt.summary, limits.cardCodeChars * 2) },
+      ];
+      if (prompt.planContent.trim())
+        blocks.push({ type: "code", text: clip(prompt.planContent, limits.cardCodeChars) });
+      return { blocks, summary: "Copilot's plan is ready for review" };
+    }
+    case "form": {
+      const blocks: Block[] = [
+        { type: "line", inline: [{ bold: "📝 Copilot needs some details" }] },
+        { type: "markdown", text: clip(prompt.message, limits.cardCodeChars * 2) },
+      ];
+      if (prompt.unsupported) blocks.push({ type: "context", inline: [prompt.unsupported] });
+      else {
+        const names = prompt.fields.map((f) => `${f.title}${f.required ? "" : " (optional)"}`).join(", ");
+        blocks.push({ type: "context", inline: [`Fields: ${names}`] });
+      }
+      return { blocks, summary: `Copilot needs some details: ${prompt.message.slice(0, 100)}` };
+    }
+  }
+}
+
+function permissionBody(view: PermissionView, limits: ChatLimits): Block[] {
   const blocks: Block[] = [{ type: "line", inline: [{ bold: `🔐 ${view.title}` }] }];
   if (view.intention) blocks.push({ type: "context", inline: [view.intention] });
   if (view.command) blocks.push({ type: "code", text: clip(view.command, limits.cardCodeChars) });
@@ -36,28 +90,84 @@ export function permissionCard(
   const diff = view.diff?.replace(/^\s*\n/, "");
   if (diff) blocks.push({ type: "code", text: clip(diff, limits.cardCodeChars), language: "diff" });
   if (view.details) blocks.push({ type: "code", text: clip(view.details, limits.cardCodeChars) });
+  return blocks;
+}
 
-  if (state.status === "pending") {
-    const buttons: Button[] = [
-      { action: Actions.approveOnce, label: "Approve once", style: "primary", payload: requestId },
-    ];
-    if (view.canApproveForSession) {
-      buttons.push({ action: Actions.approveSession, label: "Approve for session", payload: requestId });
+function answerButtons(requestId: string, prompt: Prompt): Button[] {
+  switch (prompt.kind) {
+    case "permission": {
+      const buttons: Button[] = [
+        { action: Actions.approveOnce, label: "Approve once", style: "primary", payload: requestId },
+      ];
+      if (prompt.view.canApproveForSession) {
+        buttons.push({ action: Actions.approveSession, label: "Approve for session", payload: requestId });
+      }
+      buttons.push({ action: Actions.deny, label: "Deny", style: "danger", payload: requestId });
+      buttons.push({ action: Actions.denyWithReason, label: "Deny with reason…", payload: requestId });
+      return buttons;
     }
-    buttons.push({ action: Actions.deny, label: "Deny", style: "danger", payload: requestId });
-    buttons.push({ action: Actions.denyWithReason, label: "Deny with reason…", payload: requestId });
-    blocks.push({ type: "buttons", buttons });
-    blocks.push({ type: "context", inline: ["Waiting for ", { user: owner }, " or an approver to decide."] });
-    return { blocks, summary: `Permission needed: ${view.title}` };
+    case "question": {
+      const buttons: Button[] = prompt.choices.slice(0, 20).map((choice, i) => ({
+        action: Actions.choose,
+        label: choice.slice(0, 75),
+        payload: `${requestId}:${i}`,
+      }));
+      if (prompt.allowFreeform || buttons.length === 0) {
+        buttons.push({ action: Actions.answer, label: "Answer…", style: "primary", payload: requestId });
+      }
+      return buttons;
+    }
+    case "plan": {
+      const buttons: Button[] = prompt.actions.slice(0, 8).map((action) => ({
+        action: Actions.approvePlan,
+        label: `${planActionLabels[action] ?? `Approve: ${action}`}${action === prompt.recommended ? " ★" : ""}`,
+        payload: `${requestId}:${action}`,
+        ...(action === prompt.recommended ? { style: "primary" as const } : {}),
+      }));
+      buttons.push({ action: Actions.requestChanges, label: "Request changes…", payload: requestId });
+      return buttons;
+    }
+    case "form":
+      if (prompt.unsupported) return [];
+      return [
+        { action: Actions.fillForm, label: "Fill in…", style: "primary", payload: requestId },
+        { action: Actions.declineForm, label: "Decline", payload: requestId },
+        { action: Actions.cancelForm, label: "Cancel", style: "danger", payload: requestId },
+      ];
   }
+}
 
-  const outcome: Inline[] = [`${outcomeIcon[state.outcome]} `, { bold: outcomeWords[state.outcome] }];
-  if (state.surface === "thread" && state.by) outcome.push(" by ", { user: state.by });
-  else outcome.push(" elsewhere (terminal, GitHub or another client)");
-  outcome.push(" · ", { time: state.at });
-  blocks.push({ type: "line", inline: outcome });
-  if (state.feedback) blocks.push({ type: "context", inline: ["Reason: ", state.feedback] });
-  return { blocks, summary: `${outcomeWords[state.outcome]}: ${view.title}` };
+/** Icon, headline and an optional detail line for a closed card. */
+function describe(outcome: Outcome): [string, string, string | undefined] {
+  switch (outcome.kind) {
+    case "permission": {
+      const [icon, words] = permissionWords[outcome.outcome];
+      return [icon, words, outcome.feedback ? `Reason: ${outcome.feedback}` : undefined];
+    }
+    case "question":
+      return ["💬", "Answered", `Answer: ${outcome.answer}`];
+    case "plan":
+      return outcome.approved
+        ? [
+            "✅",
+            `Plan approved${outcome.action ? ` (${planActionLabels[outcome.action] ?? outcome.action})` : ""}`,
+            undefined,
+          ]
+        : ["✏️", "Changes requested", outcome.feedback ? `Feedback: ${outcome.feedback}` : undefined];
+    case "form": {
+      const words = { accept: "Submitted", decline: "Declined", cancel: "Cancelled" }[outcome.action];
+      const values = outcome.content
+        ? Object.entries(outcome.content)
+            .map(([k, v]) => `${k}: ${String(v)}`)
+            .join(" · ")
+        : undefined;
+      return [outcome.action === "accept" ? "✅" : "⛔", words, values];
+    }
+    case "cancelled":
+      return ["⏹️", "Cancelled (the turn was stopped)", undefined];
+    case "gone":
+      return ["☑️", "No longer pending (answered while the bridge was offline)", undefined];
+  }
 }
 
 export function clip(text: string, max: number): string {

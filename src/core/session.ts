@@ -3,7 +3,8 @@ import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
 import type { Logger } from "./log.js";
 import { sessionHeader } from "./messages.js";
-import { PermissionDesk } from "./permission-desk.js";
+import { PromptDesk } from "./prompt-desk.js";
+import type { Prompt } from "./prompts.js";
 import { SerialQueue } from "./serial.js";
 import type { BridgeStore, ThreadRecord } from "./store.js";
 import { Transcript } from "./transcript.js";
@@ -20,7 +21,7 @@ export interface SessionDeps {
 /** One chat thread bound to one Copilot session: shows its events, feeds it prompts in order. */
 export class ThreadSession {
   readonly queue: SerialQueue;
-  readonly desk: PermissionDesk;
+  readonly desk: PromptDesk;
   private readonly transcript: Transcript;
   private agentSession: AgentSession | undefined;
   private busy = false;
@@ -38,7 +39,7 @@ export class ThreadSession {
       deps.log.warn("thread update failed", { thread: record.thread.key, error: errorText(error) }),
     );
     this.transcript = new Transcript(deps.chat, record.thread, this.queue, deps.streamIntervalMs, deps.now);
-    this.desk = new PermissionDesk({
+    this.desk = new PromptDesk({
       thread: record.thread,
       owner: record.owner,
       chat: deps.chat,
@@ -83,10 +84,12 @@ export class ThreadSession {
         this.desk.toolFinished(event.toolCallId, event.success);
         this.transcript.toolCompleted(event.toolCallId, event.success, event.error);
         break;
-      case "permission.requested":
-        this.desk.requested(event.requestId, event.view, event.toolCallId);
+      case "prompt.requested":
+        this.desk.requested(event.requestId, event.prompt, event.toolCallId);
+        if (event.prompt.kind === "form" && event.prompt.unsupported)
+          this.declineForm(event.requestId, event.prompt);
         break;
-      case "permission.completed":
+      case "prompt.completed":
         this.desk.completed(event.requestId, event.outcome);
         break;
       case "idle":
@@ -122,6 +125,15 @@ export class ThreadSession {
         break;
     }
   };
+
+  /** A form no modal can show is declined at once (the card says why), so the agent never hangs on it. */
+  private declineForm(requestId: string, prompt: Prompt): void {
+    this.agentSession
+      ?.answer(requestId, { kind: "form", action: "decline" }, prompt)
+      .catch((error: unknown) => {
+        this.deps.log.warn("could not decline a form", { error: errorText(error) });
+      });
+  }
 
   /** Whether a turn is running. */
   get working(): boolean {

@@ -1,4 +1,4 @@
-import type { PermissionDecision, PermissionOutcome, PermissionView } from "./agent.js";
+import type { Outcome, Prompt, PromptAnswer } from "./prompts.js";
 import type { AgentMode, ChannelRef, MessageRef, ThreadRef, UserRef } from "./types.js";
 
 /** A chat thread bound to a Copilot session. */
@@ -23,21 +23,20 @@ export type CardState =
   | { status: "pending" }
   | {
       status: "decided";
-      outcome: PermissionOutcome;
+      outcome: Outcome;
       by?: UserRef;
       /** Where the answer came from: this thread, or somewhere else (terminal, GitHub, another bridge). */
       surface: "thread" | "elsewhere";
-      feedback?: string;
       at: number;
     };
 
-/** A permission card posted in a thread, keyed by the runtime's request id. */
+/** A card in a thread for something the agent waits on, keyed by the runtime's request id. */
 export interface CardRecord {
   requestId: string;
   threadKey: string;
   message: MessageRef;
   toolCallId?: string;
-  view: PermissionView;
+  prompt: Prompt;
   state: CardState;
   createdAt: number;
 }
@@ -47,7 +46,7 @@ export interface AuditEntry {
   threadKey: string;
   requestId: string;
   user: UserRef;
-  decision: PermissionDecision;
+  answer: PromptAnswer;
   won: boolean;
 }
 

@@ -12,6 +12,12 @@ export type Control =
   | { kind: "status" }
   | { kind: "help" };
 
+const promptTitles = {
+  question: "A question from Copilot",
+  plan: "Copilot's plan",
+  form: "A form from Copilot",
+};
+
 const modes: readonly AgentMode[] = ["interactive", "plan", "autopilot"];
 
 /** A thread message that is a control keyword on its own (`stop`, `status`, `help`, `mode plan`). */
@@ -71,7 +77,7 @@ export async function runControl(
     const chat = reg.chatFor(session);
     const pending = await Promise.all(
       session.desk.pending().map(async (card) => ({
-        title: card.view.title,
+        title: card.prompt.kind === "permission" ? card.prompt.view.title : promptTitles[card.prompt.kind],
         link: await chat.linkTo(session.record.thread, card.message).catch(() => undefined),
       })),
     );

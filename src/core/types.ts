@@ -89,6 +89,8 @@ export interface FileUpload {
 export interface ModalField {
   id: string;
   label: string;
+  /** A choice among `options` (platforms without selects in forms show a text field listing them). */
+  options?: string[];
   multiline?: boolean;
   optional?: boolean;
   placeholder?: string;

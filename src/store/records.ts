@@ -33,8 +33,6 @@ export const threadRecord = z.object({
   queue: z.array(z.string()),
 }) satisfies z.ZodType<ThreadRecord>;
 
-const outcome = z.enum(["approved", "approved-for-session", "denied", "cancelled", "answered"]);
-
 const permissionView = z.object({
   kind: z.enum(["shell", "write", "read", "url", "mcp", "other"]),
   rawKind: z.string(),
@@ -49,12 +47,68 @@ const permissionView = z.object({
   commandIdentifiers: z.array(z.string()).optional(),
 });
 
+const formValue = z.union([z.string(), z.number(), z.boolean()]);
+
+const prompt = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("permission"), view: permissionView }),
+  z.object({
+    kind: z.literal("question"),
+    question: z.string(),
+    choices: z.array(z.string()),
+    allowFreeform: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal("plan"),
+    summary: z.string(),
+    planContent: z.string(),
+    actions: z.array(z.string()),
+    recommended: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("form"),
+    message: z.string(),
+    fields: z.array(
+      z.object({
+        name: z.string(),
+        title: z.string(),
+        type: z.enum(["string", "number", "integer", "boolean", "enum"]),
+        required: z.boolean(),
+        options: z.array(z.string()).optional(),
+        description: z.string().optional(),
+      }),
+    ),
+    unsupported: z.string().optional(),
+  }),
+]);
+
+const outcome = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("permission"),
+    outcome: z.enum(["approved", "approved-for-session", "denied"]),
+    feedback: z.string().optional(),
+  }),
+  z.object({ kind: z.literal("question"), answer: z.string() }),
+  z.object({
+    kind: z.literal("plan"),
+    approved: z.boolean(),
+    action: z.string().optional(),
+    feedback: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal("form"),
+    action: z.enum(["accept", "decline", "cancel"]),
+    content: z.record(z.string(), formValue).optional(),
+  }),
+  z.object({ kind: z.literal("cancelled") }),
+  z.object({ kind: z.literal("gone") }),
+]);
+
 export const cardRecord = z.object({
   requestId: z.string().min(1),
   threadKey: z.string().min(1),
   message: messageRef,
   toolCallId: z.string().optional(),
-  view: permissionView,
+  prompt,
   state: z.discriminatedUnion("status", [
     z.object({ status: z.literal("pending") }),
     z.object({
@@ -62,7 +116,6 @@ export const cardRecord = z.object({
       outcome,
       by: user.optional(),
       surface: z.enum(["thread", "elsewhere"]),
-      feedback: z.string().optional(),
       at: z.number(),
     }),
   ]),
@@ -75,11 +128,23 @@ const decision = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("deny"), feedback: z.string().optional() }),
 ]);
 
+const answer = z.union([
+  z.object({ kind: z.literal("permission"), decision }),
+  z.object({ kind: z.literal("question"), answer: z.string(), wasFreeform: z.boolean() }),
+  z.object({ kind: z.literal("plan"), approved: z.literal(true), action: z.string() }),
+  z.object({ kind: z.literal("plan"), approved: z.literal(false), feedback: z.string() }),
+  z.object({
+    kind: z.literal("form"),
+    action: z.enum(["accept", "decline", "cancel"]),
+    content: z.record(z.string(), formValue).optional(),
+  }),
+]);
+
 export const auditEntry = z.object({
   at: z.number(),
   threadKey: z.string(),
   requestId: z.string(),
   user,
-  decision,
+  answer,
   won: z.boolean(),
 }) satisfies z.ZodType<AuditEntry>;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { permissionCard } from "../../src/core/cards.js";
+import { promptCard } from "../../src/core/cards.js";
 import type {
   ActionEvent,
   ChatAdapter,
@@ -163,15 +163,18 @@ export function adapterContract(
       text += fence;
       const ref = await s.adapter.post(thread, { blocks: [{ type: "markdown", text }], summary: "long" });
       assert.ok(s.read(ref).text.length >= s.adapter.limits.messageChars - 200);
-      const card = permissionCard(
+      const card = promptCard(
         "req-limits",
         {
-          kind: "shell",
-          rawKind: "shell",
-          title: "Run a shell command",
-          intention: "i".repeat(300),
-          command: "c".repeat(s.adapter.limits.cardCodeChars * 2),
-          canApproveForSession: true,
+          kind: "permission",
+          view: {
+            kind: "shell",
+            rawKind: "shell",
+            title: "Run a shell command",
+            intention: "i".repeat(300),
+            command: "c".repeat(s.adapter.limits.cardCodeChars * 2),
+            canApproveForSession: true,
+          },
         },
         { status: "pending" },
         { platform: s.adapter.platform, id: s.user },

@@ -1,31 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { InteractionHandle } from "../fakes/discord/index.js";
-import { BridgeHarness } from "./harness.js";
+import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
 
 const OWNER = "230000000000000001";
 
 describe("Discord: the /copilot application command", () => {
   let h: BridgeHarness;
+  let drv: DiscordDriver;
   before(async () => {
-    h = await BridgeHarness.start({ platforms: ["discord"] });
+    ({ h, drv } = await startDiscordBridge(OWNER));
   });
-  after(async () => {
-    await h?.stop();
-  });
+  after(() => h?.stop());
 
-  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
-  const waitReply = (threadId: string, match: RegExp, what = `a reply matching ${match}`) =>
-    h.discord.waitFor(() => replies(threadId).find((m) => match.test(m.content)), {
-      what,
-      timeoutMs: 20_000,
-    });
-  const slash = (channelId: string, prompt: string) =>
-    h.discord.slashCommand({
-      user_id: OWNER,
-      channel_id: channelId,
-      options: [{ name: "prompt", type: 3, value: prompt }],
-    });
   /** The text the person who ran the command finally sees (the deferred reply, once edited). */
   const finalReply = (handle: InteractionHandle) =>
     h.discord.waitFor(
@@ -48,7 +36,7 @@ describe("Discord: the /copilot application command", () => {
   test("/copilot in a channel: deferred ephemeral reply, header in the channel, thread with the answer", async () => {
     const d = h.discord;
     const before = d.messages.length;
-    const handle = await slash(d.channelId, "hi via command");
+    const handle = await drv.slash(d.channelId, "hi via command");
     const first = await d.replyTo(handle.interactionId);
     assert.equal(first.type, 5, "deferred");
     assert.equal((first.data?.flags ?? 0) & 64, 64, "ephemeral");
@@ -63,7 +51,7 @@ describe("Discord: the /copilot application command", () => {
     const thread = d.threads.find((t) => t.message_id === header.id);
     assert.ok(thread, "the thread was started from the header");
     assert.equal(thread.name, "hi via command");
-    await waitReply(thread.id, /You said: hi via command \(user turns: 1\)/);
+    await drv.waitReply(thread.id, /You said: hi via command \(user turns: 1\)/);
 
     const edited = await finalReply(handle);
     assert.match(edited.content, /Started a Copilot session/);
@@ -75,10 +63,10 @@ describe("Discord: the /copilot application command", () => {
 
     // Inside the session's thread, /copilot talks to that session.
     const threads = d.threads.length;
-    const inThread = await slash(thread.id, "second via command");
+    const inThread = await drv.slash(thread.id, "second via command");
     const deferred = await d.replyTo(inThread.interactionId);
     assert.equal(deferred.type, 5);
-    await waitReply(thread.id, /You said: second via command \(user turns: 2\)/);
+    await drv.waitReply(thread.id, /You said: second via command \(user turns: 2\)/);
     const sent = await finalReply(inThread);
     assert.match(sent.content, /Sent to this thread's Copilot session/);
     assert.equal(d.threads.length, threads, "no new thread");
@@ -88,7 +76,7 @@ describe("Discord: the /copilot application command", () => {
     const d = h.discord;
     const threads = d.threads.length;
     const posts = d.messages.length;
-    const handle = await slash(d.channelId, "help");
+    const handle = await drv.slash(d.channelId, "help");
     const reply = await finalReply(handle);
     assert.match(reply.content, /Usage:/);
     assert.equal((reply.flags ?? 0) & 64, 64);

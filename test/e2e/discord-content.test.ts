@@ -1,33 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { longText } from "../fakes/model/rules.js";
-import { BridgeHarness } from "./harness.js";
+import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
 
 const OWNER = "290000000000000001";
 
 describe("Discord: long output", () => {
   let h: BridgeHarness;
+  let drv: DiscordDriver;
   before(async () => {
-    h = await BridgeHarness.start({ platforms: ["discord"] });
+    ({ h, drv } = await startDiscordBridge(OWNER));
   });
-  after(async () => {
-    await h?.stop();
-  });
-
-  async function start(prompt: string): Promise<string> {
-    const d = h.discord;
-    const m = await d.sendMessage({
-      author_id: OWNER,
-      channel_id: d.channelId,
-      content: prompt,
-      mention_bot: true,
-    });
-    const thread = await d.waitFor(() => d.threads.find((t) => t.message_id === m.id), {
-      what: "the thread",
-    });
-    return thread.id;
-  }
-  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
+  after(() => h?.stop());
 
   /** The text lines, without fence lines (the splitter may close and reopen a fence at a cut). */
   const textLines = (text: string) =>
@@ -37,8 +22,8 @@ describe("Discord: long output", () => {
       .filter((l) => l !== "" && !l.startsWith("```"));
 
   test("a 5000-character answer is split into messages of at most 2000 chars with balanced fences", async () => {
-    const threadId = await start("LONG: 5000");
-    const parts = () => replies(threadId).filter((m) => /line \d{4}/.test(m.content));
+    const threadId = await drv.start("LONG: 5000");
+    const parts = () => drv.replies(threadId).filter((m) => /line \d{4}/.test(m.content));
     // The last line of a LONG answer is the one with the highest number; wait until it is shown and stable.
     let last = "";
     let stableSince = 0;

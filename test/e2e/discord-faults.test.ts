@@ -3,44 +3,19 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { DiscordMessage, RestCall } from "../fakes/discord/index.js";
-import { BridgeHarness } from "./harness.js";
+import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
 
 const OWNER = "270000000000000001";
 
-function buttons(m: DiscordMessage): { custom_id: string; label: string }[] {
-  return (m.components ?? []).flatMap(
-    (row: { components?: { custom_id: string; label: string }[] }) => row.components ?? [],
-  );
-}
-
 describe("Discord platform errors: nothing is lost", () => {
   let h: BridgeHarness;
+  let drv: DiscordDriver;
   before(async () => {
-    h = await BridgeHarness.start({ platforms: ["discord"] });
+    ({ h, drv } = await startDiscordBridge(OWNER));
   });
-  after(async () => {
-    await h?.stop();
-  });
+  after(() => h?.stop());
 
-  async function start(prompt: string): Promise<string> {
-    const d = h.discord;
-    const m = await d.sendMessage({
-      author_id: OWNER,
-      channel_id: d.channelId,
-      content: prompt,
-      mention_bot: true,
-    });
-    const thread = await d.waitFor(() => d.threads.find((t) => t.message_id === m.id), {
-      what: "the thread",
-    });
-    return thread.id;
-  }
-  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
-  const waitReply = (threadId: string, match: RegExp, what = `a reply matching ${match}`) =>
-    h.discord.waitFor(() => replies(threadId).find((m) => match.test(m.content)), {
-      what,
-      timeoutMs: 20_000,
-    });
   const faultsOn = (calls: RestCall[], match: (c: RestCall) => boolean) =>
     calls.filter((c) => match(c) && c.fault !== undefined).map((c) => c.fault);
 
@@ -49,13 +24,13 @@ describe("Discord platform errors: nothing is lost", () => {
     h.discord.failNext("POST /channels/:id/messages", { status: 429, retryAfter: 1 }, 1);
     h.discord.failNext("POST /channels/:id/messages", { status: 500 }, 1);
     h.discord.failNext("PATCH /channels/:id/messages/:id", { status: 500 }, 1);
-    const threadId = await start("ECHO: survived the rate limit");
-    const reply = await waitReply(threadId, /^survive/);
+    const threadId = await drv.start("ECHO: survived the rate limit");
+    const reply = await drv.waitReply(threadId, /^survive/);
     await h.discord.waitFor(() => (reply.content === "survived the rate limit" ? reply : undefined), {
       what: `the complete answer (it reads ${JSON.stringify(reply.content)})`,
       timeoutMs: 20_000,
     });
-    const header = replies(threadId).filter((m) => /Copilot session/.test(m.content));
+    const header = drv.replies(threadId).filter((m) => /Copilot session/.test(m.content));
     assert.equal(header.length, 1, "one header despite the retries");
     const faulted = faultsOn(h.discord.calls.slice(from), (c) => c.method === "POST");
     assert.deepEqual(faulted, ["429", "500"], "both faults were served to posts");
@@ -81,14 +56,8 @@ describe("Discord platform errors: nothing is lost", () => {
     let threadId: string;
     let card: DiscordMessage;
     try {
-      threadId = await start(`RUN: touch ${file}`);
-      card = await h.discord.waitFor(
-        () => replies(threadId).find((m) => buttons(m).some((b) => b.label === "Approve once")),
-        {
-          what: "the card",
-          timeoutMs: 20_000,
-        },
-      );
+      threadId = await drv.start(`RUN: touch ${file}`);
+      card = await drv.waitCard(threadId);
     } finally {
       off();
     }
@@ -100,19 +69,15 @@ describe("Discord platform errors: nothing is lost", () => {
       ["429", "500", "200"],
       "the card post was rate limited, then failed, then accepted",
     );
-    assert.equal(replies(threadId).filter((m) => /🔐/.test(m.content)).length, 1, "one card");
+    assert.equal(drv.cards(threadId).length, 1, "one card");
 
     const cardEdit = new RegExp(`^PATCH /channels/${threadId}/messages/${card.id}$`);
     h.discord.failNext(cardEdit, { status: 429, retryAfter: 0.5 }, 1);
     h.discord.failNext(cardEdit, { status: 500 }, 1);
-    const once = buttons(card).find((b) => b.label === "Approve once")?.custom_id ?? "";
-    await h.discord.clickButton({ user_id: OWNER, message_id: card.id, custom_id: once });
-    await waitReply(threadId, /Tool bash result/);
+    await drv.click(card, "Approve once");
+    await drv.waitReply(threadId, /Tool bash result/);
     assert.equal(existsSync(join(h.workdir, file)), true);
-    await h.discord.waitFor(() => (buttons(card).length === 0 ? card : undefined), {
-      what: "the card to be finalised",
-      timeoutMs: 20_000,
-    });
+    await drv.waitClosed(card);
     assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
     assert.deepEqual(
       faultsOn(h.discord.calls, (c) => cardEdit.test(`${c.method} ${c.path}`)),
@@ -130,8 +95,8 @@ describe("Discord platform errors: nothing is lost", () => {
       h.discord.failNext(`PATCH ${c.path}/:id`, { status: 500 }, 4);
     });
     try {
-      const threadId = await start("ECHO: finally the whole answer arrives");
-      const reply = await waitReply(threadId, /^finally/);
+      const threadId = await drv.start("ECHO: finally the whole answer arrives");
+      const reply = await drv.waitReply(threadId, /^finally/);
       await h.discord.waitFor(
         () => (reply.content === "finally the whole answer arrives" ? reply : undefined),
         { what: `the answer to read in full (it reads ${JSON.stringify(reply.content)})`, timeoutMs: 20_000 },
@@ -153,17 +118,7 @@ describe("Discord platform errors: nothing is lost", () => {
     const d = h.discord;
     const threads = d.threads.length;
     d.failNext("POST /channels/:id/messages/:id/threads", { drop: true }, 1);
-    const m = await d.sendMessage({
-      author_id: OWNER,
-      channel_id: d.channelId,
-      content: "start despite a drop",
-      mention_bot: true,
-    });
-    const answer = await d.waitFor(
-      () =>
-        d.channelMessages(d.channelId).find((x) => x.author.bot && x.message_reference?.message_id === m.id),
-      { what: "a reply to the mention", timeoutMs: 20_000 },
-    );
+    const answer = await drv.mentionReply("start despite a drop");
     assert.match(answer.content, /Nothing was started/);
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(d.threads.length, threads, "no thread");

@@ -2,60 +2,33 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { DiscordMessage } from "../fakes/discord/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import { type BridgeHarness, buttonsOf, visible } from "./harness.js";
 
 const DISCORD_OWNER = "260000000000000001";
 const SLACK_OWNER = "UOWNER26";
 const SLACK_TWIN = "260000000000000009";
 const DISCORD_TWIN = "260000000000000008";
 
-function buttons(m: DiscordMessage): { custom_id: string; label: string }[] {
-  return (m.components ?? []).flatMap(
-    (row: { components?: { custom_id: string; label: string }[] }) => row.components ?? [],
-  );
-}
-
 describe("Discord and Slack served by one bridge process", () => {
   let h: BridgeHarness;
+  let drv: DiscordDriver;
   before(async () => {
-    h = await BridgeHarness.start({
+    ({ h, drv } = await startDiscordBridge(DISCORD_OWNER, {
       platforms: ["slack", "discord"],
       env: { BRIDGE_APPROVERS: `slack:${SLACK_TWIN},discord:${DISCORD_TWIN}` },
-    });
+    }));
   });
-  after(async () => {
-    await h?.stop();
-  });
-
-  async function startDiscord(prompt: string): Promise<string> {
-    const d = h.discord;
-    const m = await d.sendMessage({
-      author_id: DISCORD_OWNER,
-      channel_id: d.channelId,
-      content: prompt,
-      mention_bot: true,
-    });
-    const thread = await d.waitFor(() => d.threads.find((t) => t.message_id === m.id), {
-      what: "the thread",
-    });
-    return thread.id;
-  }
-  const replies = (threadId: string) => h.discord.channelMessages(threadId).filter((m) => m.author.bot);
-  const waitReply = (threadId: string, match: RegExp, what = `a reply matching ${match}`) =>
-    h.discord.waitFor(() => replies(threadId).find((m) => match.test(m.content)), {
-      what,
-      timeoutMs: 20_000,
-    });
+  after(() => h?.stop());
 
   test("one session on each platform, both answered, neither leaks into the other", async () => {
     const [header, threadId] = await Promise.all([
       h.startSession(SLACK_OWNER, "hello from slack"),
-      startDiscord("hello from discord"),
+      drv.start("hello from discord"),
     ]);
     await Promise.all([
       h.waitForReply(header, /You said: hello from slack \(user turns: 1\)/),
-      waitReply(threadId, /You said: hello from discord \(user turns: 1\)/),
+      drv.waitReply(threadId, /You said: hello from discord \(user turns: 1\)/),
     ]);
     const slackText = h.slack.messages.map((m) => visible(m)).join("\n");
     const discordText = h.discord.messages.map((m) => m.content).join("\n");
@@ -71,44 +44,38 @@ describe("Discord and Slack served by one bridge process", () => {
       ts: h.slack.nextTs(),
       thread_ts: header.ts,
     });
-    await h.discord.sendMessage({ author_id: DISCORD_OWNER, channel_id: threadId, content: "discord again" });
+    await drv.say(threadId, "discord again");
     await Promise.all([
       h.waitForReply(header, /You said: slack again \(user turns: 2\)/),
-      waitReply(threadId, /You said: discord again \(user turns: 2\)/),
+      drv.waitReply(threadId, /You said: discord again \(user turns: 2\)/),
     ]);
   });
 
   test("a card on each platform, each approved on its own platform", async () => {
     const [header, threadId] = await Promise.all([
       h.startSession(SLACK_OWNER, "RUN: touch from-slack.txt"),
-      startDiscord("RUN: touch from-discord.txt"),
+      drv.start("RUN: touch from-discord.txt"),
     ]);
     const [slackCard, discordCard] = await Promise.all([
       h.waitForCard(header),
-      h.discord.waitFor(
-        () => replies(threadId).find((m) => buttons(m).some((b) => b.label === "Approve once")),
-        {
-          what: "the Discord card",
-          timeoutMs: 20_000,
-        },
-      ),
+      drv.waitCard(threadId, "the Discord card"),
     ]);
     assert.match(visible(slackCard), /touch from-slack\.txt/);
     assert.match(discordCard.content, /touch from-discord\.txt/);
 
     await h.click(SLACK_OWNER, slackCard, "perm.once");
-    const once = buttons(discordCard).find((b) => b.label === "Approve once")?.custom_id ?? "";
-    await h.discord.clickButton({ user_id: DISCORD_OWNER, message_id: discordCard.id, custom_id: once });
+    await drv.click(discordCard, "Approve once");
 
-    await Promise.all([h.waitForReply(header, /Tool bash result/), waitReply(threadId, /Tool bash result/)]);
+    await Promise.all([
+      h.waitForReply(header, /Tool bash result/),
+      drv.waitReply(threadId, /Tool bash result/),
+    ]);
     assert.equal(existsSync(join(h.workdir, "from-slack.txt")), true);
     assert.equal(existsSync(join(h.workdir, "from-discord.txt")), true);
     await h.slack.waitFor(() => (buttonsOf(slackCard).length === 0 ? slackCard : undefined), {
       what: "the Slack card to close",
     });
-    await h.discord.waitFor(() => (buttons(discordCard).length === 0 ? discordCard : undefined), {
-      what: "the Discord card to close",
-    });
+    await drv.waitClosed(discordCard, { what: "the Discord card to close", timeoutMs: 10_000 });
     assert.match(visible(slackCard), new RegExp(`Approved once.* by <@${SLACK_OWNER}>`));
     assert.match(discordCard.content, new RegExp(`Approved once.* by <@${DISCORD_OWNER}>`));
   });
@@ -116,32 +83,20 @@ describe("Discord and Slack served by one bridge process", () => {
   test("approvers are per platform: the same id on the other platform may not decide", async () => {
     const [header, threadId] = await Promise.all([
       h.startSession(SLACK_OWNER, "RUN: touch cross-slack.txt"),
-      startDiscord("RUN: touch cross-discord.txt"),
+      drv.start("RUN: touch cross-discord.txt"),
     ]);
     const [slackCard, card] = await Promise.all([
       h.waitForCard(header),
-      h.discord.waitFor(
-        () => replies(threadId).find((m) => buttons(m).some((b) => b.label === "Approve once")),
-        {
-          what: "the Discord card",
-          timeoutMs: 20_000,
-        },
-      ),
+      drv.waitCard(threadId, "the Discord card"),
     ]);
     // SLACK_TWIN is a Slack approver: on Discord the same id is a stranger.
-    const once = buttons(card).find((b) => b.label === "Approve once")?.custom_id ?? "";
+    const once = buttonId(card, "Approve once");
     const refused = await h.discord.clickButton({
       user_id: SLACK_TWIN,
       message_id: card.id,
       custom_id: once,
     });
-    await h.discord.waitFor(
-      () =>
-        h.discord.ephemeralMessages.find(
-          (m) => m.interaction_id === refused.interactionId && /or an approver/.test(m.content),
-        ),
-      { what: "the Discord refusal" },
-    );
+    await drv.ephemeralTo(refused, /or an approver/, "the Discord refusal");
     // DISCORD_TWIN is a Discord approver: on Slack the same id is a stranger.
     const from = h.slack.ephemerals.length;
     await h.click(DISCORD_TWIN, slackCard, "perm.once");
@@ -158,7 +113,10 @@ describe("Discord and Slack served by one bridge process", () => {
     // Each is an approver on its own platform.
     await h.discord.clickButton({ user_id: DISCORD_TWIN, message_id: card.id, custom_id: once });
     await h.click(SLACK_TWIN, slackCard, "perm.once");
-    await Promise.all([h.waitForReply(header, /Tool bash result/), waitReply(threadId, /Tool bash result/)]);
+    await Promise.all([
+      h.waitForReply(header, /Tool bash result/),
+      drv.waitReply(threadId, /Tool bash result/),
+    ]);
     assert.equal(existsSync(join(h.workdir, "cross-discord.txt")), true);
     assert.equal(existsSync(join(h.workdir, "cross-slack.txt")), true);
   });

@@ -94,6 +94,23 @@ export function renderModal(modal: Modal): Record<string, unknown> {
   const blocks: SlackBlock[] = [];
   if (modal.intro) blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeText(modal.intro) } });
   for (const field of modal.fields) {
+    if (field.options) {
+      blocks.push({
+        type: "input",
+        block_id: field.id,
+        optional: field.optional ?? false,
+        label: { type: "plain_text", text: field.label.slice(0, 2000) },
+        element: {
+          type: "static_select",
+          action_id: "value",
+          options: field.options.slice(0, 100).map((o) => ({
+            text: { type: "plain_text", text: o.slice(0, 75) },
+            value: o.slice(0, 150),
+          })),
+        },
+      });
+      continue;
+    }
     blocks.push({
       type: "input",
       block_id: field.id,

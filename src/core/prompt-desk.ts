@@ -1,14 +1,9 @@
-import type {
-  AgentSession,
-  PendingPermission,
-  PermissionDecision,
-  PermissionOutcome,
-  PermissionView,
-} from "./agent.js";
-import { permissionCard } from "./cards.js";
+import type { AgentSession, PendingPermission } from "./agent.js";
+import { promptCard } from "./cards.js";
 import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
 import type { Logger } from "./log.js";
+import { type Outcome, outcomeOf, type Prompt, type PromptAnswer } from "./prompts.js";
 import type { SerialQueue } from "./serial.js";
 import type { BridgeStore, CardRecord, CardState } from "./store.js";
 import type { ThreadRef, UserRef } from "./types.js";
@@ -26,12 +21,13 @@ export interface DeskContext {
 export type DecideResult = { status: "won" } | { status: "lost" } | { status: "failed"; reason: string };
 
 /**
- * The permission cards of one thread. The runtime decides who answered first; this desk posts the
- * cards, forwards clicks, and finalises every card from the runtime's signals, whoever won.
+ * The cards of one thread: permission requests, questions, plans and forms. The runtime decides who
+ * answered first; this desk posts the cards, forwards answers, and finalises every card from the
+ * runtime's signals, whoever won.
  */
-export class PermissionDesk {
-  /** Requests with a click in flight; a completion seen meanwhile waits for the click's result. */
-  private readonly claims = new Map<string, { completed?: PermissionOutcome }>();
+export class PromptDesk {
+  /** Requests with an answer in flight; a completion seen meanwhile waits for the answer's result. */
+  private readonly claims = new Map<string, { completed?: Outcome }>();
   private readonly byToolCall = new Map<string, string>();
   private readonly cards = new Map<string, CardRecord>();
 
@@ -47,13 +43,17 @@ export class PermissionDesk {
       if (card.toolCallId) this.byToolCall.set(card.toolCallId, card.requestId);
     }
     const live = new Set(pending.map((p) => p.requestId));
-    for (const p of pending) this.requested(p.requestId, p.view, p.toolCallId);
-    for (const card of shown)
-      if (!live.has(card.requestId)) this.finalizeElsewhere(card.requestId, "answered");
+    for (const p of pending) this.requested(p.requestId, { kind: "permission", view: p.view }, p.toolCallId);
+    // Only permissions can be checked: the runtime keeps no list of pending questions, plans or forms.
+    for (const card of shown) {
+      if (card.prompt.kind === "permission" && !live.has(card.requestId)) {
+        this.finalizeElsewhere(card.requestId, { kind: "gone" });
+      }
+    }
   }
 
   /** A request is pending: post its card, or keep the one already posted (after a restart). */
-  requested(requestId: string, view: PermissionView, toolCallId: string | undefined): void {
+  requested(requestId: string, prompt: Prompt, toolCallId: string | undefined): void {
     if (toolCallId) this.byToolCall.set(toolCallId, requestId);
     this.ctx.queue.push(async () => {
       const known = this.cards.get(requestId) ?? (await this.ctx.store.getCard(requestId));
@@ -62,24 +62,28 @@ export class PermissionDesk {
         return;
       }
       const state: CardState = { status: "pending" };
-      const message = permissionCard(requestId, view, state, this.ctx.owner, this.ctx.chat.limits);
+      const message = promptCard(requestId, prompt, state, this.ctx.owner, this.ctx.chat.limits);
       const ref = await this.ctx.chat.post(this.ctx.thread, message);
       const record: CardRecord = {
         requestId,
         threadKey: this.ctx.thread.key,
         message: ref,
-        view,
+        prompt,
         state,
         createdAt: this.ctx.now(),
         ...(toolCallId ? { toolCallId } : {}),
       };
       this.cards.set(requestId, record);
       await this.ctx.store.putCard(record);
+      if (prompt.kind === "plan" && prompt.planContent.length > this.ctx.chat.limits.cardCodeChars) {
+        const bytes = new TextEncoder().encode(prompt.planContent);
+        await this.ctx.chat.upload(this.ctx.thread, { name: "plan.md", title: "Copilot's plan", bytes });
+      }
     });
   }
 
   /** The runtime says the request was answered (by anyone). */
-  completed(requestId: string, outcome: PermissionOutcome): void {
+  completed(requestId: string, outcome: Outcome): void {
     const claim = this.claims.get(requestId);
     if (claim) {
       claim.completed = outcome;
@@ -93,7 +97,7 @@ export class PermissionDesk {
     const requestId = this.byToolCall.get(toolCallId);
     this.byToolCall.delete(toolCallId);
     if (requestId === undefined || this.claims.has(requestId)) return;
-    this.finalizeElsewhere(requestId, success ? "approved" : "denied");
+    this.finalizeElsewhere(requestId, { kind: "permission", outcome: success ? "approved" : "denied" });
   }
 
   /** Cards still waiting for a decision, oldest first. */
@@ -106,8 +110,9 @@ export class PermissionDesk {
   /** Every card still pending when the turn was aborted or the session ended. */
   cancelPending(): void {
     for (const [requestId, card] of this.cards) {
-      if (card.state.status === "pending" && !this.claims.has(requestId))
-        this.finalizeElsewhere(requestId, "cancelled");
+      if (card.state.status === "pending" && !this.claims.has(requestId)) {
+        this.finalizeElsewhere(requestId, { kind: "cancelled" });
+      }
     }
   }
 
@@ -115,34 +120,32 @@ export class PermissionDesk {
   async decide(
     card: CardRecord,
     user: UserRef,
-    decision: PermissionDecision,
+    answer: PromptAnswer,
     agent: AgentSession,
   ): Promise<DecideResult> {
     if (this.claims.has(card.requestId)) return { status: "lost" };
     this.claims.set(card.requestId, {});
     try {
-      const won = await agent.answerPermission(card.requestId, decision, card.view);
+      const won = await agent.answer(card.requestId, answer, card.prompt);
       await this.ctx.store
         .audit({
           at: this.ctx.now(),
           threadKey: card.threadKey,
           requestId: card.requestId,
           user,
-          decision,
+          answer,
           won,
         })
         .catch((error: unknown) => this.ctx.log.warn("audit write failed", { error: errorText(error) }));
       const claim = this.claims.get(card.requestId);
       this.claims.delete(card.requestId);
       if (won) {
-        const feedback = decision.kind === "deny" ? decision.feedback : undefined;
         const state: CardState = {
           status: "decided",
-          outcome: outcomeOf(decision),
+          outcome: outcomeOf(answer),
           by: user,
           surface: "thread",
           at: this.ctx.now(),
-          ...(feedback ? { feedback } : {}),
         };
         await this.ctx.queue.run(() => this.finalize(card.requestId, state));
         return { status: "won" };
@@ -155,7 +158,7 @@ export class PermissionDesk {
     }
   }
 
-  private finalizeElsewhere(requestId: string, outcome: PermissionOutcome): void {
+  private finalizeElsewhere(requestId: string, outcome: Outcome): void {
     this.ctx.queue.push(() =>
       this.finalize(requestId, { status: "decided", outcome, surface: "elsewhere", at: this.ctx.now() }),
     );
@@ -168,18 +171,7 @@ export class PermissionDesk {
     const updated: CardRecord = { ...card, state };
     this.cards.set(requestId, updated);
     await this.ctx.store.putCard(updated);
-    const message = permissionCard(requestId, card.view, state, this.ctx.owner, this.ctx.chat.limits);
+    const message = promptCard(requestId, card.prompt, state, this.ctx.owner, this.ctx.chat.limits);
     await this.ctx.chat.edit(card.message, message);
-  }
-}
-
-function outcomeOf(decision: PermissionDecision): PermissionOutcome {
-  switch (decision.kind) {
-    case "approve-once":
-      return "approved";
-    case "approve-for-session":
-      return "approved-for-session";
-    case "deny":
-      return "denied";
   }
 }
