@@ -125,7 +125,12 @@ export function renderModal(modal: Modal): Record<string, unknown> {
           style: field.multiline ? 2 : 1,
           required: !(field.optional ?? false),
           ...(field.maxLength ? { max_length: Math.min(field.maxLength, 4000) } : {}),
-          ...(field.placeholder ? { placeholder: field.placeholder.slice(0, 100) } : {}),
+          // Text inputs only: a choice lists its options in the placeholder (checked on submit).
+          ...(field.options
+            ? { placeholder: `One of: ${field.options.join(", ")}`.slice(0, 100) }
+            : field.placeholder
+              ? { placeholder: field.placeholder.slice(0, 100) }
+              : {}),
         },
       ],
     })),

@@ -58,7 +58,13 @@ export const viewSubmission = z.object({
       .object({
         values: z.record(
           z.string(),
-          z.record(z.string(), z.object({ value: z.string().nullable().optional() })),
+          z.record(
+            z.string(),
+            z.object({
+              value: z.string().nullable().optional(),
+              selected_option: z.object({ value: z.string() }).nullable().optional(),
+            }),
+          ),
         ),
       })
       .optional(),
@@ -79,7 +85,7 @@ export function slackThread(team: string, channel: string, threadTs: string): Th
 export function modalValues(view: z.infer<typeof viewSubmission>["view"]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [blockId, elements] of Object.entries(view.state?.values ?? {})) {
-    const value = elements.value?.value;
+    const value = elements.value?.value ?? elements.value?.selected_option?.value;
     if (typeof value === "string") out[blockId] = value;
   }
   return out;
