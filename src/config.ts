@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import type { LogLevel } from "./core/log.js";
@@ -27,6 +27,8 @@ export interface Config {
   model?: string;
   runtimeUrl?: string;
   runtimeToken?: string;
+  /** MCP servers every session gets (COPILOT_MCP_CONFIG). */
+  mcpServers?: Record<string, Record<string, unknown>>;
   workingDirectory: string;
   storeUrl: string;
   approvers: UserRef[];
@@ -99,6 +101,7 @@ const schema = z.object({
     "COPILOT_RUNTIME_URL must be host:port",
   ),
   COPILOT_CONNECTION_TOKEN: optionalText,
+  COPILOT_MCP_CONFIG: optionalText,
   BRIDGE_WORKDIR: optionalText,
   BRIDGE_STORE_URL: optionalText.refine(
     (v) => v === undefined || v.startsWith("sqlite://") || v === "memory://",
@@ -208,6 +211,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     };
   }
   if (e.COPILOT_MODEL) config.model = e.COPILOT_MODEL;
+  if (e.COPILOT_MCP_CONFIG) config.mcpServers = readMcpConfig(resolve(cwd, e.COPILOT_MCP_CONFIG));
   if (e.GITHUB_TOKEN) config.gitHubToken = e.GITHUB_TOKEN;
   if (e.COPILOT_RUNTIME_URL) {
     if (e.GITHUB_TOKEN) {
@@ -244,4 +248,38 @@ function approverList(raw: string | undefined): { kind: string; id: string }[] {
 
 function toUser(a: { kind: string; id: string }): UserRef {
   return { platform: a.kind === "slack" ? "slack" : "discord", id: a.id };
+}
+
+const mcpServer = z
+  .object({
+    type: z.enum(["stdio", "local", "http", "sse"]).optional(),
+    command: z.string().optional(),
+    url: z.string().optional(),
+  })
+  .loose()
+  .refine((s) => s.command !== undefined || s.url !== undefined, "each MCP server needs a command or a url");
+const mcpFile = z.union([
+  z.object({ mcpServers: z.record(z.string(), mcpServer) }),
+  z.record(z.string(), mcpServer),
+]);
+
+/** `{"mcpServers": {name: {type, command, args, tools…}}}` (the Copilot CLI's format) or the bare map. */
+function readMcpConfig(file: string): Record<string, Record<string, unknown>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`COPILOT_MCP_CONFIG: cannot read ${file}: ${(error as Error).message}`);
+  }
+  const parsed = mcpFile.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      `COPILOT_MCP_CONFIG: ${parsed.error.issues[0]?.message ?? "not an MCP server map"} in ${file}`,
+    );
+  }
+  const map =
+    "mcpServers" in parsed.data && typeof parsed.data.mcpServers === "object"
+      ? parsed.data.mcpServers
+      : parsed.data;
+  return map as Record<string, Record<string, unknown>>;
 }

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     ...(config.gitHubToken ? { gitHubToken: config.gitHubToken } : {}),
     ...(config.provider ? { provider: config.provider } : {}),
     ...(config.model ? { model: config.model } : {}),
+    ...(config.mcpServers ? { mcpServers: config.mcpServers } : {}),
   });
   const bridge = new Bridge({
     adapters,

@@ -37,6 +37,8 @@ export interface SdkGatewayOptions {
   gitHubToken?: string;
   provider?: ProviderSettings;
   model?: string;
+  /** MCP servers given to every session. */
+  mcpServers?: Record<string, Record<string, unknown>>;
   env?: Record<string, string | undefined>;
   log: Logger;
 }
@@ -119,6 +121,7 @@ export class SdkGateway implements CopilotGateway {
       },
     };
     if (o.model) config.model = o.model;
+    if (o.mcpServers) config.mcpServers = o.mcpServers as unknown as SessionConfig["mcpServers"];
     if (o.provider) {
       config.provider = {
         type: o.provider.type,
