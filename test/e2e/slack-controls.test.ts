@@ -41,6 +41,12 @@ describe("Slack: session controls", () => {
       buttonsOf(header).map((b) => b.text),
       ["Stop", "Mode: interactive", "Mode: autopilot"],
     );
+    // The model works in plan mode now: it is offered the plan-approval tool.
+    const before = h.model.requests.length;
+    await say(header, OWNER, "what now?");
+    await h.waitForReply(header, /You said: what now\?/);
+    const planTurn = h.model.requests.slice(before).at(-1);
+    assert.ok(planTurn?.tools.includes("exit_plan_mode"), planTurn?.tools.join(", "));
   });
 
   test("a stranger cannot switch to autopilot; the owner can, from the header, and it is announced", async () => {
@@ -60,6 +66,17 @@ describe("Slack: session controls", () => {
     await h.slack.waitFor(() => /Mode: `autopilot`/.test(visible(header)), {
       what: "the header to show autopilot",
     });
+  });
+
+  test("a stranger cannot stop a session", async () => {
+    const header = await h.startSession(OWNER, "SLOW: 1500");
+    const from = h.slack.ephemerals.length;
+    await say(header, STRANGER, `<@${h.slack.botUserId}> stop`);
+    await h.slack.waitFor(() => h.slack.ephemerals.slice(from).find((e) => e.user === STRANGER), {
+      what: "the refusal",
+    });
+    await h.waitForReply(header, /slow done/);
+    assert.ok(!h.slack.thread(header.channel, header.ts).some((m) => /Stopped by/.test(visible(m))));
   });
 
   test("stop mid-turn: the turn ends, its pending card is closed as cancelled, nothing runs", async () => {
