@@ -147,7 +147,7 @@ export class PromptDesk {
           surface: "thread",
           at: this.ctx.now(),
         };
-        await this.ctx.queue.run(() => this.finalize(card.requestId, state));
+        await this.settle(card.requestId, state);
         return { status: "won" };
       }
       if (claim?.completed) this.finalizeElsewhere(card.requestId, claim.completed);
@@ -159,9 +159,19 @@ export class PromptDesk {
   }
 
   private finalizeElsewhere(requestId: string, outcome: Outcome): void {
-    this.ctx.queue.push(() =>
-      this.finalize(requestId, { status: "decided", outcome, surface: "elsewhere", at: this.ctx.now() }),
-    );
+    const state: CardState = { status: "decided", outcome, surface: "elsewhere", at: this.ctx.now() };
+    this.settle(requestId, state).catch((error: unknown) => {
+      this.ctx.log.warn("could not finalise a card", { error: errorText(error) });
+    });
+  }
+
+  /**
+   * A card already posted is edited at once (an edit cannot overtake its own post, and the check
+   * and update of its state happen without a pause); one still being posted is finalised after it.
+   */
+  private settle(requestId: string, state: CardState): Promise<void> {
+    if (this.cards.has(requestId)) return this.finalize(requestId, state);
+    return this.ctx.queue.run(() => this.finalize(requestId, state));
   }
 
   /** Shows the outcome on the card once; later signals for the same request change nothing. */
