@@ -1,0 +1,229 @@
+import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { DiscordMessage, InteractionHandle, InteractionReply } from "../fakes/discord/index.js";
+import { formMcpServer } from "../fakes/model/index.js";
+import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
+
+const OWNER = "290000000000000001";
+const STRANGER = "290000000000000003";
+
+/** The text inputs of a modal the bot showed, by custom_id. */
+function modalInputs(
+  modal: InteractionReply,
+): { custom_id: string; placeholder?: string; required?: boolean }[] {
+  return (
+    modal.data.components as { components?: { type: number; custom_id: string; placeholder?: string }[] }[]
+  )
+    .flatMap((row) => row.components ?? [])
+    .filter((c) => c.type === 4);
+}
+
+describe("Discord: questions, plans and forms", () => {
+  let h: BridgeHarness;
+  let drv: DiscordDriver;
+  let mcp = "";
+  before(async () => {
+    mcp = join(process.env.TMPDIR ?? "/tmp", `ccb-discord-mcp-${process.pid}.json`);
+    writeFileSync(mcp, JSON.stringify({ mcpServers: formMcpServer() }));
+    ({ h, drv } = await startDiscordBridge(OWNER, { env: { COPILOT_MCP_CONFIG: mcp } }));
+  });
+  after(async () => {
+    await h?.stop();
+    if (mcp) rmSync(mcp, { force: true });
+  });
+
+  /** The bot message in the thread with a button labelled `label` (not `except`). */
+  const cardWith = (threadId: string, label: string, except?: DiscordMessage) =>
+    h.discord.waitFor(
+      () => drv.replies(threadId).find((m) => m !== except && buttons(m).some((b) => b.label === label)),
+      { what: `a card with "${label}"`, timeoutMs: 20_000 },
+    );
+  /** The session header, posted inside the thread for a session started by a mention. */
+  const headerOf = (threadId: string) => drv.waitReply(threadId, /Copilot session/, "the session header");
+  /** Clicks `label` on `card` and returns the modal Discord was asked to show (callback type 9). */
+  const openModal = async (card: DiscordMessage, label: string): Promise<InteractionReply> => {
+    const click = await drv.click(card, label);
+    const modal = await h.discord.replyTo(click.interactionId);
+    assert.equal(modal.type, 9, `"${label}" is answered with a modal`);
+    return modal;
+  };
+  const submit = (threadId: string, modal: InteractionReply, fields: Record<string, string>) =>
+    h.discord.submitModal({ user_id: OWNER, channel_id: threadId, custom_id: modal.data.custom_id, fields });
+  const acknowledged = async (handle: InteractionHandle) => {
+    const ack = await h.discord.replyTo(handle.interactionId);
+    assert.ok([4, 5, 6, 7].includes(ack.type), `the submit is acknowledged (type ${ack.type})`);
+    return ack;
+  };
+  /** Whether a tool result the model was sent (in requests from the `from`-th on) contains `text`. */
+  const modelToolResult = (text: string, from = 0) =>
+    h.model.requests
+      .slice(from)
+      .some((r) =>
+        r.messages.some(
+          (m) => m.role === "tool" && typeof m.content === "string" && m.content.includes(text),
+        ),
+      );
+
+  test("a question with choices: a stranger is refused privately, the owner's choice reaches the model", async () => {
+    const from = h.model.requests.length;
+    const threadId = await drv.start("ASK: Which colour? | red | blue");
+    const card = await cardWith(threadId, "blue");
+    assert.match(card.content, /Copilot asks/);
+    assert.match(card.content, /Which colour\?/);
+    assert.match(card.content, new RegExp(`Waiting for <@${OWNER}> or an approver`));
+    assert.deepEqual(
+      buttons(card).map((b) => b.label),
+      ["red", "blue", "Answer…"],
+    );
+
+    const before = { content: card.content, edits: card.edits };
+    const refused = await drv.click(card, "blue", STRANGER);
+    const note = await drv.ephemeralTo(refused, /or an approver can decide/);
+    assert.equal((note.flags ?? 0) & 64, 64, "the refusal is ephemeral");
+    assert.match(note.content, new RegExp(`Only <@${OWNER}> or an approver`));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(card.content, before.content, "the card is unchanged");
+    assert.equal(card.edits, before.edits, "the card was not edited");
+    assert.equal(buttons(card).length, 3, "the card still waits");
+    assert.equal(drv.modelSaw("User selected", from), false, "the stranger's click reached no one");
+
+    const chosen = await drv.click(card, "blue");
+    await drv.waitClosed(card, { match: new RegExp(`Answered.* by <@${OWNER}>`) });
+    assert.match(card.content, /Answer: blue/);
+    await drv.waitReply(threadId, /Tool ask_user result: User selected: blue/);
+    assert.ok(modelToolResult("User selected: blue", from), "the model was given the choice");
+    assert.ok(
+      !h.discord.ephemeralMessages.some((m) => m.interaction_id === chosen.interactionId && m.content !== ""),
+      "the owner got no notice",
+    );
+  });
+
+  test("a free-text answer through the modal; an empty answer is refused and the card keeps waiting", async () => {
+    const from = h.model.requests.length;
+    const threadId = await drv.start("ASK: What is your name?");
+    const card = await cardWith(threadId, "Answer…");
+    assert.deepEqual(
+      buttons(card).map((b) => b.label),
+      ["Answer…"],
+    );
+    const modal = await openModal(card, "Answer…");
+    assert.deepEqual(
+      modalInputs(modal).map((i) => i.custom_id),
+      ["answer"],
+    );
+
+    const empty = await submit(threadId, modal, { answer: "   " });
+    const error = await drv.ephemeralTo(empty, /Type an answer/);
+    assert.equal((error.flags ?? 0) & 64, 64, "the error is ephemeral");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(buttons(card).length, 1, "the card still waits");
+    assert.doesNotMatch(card.content, /Answered/);
+    assert.equal(drv.modelSaw("User responded", from), false, "the empty answer reached no one");
+
+    // The modal closed with the error: the owner opens it again and answers.
+    const again = await openModal(card, "Answer…");
+    await acknowledged(await submit(threadId, again, { answer: "Ada" }));
+    await drv.waitClosed(card, { match: /Answer: Ada/ });
+    assert.match(card.content, new RegExp(`Answered.* by <@${OWNER}>`));
+    await drv.waitReply(threadId, /Tool ask_user result: User responded: Ada/);
+    assert.ok(modelToolResult("User responded: Ada", from), "the model was given the answer");
+  });
+
+  test("a plan: approve with an action, the header follows the mode; request changes reaches the model", async () => {
+    const from = h.model.requests.length;
+    const threadId = await drv.start("hello");
+    await drv.waitReply(threadId, /user turns: 1/);
+    const header = await headerOf(threadId);
+    assert.match(header.content, /Mode: `interactive`/);
+    await drv.say(threadId, "mode plan");
+    await h.discord.waitFor(() => /Mode: `plan`/.test(header.content), { what: "the header in plan mode" });
+
+    await drv.say(threadId, "PLAN: - step one\n- step two");
+    const card = await cardWith(threadId, "Request changes…");
+    assert.match(card.content, /plan is ready for review/);
+    assert.match(card.content, /step two/);
+    const labels = buttons(card).map((b) => b.label);
+    assert.ok(labels.includes("Approve & autopilot ★"), labels.join(" | "));
+    assert.ok(labels.includes("Approve & interactive"), labels.join(" | "));
+    await drv.click(card, "Approve & interactive");
+    await drv.waitClosed(card, {
+      match: new RegExp(`Plan approved \\(Approve & interactive\\).* by <@${OWNER}>`),
+    });
+    await h.discord.waitFor(() => /Mode: `interactive`/.test(header.content), {
+      what: "the header back in interactive",
+    });
+    await drv.waitReply(threadId, /Plan approved! Exited plan mode/);
+
+    await drv.say(threadId, "mode plan");
+    await h.discord.waitFor(() => /Mode: `plan`/.test(header.content), { what: "plan mode again" });
+    await drv.say(threadId, "PLAN: - another plan");
+    const second = await cardWith(threadId, "Request changes…", card);
+    const modal = await openModal(second, "Request changes…");
+    assert.deepEqual(
+      modalInputs(modal).map((i) => i.custom_id),
+      ["feedback"],
+    );
+    await acknowledged(await submit(threadId, modal, { feedback: "add tests first" }));
+    await drv.waitClosed(second, { match: /Changes requested/ });
+    assert.match(second.content, new RegExp(`Changes requested.* by <@${OWNER}>`));
+    assert.match(second.content, /Feedback: add tests first/);
+    await h.discord.waitFor(() => modelToolResult("add tests first", from) || undefined, {
+      what: "the model to see the feedback",
+    });
+    assert.match(header.content, /Mode: `plan`/, "still planning after changes were requested");
+  });
+
+  test("a form: the MCP permission first, a bad integer is refused privately, valid values reach the agent", async () => {
+    const from = h.model.requests.length;
+    const threadId = await drv.start("FORM: Who are you? | name | age?:integer | size:S/M/L");
+    const mcpCard = await drv.waitCard(threadId, "the MCP permission card");
+    assert.match(mcpCard.content, /MCP tool/);
+    await drv.click(mcpCard, "Approve once");
+    await drv.waitClosed(mcpCard, { match: /Approved once/ });
+
+    const card = await cardWith(threadId, "Fill in…");
+    assert.match(card.content, /Who are you\?/);
+    assert.match(card.content, /Fields: name, age \(optional\), size/);
+    assert.deepEqual(
+      buttons(card).map((b) => b.label),
+      ["Fill in…", "Decline", "Cancel"],
+    );
+    const modal = await openModal(card, "Fill in…");
+    const inputs = modalInputs(modal);
+    assert.deepEqual(
+      inputs.map((i) => i.custom_id),
+      ["name", "age", "size"],
+    );
+    assert.match(inputs.find((i) => i.custom_id === "size")?.placeholder ?? "", /S, M, L/);
+
+    const bad = await submit(threadId, modal, { name: "Ann", age: "forty", size: "M" });
+    const error = await drv.ephemeralTo(bad, /age must be a whole number/);
+    assert.equal((error.flags ?? 0) & 64, 64, "the error is ephemeral");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(buttons(card).length, 3, "the card still waits");
+    assert.equal(modelToolResult('"action":"accept"', from), false, "nothing was submitted");
+
+    const again = await openModal(card, "Fill in…");
+    await acknowledged(await submit(threadId, again, { name: "Ann", age: "41", size: "m" }));
+    await drv.waitClosed(card, { match: new RegExp(`Submitted.* by <@${OWNER}>`) });
+    assert.match(card.content, /name: Ann · age: 41 · size: M/);
+    await drv.waitReply(threadId, /Tool fakeform-elicit result: .*"action":"accept"/);
+    assert.ok(modelToolResult('"age":41', from), "the model got the typed values");
+    assert.ok(modelToolResult('"size":"M"', from), "the model got the option as listed");
+  });
+
+  test("stop while a question waits: the card closes as cancelled", async () => {
+    const from = h.model.requests.length;
+    const threadId = await drv.start("ASK: Continue? | yes | no");
+    const card = await cardWith(threadId, "yes");
+    await drv.say(threadId, "stop");
+    await drv.waitClosed(card, { match: /Cancelled/ });
+    assert.doesNotMatch(card.content, /Answered/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(modelToolResult("User selected", from), false, "no answer was given");
+    assert.deepEqual(buttons(card), [], "nothing left to click");
+  });
+});
