@@ -84,4 +84,22 @@ describe("Discord: the /copilot application command", () => {
     assert.equal(d.threads.length, threads, "no thread");
     assert.equal(d.messages.length, posts, "nothing public");
   });
+
+  test("/copilot mode plan and /copilot status inside a session's thread control that session", async () => {
+    const threadId = await drv.start("hello controls");
+    await drv.waitReply(threadId, /user turns: 1/);
+    await drv.slash(threadId, "mode plan");
+    await drv.waitReply(threadId, new RegExp(`Mode set to plan .* by <@${OWNER}>`));
+    const header = await h.discord.waitFor(
+      () =>
+        drv
+          .replies(threadId)
+          .find((m) => /Copilot session/.test(m.content) && /Mode: `plan`/.test(m.content)),
+      { what: "the header to show plan" },
+    );
+    assert.ok(header);
+    await drv.slash(threadId, "status");
+    const status = await drv.waitReply(threadId, /Session status/);
+    assert.match(status.content, /Mode: `plan`/);
+  });
 });

@@ -79,6 +79,23 @@ describe("Slack: session controls", () => {
     assert.ok(!h.slack.thread(header.channel, header.ts).some((m) => /Stopped by/.test(visible(m))));
   });
 
+  test("the header's Stop button stops the running turn", async () => {
+    const header = await h.startSession(OWNER, "SLOW: 4000");
+    await h.slack.waitFor(
+      () => h.model.requests.some((r) => JSON.stringify(r.messages).includes("SLOW: 4000")),
+      {
+        what: "the slow turn",
+      },
+    );
+    await h.click(OWNER, header, "ctl.stop");
+    await h.waitForReply(header, new RegExp(`Stopped by <@${OWNER}>`));
+    await new Promise((r) => setTimeout(r, 4500));
+    assert.ok(
+      !h.slack.thread(header.channel, header.ts).some((m) => /slow done/.test(visible(m))),
+      "the turn was cut",
+    );
+  });
+
   test("stop mid-turn: the turn ends, its pending card is closed as cancelled, nothing runs", async () => {
     const header = await h.startSession(OWNER, "RUN: touch never-runs.txt");
     const card = await h.waitForCard(header);

@@ -194,4 +194,22 @@ describe("Slack: questions, plans and forms", () => {
     assert.equal(unknown.payload?.response_action, "errors");
     assert.match(JSON.stringify(unknown.payload?.errors), /not pending any more/);
   });
+
+  test("a long plan is shortened on the card and attached whole as plan.md", async () => {
+    const header = await h.startSession(OWNER, "hello");
+    await h.waitForReply(header, /user turns: 1/);
+    await say(header, "mode plan");
+    await h.slack.waitFor(() => /Mode: `plan`/.test(visible(header)), { what: "plan mode" });
+    const steps = Array.from({ length: 80 }, (_, i) => `${i + 1}. step number ${i + 1} of a long plan`).join(
+      "\n",
+    );
+    await say(header, `PLAN: a long plan\n${steps}`);
+    const card = await cardWith(header, "Request changes…");
+    assert.match(visible(card), /more lines/);
+    const file = await h.slack.waitFor(
+      () => h.slack.files.find((f) => f.thread_ts === header.ts && f.filename === "plan.md"),
+      { what: "plan.md", timeoutMs: 20_000 },
+    );
+    assert.match(file.bytes.toString("utf8"), /80\. step number 80 of a long plan/);
+  });
 });
