@@ -40,6 +40,7 @@ function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotG
     stop: () => inner.stop(),
     createSession: (options, listener) => inner.createSession(options, wrap(listener)),
     resumeSession: (id, listener) => inner.resumeSession(id, wrap(listener)),
+    findSession: (id) => inner.findSession(id),
   };
 }
 

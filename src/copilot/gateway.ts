@@ -14,6 +14,7 @@ import type {
   PendingPermission,
   PermissionDecision,
   PermissionView,
+  SessionSummary,
 } from "../core/agent.js";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
@@ -98,6 +99,16 @@ export class SdkGateway implements CopilotGateway {
     return new SdkAgentSession(session);
   }
 
+  async findSession(sessionId: string): Promise<SessionSummary | undefined> {
+    const meta = await this.requireClient().getSessionMetadata(sessionId);
+    if (!meta) return undefined;
+    return {
+      id: meta.sessionId,
+      ...(meta.summary ? { summary: meta.summary } : {}),
+      ...(meta.context?.workingDirectory ? { workingDirectory: meta.context.workingDirectory } : {}),
+    };
+  }
+
   private sessionConfig(listener: AgentListener): SessionConfig {
     const o = this.options;
     const config: SessionConfig = {
@@ -156,6 +167,10 @@ class SdkAgentSession implements AgentSession {
 
   async setMode(mode: AgentMode): Promise<void> {
     await this.session.rpc.mode.set({ mode });
+  }
+
+  async getMode(): Promise<AgentMode> {
+    return await this.session.rpc.mode.get();
   }
 
   async answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean> {

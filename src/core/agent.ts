@@ -61,6 +61,7 @@ export interface AgentSession {
   send(prompt: string): Promise<void>;
   abort(): Promise<void>;
   setMode(mode: AgentMode): Promise<void>;
+  getMode(): Promise<AgentMode>;
   /** Answers a pending prompt; `true` when this answer won, `false` when it was already answered. */
   answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean>;
   pendingPermissions(): Promise<PendingPermission[]>;
@@ -71,10 +72,19 @@ export interface CreateSessionOptions {
   workingDirectory: string;
 }
 
+/** What the runtime knows of a session, for attaching it to a thread. */
+export interface SessionSummary {
+  id: string;
+  summary?: string;
+  workingDirectory?: string;
+}
+
 export interface CopilotGateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession>;
   /** Re-attaches to a known session; pending permission requests are emitted again. */
   resumeSession(sessionId: string, listener: AgentListener): Promise<AgentSession>;
+  /** A session the runtime knows (e.g. one started in a terminal), or undefined. */
+  findSession(sessionId: string): Promise<SessionSummary | undefined>;
 }

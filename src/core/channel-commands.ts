@@ -17,6 +17,11 @@ export async function onCommand(reg: SessionRegistry, event: CommandEvent): Prom
     await event.reply(await listSessions(reg, event));
     return;
   }
+  const attach = /^attach(?:\s+(\S+))?$/i.exec(text);
+  if (attach) {
+    await attachSession(reg, event, attach[1]);
+    return;
+  }
   if (text.length > reg.options.maxPromptChars) {
     await event.reply(
       `That prompt is ${text.length} characters long; the limit is ${reg.options.maxPromptChars}. Nothing was started.`,
@@ -45,6 +50,90 @@ async function listSessions(reg: SessionRegistry, event: CommandEvent): Promise<
   return out;
 }
 
+/**
+ * `/copilot attach <session-id>`: binds a session the runtime already has (one a developer started in
+ * a terminal on the shared runtime) to a new thread; its pending permission requests become cards.
+ */
+async function attachSession(
+  reg: SessionRegistry,
+  event: CommandEvent,
+  id: string | undefined,
+): Promise<void> {
+  if (!id || !/^[A-Za-z0-9_-]{6,80}$/.test(id)) {
+    await event.reply("Usage: `/copilot attach <session-id>` (the id a terminal shows for its session).");
+    return;
+  }
+  const bound = reg.all().find((s) => s.record.sessionId === id);
+  if (bound) {
+    const link = await reg
+      .chatFor(bound)
+      .linkTo(bound.record.thread, bound.record.header)
+      .catch(() => undefined);
+    await event.reply([
+      "That session is already in a thread",
+      ...(link ? [": ", { link, label: "open it" }] : ["."]),
+    ]);
+    return;
+  }
+  const found = await reg.options.gateway.findSession(id).catch(() => undefined);
+  if (!found) {
+    await event.reply(`No session ${id} is known to this Copilot runtime. Nothing was attached.`);
+    return;
+  }
+  const chat = reg.adapter(event.channel.platform);
+  if (!chat) return;
+  const base = {
+    owner: { platform: event.user.platform, id: event.user.id },
+    title: `Attached session ${id}${found.summary ? `: ${found.summary}` : ""}`,
+    workingDirectory: found.workingDirectory ?? reg.options.workingDirectory,
+    mode: "interactive" as const,
+  };
+  const opened = await openThread(reg, chat, event, base);
+  if (!opened) return;
+  const session = reg.add({
+    ...base,
+    thread: opened.thread,
+    origin: {
+      platform: event.channel.platform,
+      channel: event.channel.channel,
+      workspace: event.channel.workspace,
+    },
+    header: opened.header,
+    sessionId: id,
+    state: "active",
+    createdAt: reg.now(),
+    queue: [],
+  });
+  if (!session) return;
+  try {
+    const agent = await reg.options.gateway.resumeSession(id, session.onEvent);
+    session.attach(agent, false);
+    session.adoptMode(await agent.getMode().catch(() => base.mode));
+    await reg.options.store.putThread(session.record);
+    session.desk.reconcile([], await agent.pendingPermissions());
+  } catch (error) {
+    reg.remove(opened.thread.key);
+    await chat.post(opened.thread, failure("Could not attach the session:", errorText(error)));
+  }
+}
+
+async function openThread(
+  reg: SessionRegistry,
+  chat: ChatAdapter,
+  event: CommandEvent,
+  base: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode">,
+): Promise<Awaited<ReturnType<ChatAdapter["openThread"]>> | undefined> {
+  try {
+    return await chat.openThread(event.channel, sessionHeader(base));
+  } catch (error) {
+    reg.options.log.warn("could not open a thread", { error: errorText(error) });
+    await event.reply(
+      `Could not post in this channel (${errorText(error)}). Is the bot a member? Try /invite @Copilot. Nothing was started.`,
+    );
+    return undefined;
+  }
+}
+
 async function startSession(reg: SessionRegistry, event: CommandEvent, text: string): Promise<void> {
   const chat = reg.adapter(event.channel.platform);
   if (!chat) return;
@@ -54,16 +143,8 @@ async function startSession(reg: SessionRegistry, event: CommandEvent, text: str
     workingDirectory: reg.options.workingDirectory,
     mode: "interactive" as const,
   };
-  let opened: Awaited<ReturnType<ChatAdapter["openThread"]>>;
-  try {
-    opened = await chat.openThread(event.channel, sessionHeader(base));
-  } catch (error) {
-    reg.options.log.warn("could not open a thread", { error: errorText(error) });
-    await event.reply(
-      `Could not post in this channel (${errorText(error)}). Is the bot a member? Try /invite @Copilot. Nothing was started.`,
-    );
-    return;
-  }
+  const opened = await openThread(reg, chat, event, base);
+  if (!opened) return;
   const record: ThreadRecord = {
     ...base,
     owner: { platform: event.user.platform, id: event.user.id },

@@ -148,6 +148,11 @@ export class ThreadSession {
     this.desk.cancelPending();
   }
 
+  /** The mode the runtime reports when a session is attached. */
+  adoptMode(mode: AgentMode): void {
+    this.modeChanged(mode);
+  }
+
   /** The mode changed (from here, a terminal or GitHub): the header follows. */
   private modeChanged(mode: AgentMode): void {
     if (mode === this.record.mode) return;

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CopilotClient, RuntimeConnection } from "@github/copilot-sdk";
+import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { type HeadlessRuntime, startHeadlessRuntime } from "./runtime.js";
+
+const OWNER = "UOWNER9";
+
+describe("Slack: /copilot attach brings a terminal's session into a thread", () => {
+  let home: string;
+  let rt: HeadlessRuntime;
+  let h: BridgeHarness;
+  let terminal: CopilotClient;
+
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), "ccb-runtime-"));
+    rt = await startHeadlessRuntime(home);
+    h = await BridgeHarness.start({
+      env: { COPILOT_RUNTIME_URL: rt.url, COPILOT_CONNECTION_TOKEN: rt.token },
+    });
+    terminal = new CopilotClient({
+      connection: RuntimeConnection.forUri(rt.url, { connectionToken: rt.token }),
+      logLevel: "error",
+    });
+  });
+  after(async () => {
+    await terminal?.stop().catch(() => undefined);
+    await h?.stop();
+    await rt?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  test("a pending request from the terminal becomes a card; the thread's answer wins and the command runs", async () => {
+    const session = await terminal.createSession({
+      ...h.model.sessionConfig(),
+      workingDirectory: h.workdir,
+      onPermissionRequest: () => ({ kind: "no-result" }),
+    });
+    const requested = new Promise<string>((done) =>
+      session.on("permission.requested", (e) => done(e.data.requestId)),
+    );
+    const completed = new Promise<string>((done) =>
+      session.on("permission.completed", (e) => done(e.data.result.kind)),
+    );
+    await session.send({ prompt: "RUN: touch from-attach.txt" });
+    const requestId = await requested;
+
+    const from = h.slack.messages.length;
+    await h.slack.sendSlashCommand({
+      user_id: OWNER,
+      channel_id: "C0001",
+      text: `attach ${session.sessionId}`,
+    });
+    const header = await h.slack.waitFor(
+      () => h.slack.messages.slice(from).find((m) => !m.thread_ts && /Attached session/.test(visible(m))),
+      { what: "the attached session's header" },
+    );
+    assert.match(visible(header), new RegExp(session.sessionId));
+    const card = await h.waitForCard(header);
+    assert.equal(buttonsOf(card)[0]?.value, requestId, "the card answers the terminal's pending request");
+    assert.match(visible(card), /touch from-attach\.txt/);
+    await h.click(OWNER, card, "perm.once");
+    assert.equal(await completed, "approved");
+    await h.slack.waitFor(() => existsSync(join(h.workdir, "from-attach.txt")), {
+      what: "the command to run",
+    });
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "the card to close",
+    });
+    assert.match(visible(card), new RegExp(`Approved once.* by <@${OWNER}>`));
+
+    // Attaching again points to the existing thread.
+    const ephemerals = h.slack.ephemerals.length;
+    await h.slack.sendSlashCommand({
+      user_id: OWNER,
+      channel_id: "C0001",
+      text: `attach ${session.sessionId}`,
+    });
+    const again = await h.slack.waitFor(
+      () => h.slack.ephemerals.slice(ephemerals).find((e) => e.user === OWNER),
+      {
+        what: "the already-attached notice",
+      },
+    );
+    assert.match(again.text, /already in a thread/);
+    await session.disconnect();
+  });
+
+  test("an unknown or malformed session id is refused and nothing is opened", async () => {
+    const messages = h.slack.messages.length;
+    const from = h.slack.ephemerals.length;
+    await h.slack.sendSlashCommand({
+      user_id: OWNER,
+      channel_id: "C0001",
+      text: "attach 00000000-dead-beef-0000-000000000000",
+    });
+    const unknown = await h.slack.waitFor(
+      () => h.slack.ephemerals.slice(from).find((e) => e.user === OWNER),
+      {
+        what: "the refusal",
+      },
+    );
+    assert.match(unknown.text, /No session 00000000-dead-beef-0000-000000000000 is known/);
+    const from2 = h.slack.ephemerals.length;
+    await h.slack.sendSlashCommand({ user_id: OWNER, channel_id: "C0001", text: "attach ../../etc" });
+    const usage = await h.slack.waitFor(() => h.slack.ephemerals.slice(from2).find((e) => e.user === OWNER), {
+      what: "the usage",
+    });
+    assert.match(usage.text, /Usage: `\/copilot attach &lt;session-id&gt;`/);
+    assert.equal(h.slack.messages.length, messages);
+  });
+});
