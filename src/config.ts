@@ -35,6 +35,8 @@ export interface Config {
   /** Roles whose members are approvers (`discord-role:<id>` in BRIDGE_APPROVERS). */
   approverRoles: UserRef[];
   replyMode: ReplyMode;
+  /** Share every new session through Mission Control. */
+  remoteByDefault: boolean;
   maxPromptChars: number;
   streamIntervalMs: number;
   logLevel: LogLevel;
@@ -112,6 +114,10 @@ const schema = z.object({
       v === undefined || v.split(",").every((p) => /^(slack|discord|discord-role):[\w-]+$/.test(p.trim())),
     "BRIDGE_APPROVERS must be a comma-separated list like slack:U123,discord:456,discord-role:789",
   ),
+  BRIDGE_REMOTE: optionalText.refine(
+    (v) => v === undefined || v === "on" || v === "off",
+    "BRIDGE_REMOTE must be on or off",
+  ),
   BRIDGE_REPLY_MODE: optionalText.refine(
     (v) => v === undefined || ["owner-or-mention", "mention", "any"].includes(v),
     "BRIDGE_REPLY_MODE must be owner-or-mention, mention or any",
@@ -148,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       .filter((a) => a.kind === "discord-role")
       .map(toUser),
     replyMode: (e.BRIDGE_REPLY_MODE as ReplyMode | undefined) ?? "owner-or-mention",
+    remoteByDefault: e.BRIDGE_REMOTE === "on",
     maxPromptChars: Number(e.BRIDGE_MAX_PROMPT_CHARS ?? 20_000),
     streamIntervalMs: Number(e.BRIDGE_STREAM_INTERVAL_MS ?? 700),
     logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? "info",

@@ -7,6 +7,7 @@ import type { ChatAdapter } from "./core/chat.js";
 import { errorText } from "./core/errors.js";
 import { createLogger } from "./core/log.js";
 import { AccessPolicy } from "./core/policy.js";
+import { qrPng } from "./qr.js";
 import { KeyvBridgeStore } from "./store/keyv-store.js";
 
 async function main(): Promise<void> {
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     streamIntervalMs: config.streamIntervalMs,
     dedupTtlMs: 24 * 3600 * 1000,
     resumeConcurrency: 8,
+    remoteByDefault: config.remoteByDefault,
+    qrCode: qrPng,
     ...(config.model ? { model: config.model } : {}),
   });
   let stopping = false;

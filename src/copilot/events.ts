@@ -122,11 +122,14 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
       return { type: "aborted" };
     case "session.error":
       return { type: "error", message: event.data.message };
+    case "session.info":
+      if (event.data.infoType === "remote" && event.data.url) return { type: "remote", url: event.data.url };
+      return undefined;
     case "session.warning":
       return {
         type: "notice",
         level: "warning",
-        message: event.data.message,
+        message: explainWarning(event.data.warningType, event.data.message),
         ...(event.data.url ? { url: event.data.url } : {}),
       };
     default:
@@ -248,4 +251,32 @@ export function permissionView(prompt: PromptRequest): PermissionView {
       };
     }
   }
+}
+
+/** Warnings in words a user can act on; the runtime's own text is kept after them. */
+export function explainWarning(kind: string, message: string): string {
+  if (kind === "policy_blocked") {
+    return `Blocked by a policy of your GitHub organization or enterprise: ${message} An admin can change this in the Copilot policies (remote sessions / Copilot coding agent).`;
+  }
+  if (kind === "remote" && /not accessible/i.test(message)) {
+    return `Remote control is off: GitHub's Mission Control could not be reached (${message}). The session keeps working here.`;
+  }
+  if (kind === "remote" && /not enabled/i.test(message)) {
+    return `Remote control is off: remote sessions are not enabled for this repository by the organization (${message}). The session keeps working here.`;
+  }
+  return message;
+}
+
+/** Why sharing a session failed, from the error of `remote.enable()`. */
+export function explainRemoteError(message: string): string {
+  if (/no current authentication|not authenticated|oauth token/i.test(message)) {
+    return "Remote control needs a GitHub sign-in: start the bridge with GITHUB_TOKEN (or a logged-in Copilot CLI). The session keeps working here.";
+  }
+  if (/git repository|not a github|no remote|origin/i.test(message)) {
+    return `Remote control needs the working directory to be a git repository whose origin is on github.com (${message}).`;
+  }
+  if (/not enabled/i.test(message)) {
+    return `Remote sessions are not enabled for this repository by the organization (${message}).`;
+  }
+  return `Remote control could not be turned on: ${message}`;
 }

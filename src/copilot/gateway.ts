@@ -20,7 +20,7 @@ import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { Prompt, PromptAnswer } from "../core/prompts.js";
 import type { AgentMode } from "../core/types.js";
-import { permissionView, toAgentEvent } from "./events.js";
+import { explainRemoteError, permissionView, toAgentEvent } from "./events.js";
 
 export interface ProviderSettings {
   type: "openai" | "azure" | "anthropic";
@@ -171,6 +171,22 @@ class SdkAgentSession implements AgentSession {
 
   async getMode(): Promise<AgentMode> {
     return await this.session.rpc.mode.get();
+  }
+
+  async enableRemote(): Promise<{ url?: string }> {
+    try {
+      const result = await this.session.rpc.remote.enable({});
+      return result.url ? { url: result.url } : {};
+    } catch (error) {
+      throw new BridgeError("RUNTIME", errorText(error), {
+        cause: error,
+        userMessage: explainRemoteError(errorText(error)),
+      });
+    }
+  }
+
+  async disableRemote(): Promise<void> {
+    await this.session.rpc.remote.disable();
   }
 
   async answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean> {

@@ -39,6 +39,8 @@ export type AgentEvent =
   | { type: "prompt.completed"; requestId: string; outcome: Outcome }
   | { type: "idle" }
   | { type: "mode"; mode: AgentMode }
+  /** The session can be followed and steered on github.com / GitHub Mobile at `url`. */
+  | { type: "remote"; url: string }
   | { type: "aborted" }
   | { type: "error"; message: string }
   | { type: "notice"; level: "info" | "warning"; message: string; url?: string };
@@ -62,6 +64,9 @@ export interface AgentSession {
   abort(): Promise<void>;
   setMode(mode: AgentMode): Promise<void>;
   getMode(): Promise<AgentMode>;
+  /** Shares the session through Mission Control; the URL may also arrive later as a `remote` event. */
+  enableRemote(): Promise<{ url?: string }>;
+  disableRemote(): Promise<void>;
   /** Answers a pending prompt; `true` when this answer won, `false` when it was already answered. */
   answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean>;
   pendingPermissions(): Promise<PendingPermission[]>;

@@ -3,6 +3,7 @@ import { errorText } from "./errors.js";
 import { failure, sessionHeader, usage } from "./messages.js";
 import type { SessionRegistry } from "./registry.js";
 import type { ThreadRecord } from "./store.js";
+import { turnOnRemote } from "./thread-controls.js";
 import type { Inline } from "./types.js";
 
 /** `/copilot …` in a channel (or a mention of the bot there): help, sessions, or a new session. */
@@ -170,6 +171,7 @@ async function startSession(reg: SessionRegistry, event: CommandEvent, text: str
     session.record = { ...session.record, sessionId: agent.id };
     session.attach(agent, false);
     await reg.options.store.putThread(session.record);
+    if (reg.options.remoteByDefault) await turnOnRemote(session);
     await session.prompt(text, event.user);
   } catch (error) {
     reg.options.log.error("could not start a session", { error: errorText(error) });

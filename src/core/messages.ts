@@ -13,7 +13,7 @@ export const usage = [
 export const threadHelp = [
   "Reply in this thread to continue the session (others mention the bot).",
   "Controls, as a message on its own (or after mentioning the bot):",
-  "`stop` aborts the current turn · `status` shows the session · `mode plan` / `mode interactive` / `mode autopilot` switches how Copilot works · `help` shows this.",
+  "`stop` aborts the current turn · `status` shows the session · `mode plan` / `mode interactive` / `mode autopilot` switches how Copilot works · `remote on` / `remote off` shares the session on GitHub (link and QR code) · `help` shows this.",
   "Only the session's owner or an approver may stop it, change its mode or answer its prompts.",
 ].join("\n");
 
@@ -75,6 +75,7 @@ export interface StatusFacts {
   model: string;
   pending: { title: string; link: string | undefined }[];
   queued: number;
+  remoteUrl?: string;
 }
 
 export function statusMessage(facts: StatusFacts): Message {
@@ -96,6 +97,12 @@ export function statusMessage(facts: StatusFacts): Message {
       ],
     },
   ];
+  if (facts.remoteUrl) {
+    blocks.push({
+      type: "line",
+      inline: ["📱 On GitHub: ", { link: facts.remoteUrl, label: facts.remoteUrl }],
+    });
+  }
   if (facts.pending.length === 0)
     blocks.push({ type: "context", inline: ["No prompts waiting for an answer."] });
   for (const p of facts.pending) {

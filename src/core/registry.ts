@@ -19,6 +19,10 @@ export interface BridgeOptions {
   dedupTtlMs: number;
   /** How many sessions are resumed at once after a restart. */
   resumeConcurrency: number;
+  /** Share every new session through Mission Control (BRIDGE_REMOTE=on). */
+  remoteByDefault?: boolean;
+  /** Renders a QR code PNG for the remote-session link. */
+  qrCode?: (text: string) => Promise<Uint8Array>;
   /** Model name shown by `status` (the runtime's default when unset). */
   model?: string;
   now?: () => number;
@@ -65,6 +69,7 @@ export class SessionRegistry {
     const chat = this.adapters.get(record.thread.platform);
     if (!chat) return undefined;
     const session = new ThreadSession(record, {
+      ...(this.options.qrCode ? { qrCode: this.options.qrCode } : {}),
       chat,
       store: this.options.store,
       log: this.options.log,

@@ -11,6 +11,8 @@ import { Transcript } from "./transcript.js";
 import type { AgentMode, Message, UserRef } from "./types.js";
 
 export interface SessionDeps {
+  /** Renders a QR code PNG for a URL (the remote-session link). */
+  qrCode?: (text: string) => Promise<Uint8Array>;
   chat: ChatAdapter;
   store: BridgeStore;
   log: Logger;
@@ -101,6 +103,9 @@ export class ThreadSession {
       case "mode":
         this.modeChanged(event.mode);
         break;
+      case "remote":
+        this.showRemote(event.url);
+        break;
       case "error":
         this.say({
           blocks: [{ type: "line", inline: ["⚠️ ", { bold: "Copilot error: " }, event.message] }],
@@ -146,6 +151,49 @@ export class ThreadSession {
     if (!agent) throw new Error("the session is not connected to Copilot");
     await agent.abort();
     this.desk.cancelPending();
+  }
+
+  /**
+   * The session is shared through Mission Control: post its link and a QR code once per URL, and keep
+   * the URL (the runtime announces it only once) for `status` and restarts.
+   */
+  showRemote(url: string): void {
+    if (this.record.remoteUrl === url) return;
+    this.record = { ...this.record, remoteUrl: url };
+    const record = this.record;
+    this.queue.push(async () => {
+      await this.deps.store.putThread(record);
+      await this.deps.chat.post(record.thread, {
+        blocks: [
+          {
+            type: "line",
+            inline: ["📱 ", { bold: "Follow and steer this session on GitHub: " }, { link: url, label: url }],
+          },
+          {
+            type: "context",
+            inline: ["Scan the QR code with GitHub Mobile, or open the link on github.com."],
+          },
+        ],
+        summary: `Remote session: ${url}`,
+      });
+      if (this.deps.qrCode) {
+        const bytes = await this.deps.qrCode(url);
+        await this.deps.chat.upload(record.thread, {
+          name: "session-qr.png",
+          title: "Open this session on GitHub",
+          bytes,
+        });
+      }
+    });
+  }
+
+  /** Remote control was turned off. */
+  forgetRemote(): void {
+    if (this.record.remoteUrl === undefined) return;
+    const { remoteUrl: _gone, ...rest } = this.record;
+    this.record = rest;
+    const record = this.record;
+    this.queue.push(() => this.deps.store.putThread(record));
   }
 
   /** The mode the runtime reports when a session is attached. */

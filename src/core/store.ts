@@ -17,6 +17,8 @@ export interface ThreadRecord {
   createdAt: number;
   /** Messages received while the agent was busy, sent in order when the turn ends. */
   queue: string[];
+  /** The Mission Control URL, once the session is shared (the runtime announces it only once). */
+  remoteUrl?: string;
 }
 
 export type CardState =

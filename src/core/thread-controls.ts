@@ -1,6 +1,6 @@
 import { Actions } from "./actions.js";
 import type { ActionEvent, Notice } from "./chat.js";
-import { errorText } from "./errors.js";
+import { BridgeError, errorText } from "./errors.js";
 import { describeMode, said, statusMessage, threadHelp } from "./messages.js";
 import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
@@ -9,6 +9,7 @@ import type { AgentMode, UserRef } from "./types.js";
 export type Control =
   | { kind: "stop" }
   | { kind: "mode"; mode: AgentMode | undefined }
+  | { kind: "remote"; on: boolean }
   | { kind: "status" }
   | { kind: "help" };
 
@@ -32,6 +33,8 @@ export function parseControl(text: string): Control | undefined {
   if (first === "stop" && second === undefined) return { kind: "stop" };
   if (first === "status" && second === undefined) return { kind: "status" };
   if (first === "help" && second === undefined) return { kind: "help" };
+  if (first === "remote" && (second === "on" || second === "off"))
+    return { kind: "remote", on: second === "on" };
   if (first === "mode") {
     if (second === undefined) return { kind: "mode", mode: undefined };
     const mode = modes.find((m) => m === second);
@@ -88,6 +91,7 @@ export async function runControl(
         model: reg.options.model ?? "the runtime's default",
         pending,
         queued: session.record.queue.length,
+        ...(session.record.remoteUrl ? { remoteUrl: session.record.remoteUrl } : {}),
       }),
     );
     return;
@@ -117,6 +121,20 @@ export async function runControl(
       session.say(said(["⏹️ Stopped by ", { user }, "."], "Stopped"));
       return;
     }
+    if (control.kind === "remote") {
+      if (control.on) await turnOnRemote(session);
+      else {
+        await agent.disableRemote();
+        session.forgetRemote();
+        session.say(
+          said(
+            ["Remote control turned off by ", { user }, ". The session keeps working here."],
+            "Remote off",
+          ),
+        );
+      }
+      return;
+    }
     if (control.kind === "mode" && control.mode) {
       await agent.setMode(control.mode);
       const warn = control.mode === "autopilot" ? "⚠️ " : "";
@@ -125,6 +143,24 @@ export async function runControl(
       );
     }
   } catch (error) {
-    await reply(`Copilot did not accept that: ${errorText(error)}`);
+    if (error instanceof BridgeError) session.say(said([`⚠️ ${error.userMessage}`], error.userMessage));
+    else await reply(`Copilot did not accept that: ${errorText(error)}`);
+  }
+}
+
+/** Shares a session through Mission Control; failures are explained in the thread. */
+export async function turnOnRemote(session: ThreadSession): Promise<void> {
+  const agent = session.agent;
+  if (!agent) return;
+  try {
+    const { url } = await agent.enableRemote();
+    if (url) session.showRemote(url);
+    else
+      session.say(
+        said(["Remote control is on; the link follows as soon as GitHub confirms it."], "Remote on"),
+      );
+  } catch (error) {
+    const text = error instanceof BridgeError ? error.userMessage : errorText(error);
+    session.say(said([`⚠️ ${text}`], text));
   }
 }

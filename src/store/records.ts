@@ -31,6 +31,7 @@ export const threadRecord = z.object({
   state: z.enum(["active", "ended"]),
   createdAt: z.number(),
   queue: z.array(z.string()),
+  remoteUrl: z.string().optional(),
 }) satisfies z.ZodType<ThreadRecord>;
 
 const permissionView = z.object({

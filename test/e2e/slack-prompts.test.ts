@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { formMcpServer } from "../fakes/model/index.js";
@@ -11,13 +12,14 @@ const STRANGER = "USTRANGER8";
 
 describe("Slack: questions, plans and forms", () => {
   let h: BridgeHarness;
+  const mcp = join(tmpdir(), `ccb-mcp-${process.pid}.json`);
   before(async () => {
-    const mcp = join(process.env.TMPDIR ?? "/tmp", `ccb-mcp-${process.pid}.json`);
     writeFileSync(mcp, JSON.stringify({ mcpServers: formMcpServer() }));
     h = await BridgeHarness.start({ env: { COPILOT_MCP_CONFIG: mcp } });
   });
   after(async () => {
     await h?.stop();
+    rmSync(mcp, { force: true });
   });
 
   const say = (header: SlackMessage, text: string) =>

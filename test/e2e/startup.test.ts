@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
@@ -16,12 +16,16 @@ function start(env: Record<string, string>) {
   const entry = args.map((a) =>
     a.endsWith(".ts") ? join(root, a) : a === "tsx" ? import.meta.resolve("tsx") : a,
   );
-  return spawnSync(cmd ?? "node", entry, {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: cwd, NODE_OPTIONS: "", ...env },
-    encoding: "utf8",
-    timeout: 20_000,
-  });
+  try {
+    return spawnSync(cmd ?? "node", entry, {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: cwd, NODE_OPTIONS: "", ...env },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 const cases: [string, Record<string, string>, RegExp][] = [
