@@ -91,20 +91,7 @@ async function attachSession(
   };
   const opened = await openThread(reg, chat, event, base);
   if (!opened) return;
-  const session = reg.add({
-    ...base,
-    thread: opened.thread,
-    origin: {
-      platform: event.channel.platform,
-      channel: event.channel.channel,
-      workspace: event.channel.workspace,
-    },
-    header: opened.header,
-    sessionId: id,
-    state: "active",
-    createdAt: reg.now(),
-    queue: [],
-  });
+  const session = reg.add(newRecord(reg, event, base, opened, id));
   if (!session) return;
   try {
     const agent = await reg.options.gateway.resumeSession(id, session.onEvent);
@@ -116,6 +103,27 @@ async function attachSession(
     reg.remove(opened.thread.key);
     await chat.post(opened.thread, failure("Could not attach the session:", errorText(error)));
   }
+}
+
+function newRecord(
+  reg: SessionRegistry,
+  event: CommandEvent,
+  base: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode">,
+  opened: Awaited<ReturnType<ChatAdapter["openThread"]>>,
+  sessionId: string,
+): ThreadRecord {
+  const { platform, channel, workspace } = event.channel;
+  return {
+    ...base,
+    owner: { platform: event.user.platform, id: event.user.id },
+    thread: opened.thread,
+    origin: { platform, channel, workspace },
+    header: opened.header,
+    sessionId,
+    state: "active",
+    createdAt: reg.now(),
+    queue: [],
+  };
 }
 
 async function openThread(
@@ -146,21 +154,7 @@ async function startSession(reg: SessionRegistry, event: CommandEvent, text: str
   };
   const opened = await openThread(reg, chat, event, base);
   if (!opened) return;
-  const record: ThreadRecord = {
-    ...base,
-    owner: { platform: event.user.platform, id: event.user.id },
-    thread: opened.thread,
-    origin: {
-      platform: event.channel.platform,
-      channel: event.channel.channel,
-      workspace: event.channel.workspace,
-    },
-    header: opened.header,
-    sessionId: "",
-    state: "active",
-    createdAt: reg.now(),
-    queue: [],
-  };
+  const record = newRecord(reg, event, base, opened, "");
   const session = reg.add(record);
   if (!session) return;
   try {

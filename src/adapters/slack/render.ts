@@ -94,35 +94,28 @@ export function renderModal(modal: Modal): Record<string, unknown> {
   const blocks: SlackBlock[] = [];
   if (modal.intro) blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeText(modal.intro) } });
   for (const field of modal.fields) {
-    if (field.options) {
-      blocks.push({
-        type: "input",
-        block_id: field.id,
-        optional: field.optional ?? false,
-        label: { type: "plain_text", text: field.label.slice(0, 2000) },
-        element: {
+    const element = field.options
+      ? {
           type: "static_select",
           action_id: "value",
           options: field.options.slice(0, 100).map((o) => ({
             text: { type: "plain_text", text: o.slice(0, 75) },
             value: o.slice(0, 150),
           })),
-        },
-      });
-      continue;
-    }
+        }
+      : {
+          type: "plain_text_input",
+          action_id: "value",
+          multiline: field.multiline ?? false,
+          ...(field.maxLength ? { max_length: field.maxLength } : {}),
+          ...(field.placeholder ? { placeholder: { type: "plain_text", text: field.placeholder } } : {}),
+        };
     blocks.push({
       type: "input",
       block_id: field.id,
       optional: field.optional ?? false,
       label: { type: "plain_text", text: field.label.slice(0, 2000) },
-      element: {
-        type: "plain_text_input",
-        action_id: "value",
-        multiline: field.multiline ?? false,
-        ...(field.maxLength ? { max_length: field.maxLength } : {}),
-        ...(field.placeholder ? { placeholder: { type: "plain_text", text: field.placeholder } } : {}),
-      },
+      element,
     });
   }
   return {
