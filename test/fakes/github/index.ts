@@ -1,0 +1,177 @@
+/**
+ * Offline GitHub for the real Copilot runtime: a TLS-terminating CONNECT proxy serving a fake
+ * api.github.com, and a fake Mission Control (remote sessions, commands "from github.com", cloud tasks).
+ *
+ *   const gh = await FakeGitHub.start();
+ *   const client = new CopilotClient({ ...gh.clientOptions(), baseDirectory, … });
+ *
+ * See README.md for the contract and what the runtime does with it.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitUntil } from "../wait.js";
+import { FakeApi } from "./api.js";
+import type { CloudReply, CloudTasks, WorkerMode } from "./cloud.js";
+import { Changes, describeRequests, type RecordedRequest } from "./http.js";
+import { MissionControl, type SessionsMode } from "./mission-control.js";
+import { TlsProxy } from "./proxy.js";
+import { makeTestCertificates, type TestCertificates } from "./tls.js";
+
+export type { FakeRepo } from "./api.js";
+export type { CloudReply, CloudTask, WorkerEvent, WorkerMode } from "./cloud.js";
+export type { RecordedRequest } from "./http.js";
+export type { McCommand, McEvent, McSession, PushedCommand, SessionsMode } from "./mission-control.js";
+export { makeTestCertificates, type TestCertificates } from "./tls.js";
+
+export interface GitHubModes {
+  /** How `POST /sessions` (and `GET /sessions/{id}`) answer. Default "ok". */
+  sessions?: SessionsMode;
+  /** true: Mission Control's port refuses connections (listener closed); false: listening again. */
+  unreachable?: boolean;
+  /** Fields merged into `/copilot_internal/user`, e.g. `{cli_remote_control_enabled: false}`. */
+  user?: Record<string, unknown>;
+  /** Status of `/copilot_internal/user` (e.g. 401). Default 200. */
+  userStatus?: number;
+  /** Status of `POST /tasks` (201 creates a task; anything else fails cloud create at once). */
+  tasksStatus?: number;
+  /** The simulated cloud worker. Default "ok". */
+  worker?: WorkerMode;
+  /** Delay before a new task's worker publishes its first events (the runtime gives up after ~10 s). */
+  workerStartMs?: number;
+  /** Answer of the sandbox enforcement RPC (`{required, blocked, reason?}`); `null` leaves it pending. */
+  enforcement?: Record<string, unknown> | null;
+  /** The cloud worker's reply to a steered prompt. Default `Cloud says: <prompt>`. */
+  cloudReply?: CloudReply;
+}
+
+export interface StartOptions extends GitHubModes {
+  /** `COPILOT_MC_FRONTEND_URL`, the prefix of remote URLs. Default `https://github.com` (the runtime's own default). */
+  frontendUrl?: string;
+}
+
+export class FakeGitHub {
+  readonly gitHubToken = "gho_fake_token_for_tests";
+  readonly api: FakeApi;
+  readonly mc: MissionControl;
+  readonly cloud: CloudTasks;
+  readonly proxy: TlsProxy;
+  readonly certs: TestCertificates;
+  readonly frontendUrl: string;
+  private readonly changes: Changes;
+  private readonly dirs: string[] = [];
+
+  private constructor(parts: {
+    changes: Changes;
+    proxy: TlsProxy;
+    certs: TestCertificates;
+    api: FakeApi;
+    mc: MissionControl;
+    frontendUrl: string;
+  }) {
+    this.changes = parts.changes;
+    this.proxy = parts.proxy;
+    this.certs = parts.certs;
+    this.api = parts.api;
+    this.mc = parts.mc;
+    this.cloud = parts.mc.cloud;
+    this.frontendUrl = parts.frontendUrl;
+  }
+
+  static async start(opts: StartOptions = {}): Promise<FakeGitHub> {
+    const changes = new Changes();
+    const certs = makeTestCertificates();
+    const api = new FakeApi(changes);
+    api.addRepo("octo", "demo");
+    const mc = new MissionControl(changes);
+    await mc.listen();
+    const proxy = await TlsProxy.start(certs, [["api.github.com", api.handle]], () => changes.emit());
+    const frontendUrl = opts.frontendUrl ?? "https://github.com";
+    const gh = new FakeGitHub({ changes, proxy, certs, api, mc, frontendUrl });
+    await gh.setMode(opts);
+    return gh;
+  }
+
+  /**
+   * Environment for the runtime: merge over process.env in the client's `env`. NO_PROXY must keep
+   * 127.0.0.1, or the runtime sends plain-http Mission Control and BYOK model calls to the proxy.
+   */
+  get env(): Record<string, string> {
+    return {
+      HTTPS_PROXY: this.proxy.url,
+      https_proxy: this.proxy.url,
+      NO_PROXY: "127.0.0.1,localhost",
+      no_proxy: "127.0.0.1,localhost",
+      SSL_CERT_FILE: this.certs.caCertPath,
+      NODE_EXTRA_CA_CERTS: this.certs.caCertPath,
+      COPILOT_MC_BASE_URL: this.mc.baseUrl,
+      COPILOT_MC_FRONTEND_URL: this.frontendUrl,
+    };
+  }
+
+  /** `CopilotClient` options: the token and the environment (spread, then add baseDirectory etc.). */
+  clientOptions(): { gitHubToken: string; env: Record<string, string> } {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    return { gitHubToken: this.gitHubToken, env: { ...env, ...this.env } };
+  }
+
+  /** A temp git repository whose origin is `origin` (removed by stop()). */
+  gitRepo(origin: string | null = "https://github.com/octo/demo.git"): string {
+    const dir = mkdtempSync(join(tmpdir(), "fake-gh-repo-"));
+    this.dirs.push(dir);
+    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir });
+    if (origin) execFileSync("git", ["remote", "add", "origin", origin], { cwd: dir });
+    return dir;
+  }
+
+  async setMode(modes: GitHubModes): Promise<void> {
+    if (modes.sessions) this.mc.sessionsMode = modes.sessions;
+    if (modes.user) this.api.options.user = modes.user;
+    if (modes.userStatus) this.api.options.userStatus = modes.userStatus;
+    if (modes.tasksStatus) this.cloud.createStatus = modes.tasksStatus;
+    if (modes.worker) this.cloud.workerMode = modes.worker;
+    if (modes.workerStartMs !== undefined) this.cloud.startDelayMs = modes.workerStartMs;
+    if (modes.enforcement !== undefined) this.cloud.enforcement = modes.enforcement;
+    if (modes.cloudReply) this.cloud.reply = modes.cloudReply;
+    if (modes.unreachable === true) await this.mc.goDown();
+    if (modes.unreachable === false) await this.mc.comeUp();
+  }
+
+  /** Every request to api.github.com and Mission Control, in arrival order. */
+  get requests(): RecordedRequest[] {
+    return [...this.api.requests, ...this.mc.requests].sort((a, b) => a.at - b.at);
+  }
+
+  /** Resolves with the first truthy `probe()`, re-checked on every request and every 50 ms. */
+  waitFor<T>(
+    probe: () => T | undefined | false | null,
+    opts?: { timeoutMs?: number; what?: string },
+  ): Promise<T> {
+    return waitUntil(
+      "FakeGitHub",
+      (l) => this.changes.on(l),
+      () => this.describe(),
+      probe,
+      opts,
+    );
+  }
+
+  describe(): string {
+    const connects = this.proxy.connects
+      .slice(-10)
+      .map((c) =>
+        c.plain ? `  ${c.plain} refused` : `  CONNECT ${c.host}:${c.port} ${c.accepted ? "ok" : "refused"}`,
+      );
+    const quiet = this.requests.filter((r) => !(r.method === "GET" && /\/(commands|events)$/.test(r.path)));
+    return ["recent requests (polls left out):", describeRequests(quiet), "proxy:", ...connects].join("\n");
+  }
+
+  async stop(): Promise<void> {
+    await this.proxy.stop();
+    await this.mc.stop();
+    this.certs.remove();
+    for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
