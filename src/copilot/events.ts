@@ -269,14 +269,8 @@ export function explainWarning(kind: string, message: string): string {
 
 /** Why sharing a session failed, from the error of `remote.enable()`. */
 export function explainRemoteError(message: string): string {
-  if (/no current authentication|not authenticated|oauth token/i.test(message)) {
+  if (/no current authentication|not authenticated|oauth token|authentication token/i.test(message)) {
     return "Remote control needs a GitHub sign-in: start the bridge with GITHUB_TOKEN (or a logged-in Copilot CLI). The session keeps working here.";
   }
-  if (/git repository|not a github|no remote|origin/i.test(message)) {
-    return `Remote control needs the working directory to be a git repository whose origin is on github.com (${message}).`;
-  }
-  if (/not enabled/i.test(message)) {
-    return `Remote sessions are not enabled for this repository by the organization (${message}).`;
-  }
-  return `Remote control could not be turned on: ${message}`;
+  return `Remote control could not be turned on: ${message} The session keeps working here.`;
 }

@@ -36,6 +36,7 @@ export function promptCard(
   const [icon, words, detail] = describe(state.outcome);
   const line: Inline[] = [`${icon} `, { bold: words }];
   if (state.surface === "thread" && state.by) line.push(" by ", { user: state.by });
+  else if (state.surface === "github") line.push(" on GitHub");
   else if (state.outcome.kind !== "cancelled" && state.outcome.kind !== "gone") {
     line.push(" elsewhere (terminal, GitHub or another client)");
   }

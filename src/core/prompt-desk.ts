@@ -92,12 +92,18 @@ export class PromptDesk {
     this.finalizeElsewhere(requestId, outcome);
   }
 
-  /** A tool call ended: its request, if still shown as pending, was answered elsewhere. */
-  toolFinished(toolCallId: string, success: boolean): void {
+  /**
+   * A tool call ended while its permission card still waits. Clients attached to the session get a
+   * `permission.completed` for their answers; an answer given on github.com / GitHub Mobile reaches
+   * the runtime as a Mission Control command and brings none, only the tool's own events: so a
+   * session shared on GitHub shows it as answered there.
+   */
+  toolFinished(toolCallId: string, success: boolean, sharedOnGitHub: boolean): void {
     const requestId = this.byToolCall.get(toolCallId);
     this.byToolCall.delete(toolCallId);
     if (requestId === undefined || this.claims.has(requestId)) return;
-    this.finalizeElsewhere(requestId, { kind: "permission", outcome: success ? "approved" : "denied" });
+    const outcome: Outcome = { kind: "permission", outcome: success ? "approved" : "denied" };
+    this.finalizeElsewhere(requestId, outcome, sharedOnGitHub ? "github" : "elsewhere");
   }
 
   /** Cards still waiting for a decision, oldest first. */
@@ -158,8 +164,12 @@ export class PromptDesk {
     }
   }
 
-  private finalizeElsewhere(requestId: string, outcome: Outcome): void {
-    const state: CardState = { status: "decided", outcome, surface: "elsewhere", at: this.ctx.now() };
+  private finalizeElsewhere(
+    requestId: string,
+    outcome: Outcome,
+    surface: "github" | "elsewhere" = "elsewhere",
+  ): void {
+    const state: CardState = { status: "decided", outcome, surface, at: this.ctx.now() };
     this.settle(requestId, state).catch((error: unknown) => {
       this.ctx.log.warn("could not finalise a card", { error: errorText(error) });
     });

@@ -83,7 +83,7 @@ export class ThreadSession {
         this.transcript.toolStarted(event.toolCallId, event.toolName, event.summary);
         break;
       case "tool.complete":
-        this.desk.toolFinished(event.toolCallId, event.success);
+        this.desk.toolFinished(event.toolCallId, event.success, this.record.remoteUrl !== undefined);
         this.transcript.toolCompleted(event.toolCallId, event.success, event.error);
         break;
       case "prompt.requested":

@@ -27,8 +27,11 @@ export type CardState =
       status: "decided";
       outcome: Outcome;
       by?: UserRef;
-      /** Where the answer came from: this thread, or somewhere else (terminal, GitHub, another bridge). */
-      surface: "thread" | "elsewhere";
+      /**
+       * Where the answer came from: this thread, GitHub (Mission Control), or somewhere else
+       * (a terminal or another client on the same session).
+       */
+      surface: "thread" | "github" | "elsewhere";
       at: number;
     };
 

@@ -116,7 +116,7 @@ export const cardRecord = z.object({
       status: z.literal("decided"),
       outcome,
       by: user.optional(),
-      surface: z.enum(["thread", "elsewhere"]),
+      surface: z.enum(["thread", "github", "elsewhere"]),
       at: z.number(),
     }),
   ]),

@@ -140,4 +140,13 @@ describe("Slack: session controls", () => {
     assert.match(list.text, new RegExp(`<@${OWNER}>`));
     assert.match(list.text, /<https:\/\/\S+\|open thread>/);
   });
+
+  test("remote on without a GitHub identity says what is missing, and the session keeps working", async () => {
+    const header = await h.startSession(OWNER, "remote without github");
+    await h.waitForReply(header, /user turns: 1/);
+    await say(header, OWNER, "remote on");
+    await h.waitForReply(header, /Remote control needs a GitHub sign-in: start the bridge with GITHUB_TOKEN/);
+    await say(header, OWNER, "and now?");
+    await h.waitForReply(header, /You said: and now\?/);
+  });
 });
