@@ -39,8 +39,9 @@ function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotG
     start: () => inner.start(),
     stop: () => inner.stop(),
     createSession: (options, listener) => inner.createSession(options, wrap(listener)),
-    resumeSession: (id, listener) => inner.resumeSession(id, wrap(listener)),
+    resumeSession: (id, listener, options) => inner.resumeSession(id, wrap(listener), options),
     findSession: (id) => inner.findSession(id),
+    createCloudSession: (repository, listener) => inner.createCloudSession(repository, wrap(listener)),
   };
 }
 

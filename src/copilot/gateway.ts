@@ -9,6 +9,7 @@ import {
 import type {
   AgentListener,
   AgentSession,
+  CloudRepository,
   CopilotGateway,
   CreateSessionOptions,
   PendingPermission,
@@ -91,12 +92,42 @@ export class SdkGateway implements CopilotGateway {
     return new SdkAgentSession(session);
   }
 
-  async resumeSession(sessionId: string, listener: AgentListener): Promise<AgentSession> {
-    const session = await this.requireClient().resumeSession(sessionId, {
-      ...this.sessionConfig(listener),
-      continuePendingWork: true,
-    });
+  async resumeSession(
+    sessionId: string,
+    listener: AgentListener,
+    options?: { cloud?: boolean },
+  ): Promise<AgentSession> {
+    const config = options?.cloud
+      ? { ...this.cloudConfig(listener) }
+      : { ...this.sessionConfig(listener), continuePendingWork: true };
+    const session = await this.requireClient().resumeSession(sessionId, config);
     return new SdkAgentSession(session);
+  }
+
+  async createCloudSession(repository: CloudRepository, listener: AgentListener): Promise<AgentSession> {
+    const session = await this.requireClient().createSession({
+      ...this.cloudConfig(listener),
+      cloud: { repository: { ...repository } },
+    });
+    // The runtime does not deliver the cloud agent's first events (its Mission Control URL among
+    // them) to onEvent; they are in the session's history.
+    for (const event of await session.getEvents()) {
+      const mapped = toAgentEvent(event);
+      if (mapped?.type === "remote") listener(mapped);
+    }
+    return new SdkAgentSession(session);
+  }
+
+  /** Cloud sessions refuse any client callback and any provider: events only. */
+  private cloudConfig(listener: AgentListener): SessionConfig {
+    return {
+      streaming: true,
+      includeSubAgentStreamingEvents: false,
+      onEvent: (event) => {
+        const mapped = toAgentEvent(event);
+        if (mapped) listener(mapped);
+      },
+    };
   }
 
   async findSession(sessionId: string): Promise<SessionSummary | undefined> {

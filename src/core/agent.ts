@@ -77,6 +77,12 @@ export interface CreateSessionOptions {
   workingDirectory: string;
 }
 
+export interface CloudRepository {
+  owner: string;
+  name: string;
+  branch?: string;
+}
+
 /** What the runtime knows of a session, for attaching it to a thread. */
 export interface SessionSummary {
   id: string;
@@ -88,8 +94,17 @@ export interface CopilotGateway {
   start(): Promise<void>;
   stop(): Promise<void>;
   createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession>;
-  /** Re-attaches to a known session; pending permission requests are emitted again. */
-  resumeSession(sessionId: string, listener: AgentListener): Promise<AgentSession>;
+  /** Re-attaches to a known session (a cloud session without client callbacks, which it refuses). */
+  resumeSession(
+    sessionId: string,
+    listener: AgentListener,
+    options?: { cloud?: boolean },
+  ): Promise<AgentSession>;
+  /**
+   * A session on GitHub's compute and models (never the bridge's own provider). Resolves once the
+   * cloud agent has started; its first events (the Mission Control URL) are delivered to `listener`.
+   */
+  createCloudSession(repository: CloudRepository, listener: AgentListener): Promise<AgentSession>;
   /** A session the runtime knows (e.g. one started in a terminal), or undefined. */
   findSession(sessionId: string): Promise<SessionSummary | undefined>;
 }

@@ -8,7 +8,7 @@ import type {
   ThreadMessageEvent,
 } from "./chat.js";
 import { errorText } from "./errors.js";
-import { failure } from "./messages.js";
+import { failure, said } from "./messages.js";
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
 import { type BridgeOptions, reconnectWaitMs, SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
@@ -106,13 +106,39 @@ export class Bridge implements InboundHandler {
     }
   }
 
+  /**
+   * A runtime started afresh does not know the cloud sessions an earlier one created (it finds no
+   * local history for them): the agent keeps working on GitHub, and the thread says where.
+   */
+  private async cloudLost(session: ThreadSession): Promise<void> {
+    const url = session.record.remoteUrl;
+    session.say(
+      said(
+        [
+          "☁️ The bridge restarted and cannot reconnect to this cloud session; it keeps running on GitHub",
+          ...(url ? [": ", { link: url, label: "open it there" }] : ["."]),
+          " (An external runtime, COPILOT_RUNTIME_URL, keeps cloud sessions across bridge restarts.)",
+        ],
+        "Cloud session continues on GitHub",
+      ),
+    );
+    session.record = { ...session.record, state: "ended" };
+    await this.options.store.putThread(session.record);
+    this.reg.remove(session.record.thread.key);
+  }
+
   private async resumeAll(sessions: ThreadSession[], cards: Map<string, CardRecord[]>): Promise<void> {
     const work = [...sessions];
     const worker = async () => {
       for (let session = work.shift(); session; session = work.shift()) {
         try {
-          const agent = await this.options.gateway.resumeSession(session.record.sessionId, session.onEvent);
+          const agent = await this.options.gateway.resumeSession(
+            session.record.sessionId,
+            session.onEvent,
+            session.record.cloud ? { cloud: true } : undefined,
+          );
           session.attach(agent, false);
+          if (session.record.cloud) continue;
           session.desk.reconcile(
             cards.get(session.record.thread.key) ?? [],
             await agent.pendingPermissions(),
@@ -123,7 +149,8 @@ export class Bridge implements InboundHandler {
             thread: session.record.thread.key,
             error: errorText(error),
           });
-          session.say(failure("Could not reconnect this session after a restart:", errorText(error)));
+          if (session.record.cloud) await this.cloudLost(session);
+          else session.say(failure("Could not reconnect this session after a restart:", errorText(error)));
         }
       }
     };

@@ -25,8 +25,20 @@ export function promptCard(
   state: CardState,
   owner: UserRef,
   limits: ChatLimits,
+  /** Where the prompt must be answered instead of here (a cloud session's page on GitHub). */
+  answerAt?: string,
 ): Message {
   const { blocks, summary } = body(prompt, limits);
+  if (state.status === "pending" && answerAt !== undefined) {
+    blocks.push({
+      type: "line",
+      inline: [
+        "☁️ This cloud session takes answers on GitHub: ",
+        answerAt ? { link: answerAt, label: "answer it there" } : "open the session on github.com",
+      ],
+    });
+    return { blocks, summary };
+  }
   if (state.status === "pending") {
     const buttons = answerButtons(requestId, prompt);
     if (buttons.length > 0) blocks.push({ type: "buttons", buttons });

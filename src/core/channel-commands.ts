@@ -1,6 +1,6 @@
 import type { ChatAdapter, CommandEvent } from "./chat.js";
 import { errorText } from "./errors.js";
-import { failure, sessionHeader, usage } from "./messages.js";
+import { failure, said, sessionHeader, usage } from "./messages.js";
 import type { SessionRegistry } from "./registry.js";
 import type { ThreadRecord } from "./store.js";
 import { turnOnRemote } from "./thread-controls.js";
@@ -16,6 +16,10 @@ export async function onCommand(reg: SessionRegistry, event: CommandEvent): Prom
   }
   if (word === "sessions") {
     await event.reply(await listSessions(reg, event));
+    return;
+  }
+  if (/^cloud\b/i.test(text)) {
+    await startCloudSession(reg, event, text);
     return;
   }
   const attach = /^attach(?:\s+(\S+))?$/i.exec(text);
@@ -102,6 +106,62 @@ async function attachSession(
   } catch (error) {
     reg.remove(opened.thread.key);
     await chat.post(opened.thread, failure("Could not attach the session:", errorText(error)));
+  }
+}
+
+const cloudStartTimeoutMs = 60_000;
+
+/**
+ * `/copilot cloud owner/repo[@branch] <prompt>`: a session on GitHub's compute and models. The cloud
+ * agent answers its own prompts on GitHub; the thread shows its work and links there.
+ */
+async function startCloudSession(reg: SessionRegistry, event: CommandEvent, text: string): Promise<void> {
+  const m = /^cloud\s+([\w.-]+)\/([\w.-]+)(?:@(\S+))?\s+([\s\S]+)$/i.exec(text);
+  const [, owner, name, branch, prompt] = m ?? [];
+  if (!owner || !name || !prompt?.trim()) {
+    await event.reply(
+      "Usage: `/copilot cloud owner/repo[@branch] <what Copilot should do>`. Nothing was started.",
+    );
+    return;
+  }
+  const chat = reg.adapter(event.channel.platform);
+  if (!chat) return;
+  const where = `${owner}/${name}${branch ? `@${branch}` : ""}`;
+  const base = {
+    owner: { platform: event.user.platform, id: event.user.id },
+    title: prompt.trim(),
+    workingDirectory: `github.com/${where} (GitHub's compute and models)`,
+    mode: "interactive" as const,
+  };
+  const opened = await openThread(reg, chat, event, base);
+  if (!opened) return;
+  const session = reg.add({ ...newRecord(reg, event, base, opened, ""), cloud: where });
+  if (!session) return;
+  session.say(
+    said(["☁️ Starting a cloud session on ", { code: where }, "; waiting for the Copilot agent…"], "Starting"),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, fail) => {
+      timer = setTimeout(
+        () => fail(new Error(`the cloud agent did not start within ${cloudStartTimeoutMs / 1000} s`)),
+        cloudStartTimeoutMs,
+      );
+    });
+    const agent = await Promise.race([
+      reg.options.gateway.createCloudSession({ owner, name, ...(branch ? { branch } : {}) }, session.onEvent),
+      timeout,
+    ]);
+    session.record = { ...session.record, sessionId: agent.id };
+    session.attach(agent, false);
+    await reg.options.store.putThread(session.record);
+    await session.prompt(prompt.trim(), event.user);
+  } catch (error) {
+    reg.options.log.warn("could not start a cloud session", { error: errorText(error) });
+    reg.remove(opened.thread.key);
+    await chat.post(opened.thread, failure("Could not start the cloud session:", errorText(error)));
+  } finally {
+    clearTimeout(timer);
   }
 }
 

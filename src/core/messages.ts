@@ -6,7 +6,7 @@ import type { AgentMode, Block, Button, Inline, Message } from "./types.js";
 
 export const usage = [
   "Usage: `/copilot <what you want Copilot to do>` starts a Copilot session in a new thread.",
-  "`/copilot sessions` lists this channel's sessions; `/copilot attach <session-id>` brings a session started in a terminal into a new thread; `/copilot help` shows this text.",
+  "`/copilot sessions` lists this channel's sessions; `/copilot attach <session-id>` brings a session started in a terminal into a new thread; `/copilot cloud owner/repo[@branch] <prompt>` runs a session on GitHub's compute; `/copilot help` shows this text.",
   "In a session's thread: reply to continue; `stop`, `status`, `mode plan|interactive|autopilot`, `help`.",
 ].join("\n");
 

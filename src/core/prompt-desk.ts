@@ -9,6 +9,8 @@ import type { BridgeStore, CardRecord, CardState } from "./store.js";
 import type { ThreadRef, UserRef } from "./types.js";
 
 export interface DeskContext {
+  /** Set for sessions whose prompts are answered on GitHub only: the page to answer them (or ""). */
+  answerAt(): string | undefined;
   thread: ThreadRef;
   owner: UserRef;
   chat: ChatAdapter;
@@ -62,7 +64,14 @@ export class PromptDesk {
         return;
       }
       const state: CardState = { status: "pending" };
-      const message = promptCard(requestId, prompt, state, this.ctx.owner, this.ctx.chat.limits);
+      const message = promptCard(
+        requestId,
+        prompt,
+        state,
+        this.ctx.owner,
+        this.ctx.chat.limits,
+        this.ctx.answerAt(),
+      );
       const ref = await this.ctx.chat.post(this.ctx.thread, message);
       const record: CardRecord = {
         requestId,
@@ -191,7 +200,14 @@ export class PromptDesk {
     const updated: CardRecord = { ...card, state };
     this.cards.set(requestId, updated);
     await this.ctx.store.putCard(updated);
-    const message = promptCard(requestId, card.prompt, state, this.ctx.owner, this.ctx.chat.limits);
+    const message = promptCard(
+      requestId,
+      card.prompt,
+      state,
+      this.ctx.owner,
+      this.ctx.chat.limits,
+      this.ctx.answerAt(),
+    );
     await this.ctx.chat.edit(card.message, message);
   }
 }

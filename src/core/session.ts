@@ -42,6 +42,7 @@ export class ThreadSession {
     );
     this.transcript = new Transcript(deps.chat, record.thread, this.queue, deps.streamIntervalMs, deps.now);
     this.desk = new PromptDesk({
+      answerAt: () => (this.record.cloud ? (this.record.remoteUrl ?? "") : undefined),
       thread: record.thread,
       owner: record.owner,
       chat: deps.chat,

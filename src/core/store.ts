@@ -19,6 +19,8 @@ export interface ThreadRecord {
   queue: string[];
   /** The Mission Control URL, once the session is shared (the runtime announces it only once). */
   remoteUrl?: string;
+  /** `owner/repo[@branch]` of a session that runs on GitHub's compute. */
+  cloud?: string;
 }
 
 export type CardState =

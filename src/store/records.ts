@@ -32,6 +32,7 @@ export const threadRecord = z.object({
   createdAt: z.number(),
   queue: z.array(z.string()),
   remoteUrl: z.string().optional(),
+  cloud: z.string().optional(),
 }) satisfies z.ZodType<ThreadRecord>;
 
 const permissionView = z.object({
