@@ -74,4 +74,14 @@ describe("Slack: cloud sessions on GitHub's compute", () => {
       await gh.setMode({ tasksStatus: 201 });
     }
   });
+
+  test("a cloud agent that never starts is reported in the thread", async () => {
+    await gh.setMode({ worker: "never-starts" });
+    try {
+      const header = await h.startSession(OWNER, "cloud octo/demo wait for nothing");
+      await h.waitForReply(header, /Could not start the cloud session:.*No events found for task/);
+    } finally {
+      await gh.setMode({ worker: "ok" });
+    }
+  });
 });
