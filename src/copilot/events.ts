@@ -130,6 +130,7 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
         type: "notice",
         level: "warning",
         message: explainWarning(event.data.warningType, event.data.message),
+        kind: event.data.warningType,
         ...(event.data.url ? { url: event.data.url } : {}),
       };
     default:

@@ -209,10 +209,8 @@ class SdkAgentSession implements AgentSession {
       const result = await this.session.rpc.remote.enable({});
       return result.url ? { url: result.url } : {};
     } catch (error) {
-      throw new BridgeError("RUNTIME", errorText(error), {
-        cause: error,
-        userMessage: explainRemoteError(errorText(error)),
-      });
+      const message = errorText(error).replace(/^Request [\w.]+ failed with message: /, "");
+      throw new BridgeError("RUNTIME", message, { cause: error, userMessage: explainRemoteError(message) });
     }
   }
 

@@ -43,7 +43,7 @@ export type AgentEvent =
   | { type: "remote"; url: string }
   | { type: "aborted" }
   | { type: "error"; message: string }
-  | { type: "notice"; level: "info" | "warning"; message: string; url?: string };
+  | { type: "notice"; level: "info" | "warning"; message: string; url?: string; kind?: string };
 
 export type AgentListener = (event: AgentEvent) => void;
 

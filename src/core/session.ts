@@ -27,6 +27,8 @@ export class ThreadSession {
   private readonly transcript: Transcript;
   private agentSession: AgentSession | undefined;
   private busy = false;
+  /** When the runtime last explained why remote control is off (its own words beat a generic error). */
+  remoteWarnedAt = 0;
   private markReady: () => void = () => {};
   /** Settles once the session is connected to Copilot (at once for new sessions, after resume otherwise). */
   readonly ready: Promise<void> = new Promise((done) => {
@@ -115,6 +117,7 @@ export class ThreadSession {
         this.turnEnded();
         break;
       case "notice":
+        if (event.kind === "remote" || event.kind === "policy_blocked") this.remoteWarnedAt = this.deps.now();
         this.say({
           blocks: [
             {
@@ -168,7 +171,12 @@ export class ThreadSession {
         blocks: [
           {
             type: "line",
-            inline: ["📱 ", { bold: "Follow and steer this session on GitHub: " }, { link: url, label: url }],
+            inline: [
+              "📱 ",
+              { bold: "Follow and steer this session on GitHub" },
+              ": ",
+              { link: url, label: url },
+            ],
           },
           {
             type: "context",
@@ -182,6 +190,7 @@ export class ThreadSession {
         await this.deps.chat.upload(record.thread, {
           name: "session-qr.png",
           title: "Open this session on GitHub",
+          comment: "QR code: scan it with GitHub Mobile to open this session.",
           bytes,
         });
       }

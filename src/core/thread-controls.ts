@@ -152,6 +152,7 @@ export async function runControl(
 export async function turnOnRemote(session: ThreadSession): Promise<void> {
   const agent = session.agent;
   if (!agent) return;
+  const asked = Date.now();
   try {
     const { url } = await agent.enableRemote();
     if (url) session.showRemote(url);
@@ -160,7 +161,13 @@ export async function turnOnRemote(session: ThreadSession): Promise<void> {
         said(["Remote control is on; the link follows as soon as GitHub confirms it."], "Remote on"),
       );
   } catch (error) {
+    // The runtime usually explains the cause in a warning of its own (403, unreachable, policy) right
+    // after the generic failure: give it a moment, and only speak when it stays silent.
+    await new Promise((done) => setTimeout(done, remoteExplanationWaitMs));
+    if (session.remoteWarnedAt >= asked) return;
     const text = error instanceof BridgeError ? error.userMessage : errorText(error);
     session.say(said([`⚠️ ${text}`], text));
   }
 }
+
+const remoteExplanationWaitMs = 1500;

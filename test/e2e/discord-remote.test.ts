@@ -1,0 +1,185 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import jsQRModule from "jsqr";
+import { PNG } from "pngjs";
+import type { DiscordMessage } from "../fakes/discord/index.js";
+import { FakeGitHub } from "../fakes/github/index.js";
+import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
+
+const OWNER = "240000000000000010";
+
+// jsqr is CommonJS with an ESM-style `default` in its types: take the function either way.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
+
+/** Reads a QR code PNG back to its text, as a phone camera would. */
+function decodeQr(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
+
+/** The Mission Control URL a Discord user can follow: the target of the masked link `[label](url)`. */
+const linkTarget = /\]\((https:\/\/github\.com\/octo\/demo\/tasks\/[\w-]+)\)/;
+
+/** The request id a permission card's buttons carry (`ccb:<action>:<requestId>`). */
+function requestIdOf(card: DiscordMessage): string {
+  const id = /^ccb:[a-z_.]+:(.+)$/.exec(buttonId(card, "Approve once"))?.[1];
+  assert.ok(id, `a request id in the card's buttons: ${JSON.stringify(card.components)}`);
+  return id;
+}
+
+describe("Discord: remote sessions through Mission Control", () => {
+  let gh: FakeGitHub;
+  let h: BridgeHarness;
+  let drv: DiscordDriver;
+  before(async () => {
+    gh = await FakeGitHub.start();
+    ({ h, drv } = await startDiscordBridge(OWNER, { env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } }));
+    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: h.workdir });
+    execFileSync("git", ["remote", "add", "origin", "https://github.com/octo/demo.git"], { cwd: h.workdir });
+  });
+  after(async () => {
+    await h?.stop();
+    await gh?.stop();
+  });
+
+  /** The bot's messages in the thread that carry the QR code image. */
+  const qrMessages = (threadId: string) =>
+    drv.replies(threadId).filter((m) => m.attachments.some((a) => a.filename === "session-qr.png"));
+
+  test("remote on posts the link and a QR code that reads back to it; status keeps it, even after a crash", async () => {
+    const threadId = await drv.start("hello remote");
+    await drv.waitReply(threadId, /user turns: 1/);
+    await drv.say(threadId, "remote on");
+    const link = await drv.waitReply(threadId, /Follow and steer this session on GitHub/);
+    const url = linkTarget.exec(link.content)?.[1];
+    assert.ok(url, link.content);
+    assert.match(link.content, /Scan the QR code with GitHub Mobile/);
+    const qr = await h.discord.waitFor(() => qrMessages(threadId)[0], {
+      what: "the QR code",
+      timeoutMs: 20_000,
+    });
+    const png = qr.attachments.find((a) => a.filename === "session-qr.png");
+    assert.ok(png);
+    assert.equal(decodeQr(png.bytes), url);
+    assert.ok(
+      drv.replies(threadId).indexOf(link) < drv.replies(threadId).indexOf(qr),
+      "the QR code follows the link",
+    );
+
+    await h.crashAndRestart();
+    await drv.say(threadId, "status");
+    const status = await drv.waitReply(threadId, /Session status/);
+    assert.ok(status.content.includes(url), status.content);
+    const links = drv.replies(threadId).filter((m) => /Follow and steer/.test(m.content));
+    assert.equal(links.length, 1, "the link is not posted again after the restart");
+    assert.equal(qrMessages(threadId).length, 1, "nor is the QR code");
+
+    await drv.say(threadId, "remote off");
+    await drv.waitReply(threadId, new RegExp(`Remote control turned off by <@${OWNER}>`));
+  });
+
+  test("a permission answered on github.com closes the card as answered on GitHub; a stale click changes nothing", async () => {
+    const threadId = await drv.start("hi");
+    await drv.waitReply(threadId, /user turns: 1/);
+    await drv.say(threadId, "remote on");
+    await drv.waitReply(threadId, /Follow and steer this session on GitHub/);
+
+    // Answered on GitHub: the card closes by itself.
+    await drv.say(threadId, "RUN: touch from-github.txt");
+    const card = await drv.waitCard(threadId);
+    const requestId = requestIdOf(card);
+    const session = await gh.waitFor(
+      () =>
+        [...gh.mc.sessions.values()].find((s) => s.events.some((e) => JSON.stringify(e).includes(requestId))),
+      { what: "Mission Control to see the request", timeoutMs: 20_000 },
+    );
+    gh.mc.pushCommand(session.id, {
+      type: "permission_response",
+      content: { promptId: requestId, approved: true, scope: "once" },
+    });
+    await drv.waitClosed(card, { what: "the card to close", timeoutMs: 20_000 });
+    assert.match(card.content, /Approved once.* on GitHub/);
+    assert.doesNotMatch(card.content, /<@/, "no one in the thread is named as the decider");
+    assert.ok(existsSync(join(h.workdir, "from-github.txt")));
+
+    // A Discord client that still shows the buttons (the card's edit held back by a 2 s rate limit):
+    // the click is told the request was already answered, and the GitHub answer stands.
+    await drv.say(threadId, "RUN: touch from-github-2.txt");
+    const second = await drv.waitCard(threadId, "the second card");
+    const secondId = requestIdOf(second);
+    const approve = buttonId(second, "Approve once");
+    const cardEdit = new RegExp(`^PATCH /channels/${threadId}/messages/${second.id}$`);
+    h.discord.failNext(cardEdit, { status: 429, retryAfter: 2 }, 1);
+    await gh.waitFor(
+      () =>
+        [...gh.mc.sessions.values()].some((s) => s.events.some((e) => JSON.stringify(e).includes(secondId))),
+      { what: "Mission Control to see the second request", timeoutMs: 20_000 },
+    );
+    gh.mc.pushCommand(session.id, {
+      type: "permission_response",
+      content: { promptId: secondId, approved: true, scope: "once" },
+    });
+    await h.discord.waitFor(
+      () => h.discord.calls.some((c) => c.fault && cardEdit.test(`${c.method} ${c.path}`)),
+      { what: "the GitHub answer to be recorded (the card edit is attempted)", timeoutMs: 20_000 },
+    );
+    assert.ok(buttons(second).length > 0, "the buttons are still shown");
+    const late = await h.discord.clickButton({ user_id: OWNER, message_id: second.id, custom_id: approve });
+    const note = await drv.ephemeralTo(late, /already answered/);
+    assert.equal((note.flags ?? 0) & 64, 64, "only the clicker sees it");
+    await drv.waitClosed(second, { match: /Approved once.* on GitHub/ });
+    assert.doesNotMatch(second.content, new RegExp(`by <@${OWNER}>`));
+    assert.ok(existsSync(join(h.workdir, "from-github-2.txt")));
+  });
+
+  /** Turns remote on in a new session while GitHub fails as `mode` says; resolves with the thread. */
+  async function remoteFails(
+    mode: Parameters<FakeGitHub["setMode"]>[0],
+    explanation: RegExp,
+  ): Promise<string> {
+    await gh.setMode({ sessions: "ok", userStatus: 200, ...mode });
+    try {
+      const threadId = await drv.start(`remote case ${JSON.stringify(mode)}`);
+      await drv.waitReply(threadId, /user turns: 1/);
+      await drv.say(threadId, "remote on");
+      await drv.waitReply(threadId, explanation, `the explanation for ${JSON.stringify(mode)}`);
+      await drv.say(threadId, "still here?");
+      await drv.waitReply(threadId, /You said: still here\?/);
+      assert.equal(qrMessages(threadId).length, 0, "no QR code without a link");
+      assert.equal(drv.replies(threadId).filter((m) => /Follow and steer/.test(m.content)).length, 0);
+      return threadId;
+    } finally {
+      await gh.setMode({ sessions: "ok", userStatus: 200 });
+    }
+  }
+
+  const failures: [Parameters<FakeGitHub["setMode"]>[0], RegExp][] = [
+    [{ sessions: "forbidden" }, /not enabled for this repository by the organization/],
+    [{ sessions: "error" }, /Mission Control could not be reached/],
+  ];
+
+  test("why remote did not work, in words a user can act on; the session keeps working", async () => {
+    for (const [mode, explanation] of failures) await remoteFails(mode, explanation);
+  });
+
+  test("each failure is explained once, by its cause: no second, generic warning pointing elsewhere", async () => {
+    const extra: Record<string, string[]> = {};
+    for (const [mode, explanation] of failures) {
+      const threadId = await remoteFails(mode, explanation);
+      const others = drv
+        .replies(threadId)
+        .filter((m) => /⚠️/.test(m.content) && !explanation.test(m.content))
+        .map((m) => m.content);
+      if (others.length > 0) extra[JSON.stringify(mode)] = others;
+    }
+    assert.deepEqual(extra, {}, "warnings shown besides the explanation of the cause");
+  });
+});
