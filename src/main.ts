@@ -78,6 +78,10 @@ async function main(): Promise<void> {
     log.info("stopping", { signal });
     bridge.stop().finally(() => process.exit(0));
   };
+  // A late reply on a closed runtime connection must not take the whole bridge down.
+  process.on("unhandledRejection", (reason) =>
+    log.error("unhandled rejection", { error: errorText(reason) }),
+  );
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   await bridge.start();

@@ -5,8 +5,10 @@ import {
   type PermissionRequestResult,
   RuntimeConnection,
   type SessionConfig,
+  type SessionEvent,
 } from "@github/copilot-sdk";
 import type {
+  AgentEvent,
   AgentListener,
   AgentSession,
   CloudRepository,
@@ -21,6 +23,7 @@ import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { Prompt, PromptAnswer } from "../core/prompts.js";
 import type { AgentMode } from "../core/types.js";
+import { agentEvent } from "./event-schema.js";
 import { explainRemoteError, permissionView, toAgentEvent } from "./events.js";
 
 export interface ProviderSettings {
@@ -76,6 +79,9 @@ export class SdkGateway implements CopilotGateway {
       });
     }
     this.client = client;
+    // The SDK marks a closed connection only in its private state; read it so that calls in flight
+    // fail at once instead of waiting for their time limit.
+    connectionLost = () => (client as unknown as { state?: string }).state === "disconnected";
   }
 
   async stop(): Promise<void> {
@@ -112,8 +118,7 @@ export class SdkGateway implements CopilotGateway {
     // The runtime does not deliver the cloud agent's first events (its Mission Control URL among
     // them) to onEvent; they are in the session's history.
     for (const event of await session.getEvents()) {
-      const mapped = toAgentEvent(event);
-      if (mapped?.type === "remote") listener(mapped);
+      if (event.type === "session.info") this.deliver(event, listener);
     }
     return new SdkAgentSession(session);
   }
@@ -123,11 +128,29 @@ export class SdkGateway implements CopilotGateway {
     return {
       streaming: true,
       includeSubAgentStreamingEvents: false,
-      onEvent: (event) => {
-        const mapped = toAgentEvent(event);
-        if (mapped) listener(mapped);
-      },
+      onEvent: (event) => this.deliver(event, listener),
     };
+  }
+
+  /** Translates, checks and hands on one runtime event; malformed ones are logged and dropped. */
+  private deliver(event: SessionEvent, listener: AgentListener): void {
+    let mapped: ReturnType<typeof toAgentEvent>;
+    try {
+      mapped = toAgentEvent(event);
+    } catch (error) {
+      this.options.log.warn("unreadable runtime event dropped", {
+        type: String(event?.type),
+        error: errorText(error),
+      });
+      return;
+    }
+    if (!mapped) return;
+    const checked = agentEvent.safeParse(mapped);
+    if (!checked.success) {
+      this.options.log.warn("malformed runtime event dropped", { type: String(event.type) });
+      return;
+    }
+    listener(checked.data as AgentEvent);
   }
 
   async findSession(sessionId: string): Promise<SessionSummary | undefined> {
@@ -151,16 +174,7 @@ export class SdkGateway implements CopilotGateway {
       onUserInputRequest: () => new Promise(() => {}),
       onExitPlanModeRequest: () => new Promise(() => {}),
       onElicitationRequest: () => new Promise(() => {}),
-      onEvent: (event) => {
-        let mapped: ReturnType<typeof toAgentEvent>;
-        try {
-          mapped = toAgentEvent(event);
-        } catch (error) {
-          o.log.warn("unreadable runtime event", { type: event.type, error: errorText(error) });
-          return;
-        }
-        if (mapped) listener(mapped);
-      },
+      onEvent: (event) => this.deliver(event, listener),
     };
     if (o.model) config.model = o.model;
     if (o.mcpServers) config.mcpServers = o.mcpServers as unknown as SessionConfig["mcpServers"];
@@ -181,6 +195,33 @@ export class SdkGateway implements CopilotGateway {
   }
 }
 
+/** A runtime that stops answering must not leave a thread silent: every call has a bound. */
+const rpcTimeoutMs = 30_000;
+const remoteTimeoutMs = 20_000;
+
+/** Set by the gateway: whether the connection to the runtime has closed (calls in flight never settle then). */
+let connectionLost: () => boolean = () => false;
+
+async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(
+      () => fail(new Error(`the Copilot runtime did not answer ${what} within ${ms / 1000} s (timed out)`)),
+      ms,
+    );
+    watch = setInterval(() => {
+      if (connectionLost()) fail(new Error("the connection to the Copilot runtime was lost (closed)"));
+    }, 250);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    clearInterval(watch);
+  }
+}
+
 class SdkAgentSession implements AgentSession {
   constructor(private readonly session: CopilotSession) {}
 
@@ -189,24 +230,24 @@ class SdkAgentSession implements AgentSession {
   }
 
   async send(prompt: string): Promise<void> {
-    await this.session.send({ prompt });
+    await within("the message", rpcTimeoutMs, this.session.send({ prompt }));
   }
 
   async abort(): Promise<void> {
-    await this.session.abort();
+    await within("stop", rpcTimeoutMs, this.session.abort());
   }
 
   async setMode(mode: AgentMode): Promise<void> {
-    await this.session.rpc.mode.set({ mode });
+    await within("the mode change", rpcTimeoutMs, this.session.rpc.mode.set({ mode }));
   }
 
   async getMode(): Promise<AgentMode> {
-    return await this.session.rpc.mode.get();
+    return await within("the mode", rpcTimeoutMs, this.session.rpc.mode.get());
   }
 
   async enableRemote(): Promise<{ url?: string }> {
     try {
-      const result = await this.session.rpc.remote.enable({});
+      const result = await within("remote on", remoteTimeoutMs, this.session.rpc.remote.enable({}));
       return result.url ? { url: result.url } : {};
     } catch (error) {
       const message = errorText(error).replace(/^Request [\w.]+ failed with message: /, "");
@@ -215,7 +256,7 @@ class SdkAgentSession implements AgentSession {
   }
 
   async disableRemote(): Promise<void> {
-    await this.session.rpc.remote.disable();
+    await within("remote off", rpcTimeoutMs, this.session.rpc.remote.disable());
   }
 
   async answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean> {
@@ -223,41 +264,61 @@ class SdkAgentSession implements AgentSession {
     switch (answer.kind) {
       case "permission": {
         if (prompt.kind !== "permission") throw new Error("a permission answer for another kind of prompt");
-        const result = await rpc.permissions.handlePendingPermissionRequest({
-          requestId,
-          result: toResult(answer.decision, prompt.view),
-          decisionContext: { outcome: "prompted_user", source: "human_response", surface: "sdk" },
-        } as Parameters<typeof rpc.permissions.handlePendingPermissionRequest>[0]);
+        const result = await within(
+          "the answer",
+          rpcTimeoutMs,
+          rpc.permissions.handlePendingPermissionRequest({
+            requestId,
+            result: toResult(answer.decision, prompt.view),
+            decisionContext: { outcome: "prompted_user", source: "human_response", surface: "sdk" },
+          } as Parameters<typeof rpc.permissions.handlePendingPermissionRequest>[0]),
+        );
         return result.success;
       }
       case "question":
         return (
-          await rpc.ui.handlePendingUserInput({
-            requestId,
-            response: { answer: answer.answer, wasFreeform: answer.wasFreeform },
-          })
+          await within(
+            "the answer",
+            rpcTimeoutMs,
+            rpc.ui.handlePendingUserInput({
+              requestId,
+              response: { answer: answer.answer, wasFreeform: answer.wasFreeform },
+            }),
+          )
         ).success;
       case "plan":
         return (
-          await rpc.ui.handlePendingExitPlanMode({
-            requestId,
-            response: answer.approved
-              ? { approved: true, selectedAction: answer.action }
-              : { approved: false, feedback: answer.feedback },
-          } as Parameters<typeof rpc.ui.handlePendingExitPlanMode>[0])
+          await within(
+            "the answer",
+            rpcTimeoutMs,
+            rpc.ui.handlePendingExitPlanMode({
+              requestId,
+              response: answer.approved
+                ? { approved: true, selectedAction: answer.action }
+                : { approved: false, feedback: answer.feedback },
+            } as Parameters<typeof rpc.ui.handlePendingExitPlanMode>[0]),
+          )
         ).success;
       case "form":
         return (
-          await rpc.ui.handlePendingElicitation({
-            requestId,
-            result: { action: answer.action, ...(answer.content ? { content: answer.content } : {}) },
-          })
+          await within(
+            "the answer",
+            rpcTimeoutMs,
+            rpc.ui.handlePendingElicitation({
+              requestId,
+              result: { action: answer.action, ...(answer.content ? { content: answer.content } : {}) },
+            }),
+          )
         ).success;
     }
   }
 
   async pendingPermissions(): Promise<PendingPermission[]> {
-    const list = await this.session.rpc.permissions.pendingRequests();
+    const list = await within(
+      "the pending requests",
+      rpcTimeoutMs,
+      this.session.rpc.permissions.pendingRequests(),
+    );
     return list.items.map((item) => ({
       requestId: item.requestId,
       view: permissionView(item.request),

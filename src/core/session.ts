@@ -10,6 +10,8 @@ import type { BridgeStore, ThreadRecord } from "./store.js";
 import { Transcript } from "./transcript.js";
 import type { AgentMode, Message, UserRef } from "./types.js";
 
+const errorIdleFallbackMs = 5000;
+
 export interface SessionDeps {
   /** Renders a QR code PNG for a URL (the remote-session link). */
   qrCode?: (text: string) => Promise<Uint8Array>;
@@ -27,6 +29,7 @@ export class ThreadSession {
   private readonly transcript: Transcript;
   private agentSession: AgentSession | undefined;
   private busy = false;
+  private errorFallback: NodeJS.Timeout | undefined;
   /** When the runtime last explained why remote control is off (its own words beat a generic error). */
   remoteWarnedAt = 0;
   private markReady: () => void = () => {};
@@ -98,6 +101,7 @@ export class ThreadSession {
         this.desk.completed(event.requestId, event.outcome);
         break;
       case "idle":
+        clearTimeout(this.errorFallback);
         this.turnEnded();
         break;
       case "aborted":
@@ -114,7 +118,10 @@ export class ThreadSession {
           blocks: [{ type: "line", inline: ["⚠️ ", { bold: "Copilot error: " }, event.message] }],
           summary: `Copilot error: ${event.message}`,
         });
-        this.turnEnded();
+        // The runtime ends a failed turn with session.idle; end it here only if that never comes,
+        // so a queued message is never sent twice or out of order.
+        clearTimeout(this.errorFallback);
+        this.errorFallback = setTimeout(() => this.turnEnded(), errorIdleFallbackMs);
         break;
       case "notice":
         if (event.kind === "remote" || event.kind === "policy_blocked") this.remoteWarnedAt = this.deps.now();

@@ -51,7 +51,7 @@ const permissionView = z.object({
 
 const formValue = z.union([z.string(), z.number(), z.boolean()]);
 
-const prompt = z.discriminatedUnion("kind", [
+export const prompt = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("permission"), view: permissionView }),
   z.object({
     kind: z.literal("question"),
@@ -83,7 +83,7 @@ const prompt = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const outcome = z.discriminatedUnion("kind", [
+export const outcome = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("permission"),
     outcome: z.enum(["approved", "approved-for-session", "denied"]),
