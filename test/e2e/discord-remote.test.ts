@@ -3,27 +3,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import jsQRModule from "jsqr";
-import { PNG } from "pngjs";
 import type { DiscordMessage } from "../fakes/discord/index.js";
 import { FakeGitHub } from "../fakes/github/index.js";
 import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
 import type { BridgeHarness } from "./harness.js";
+import { decodeQr } from "./qr.js";
 
 const OWNER = "240000000000000010";
-
-// jsqr is CommonJS with an ESM-style `default` in its types: take the function either way.
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
-  data: Uint8ClampedArray,
-  width: number,
-  height: number,
-) => { data: string } | null;
-
-/** Reads a QR code PNG back to its text, as a phone camera would. */
-function decodeQr(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
-}
 
 /** The Mission Control URL a Discord user can follow: the target of the masked link `[label](url)`. */
 const linkTarget = /\]\((https:\/\/github\.com\/octo\/demo\/tasks\/[\w-]+)\)/;

@@ -3,26 +3,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import jsQRModule from "jsqr";
-import { PNG } from "pngjs";
 import { FakeGitHub } from "../fakes/github/index.js";
 import type { SlackMessage } from "../fakes/slack/index.js";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { decodeQr } from "./qr.js";
 
 const OWNER = "UOWNER10";
-
-// jsqr is CommonJS with an ESM-style `default` in its types: take the function either way.
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
-  data: Uint8ClampedArray,
-  width: number,
-  height: number,
-) => { data: string } | null;
-
-/** Reads a QR code PNG back to its text, as a phone camera would. */
-function decodeQr(png: Buffer): string | undefined {
-  const image = PNG.sync.read(png);
-  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
-}
 
 describe("Slack: remote sessions through Mission Control", () => {
   let gh: FakeGitHub;
