@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CopilotClient, RuntimeConnection } from "@github/copilot-sdk";
+import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
+import { type HeadlessRuntime, startHeadlessRuntime } from "./runtime.js";
+
+const OWNER = "260000000000000001";
+
+describe("Discord: /copilot attach brings a terminal's session into a thread", () => {
+  let home: string;
+  let rt: HeadlessRuntime;
+  let h: BridgeHarness;
+  let drv: DiscordDriver;
+  let terminal: CopilotClient;
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), "ccb-runtime-"));
+    rt = await startHeadlessRuntime(home);
+    ({ h, drv } = await startDiscordBridge(OWNER, {
+      env: { COPILOT_RUNTIME_URL: rt.url, COPILOT_CONNECTION_TOKEN: rt.token },
+    }));
+    terminal = new CopilotClient({
+      connection: RuntimeConnection.forUri(rt.url, { connectionToken: rt.token }),
+      logLevel: "error",
+    });
+  });
+  after(async () => {
+    await terminal?.stop().catch(() => undefined);
+    await h?.stop();
+    await rt?.stop();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  test("the terminal's pending request becomes a card in a new thread; the thread's answer runs the command", async () => {
+    const session = await terminal.createSession({
+      ...h.model.sessionConfig(),
+      workingDirectory: h.workdir,
+      onPermissionRequest: () => ({ kind: "no-result" }),
+    });
+    const requested = new Promise<string>((done) =>
+      session.on("permission.requested", (e) => done(e.data.requestId)),
+    );
+    await session.send({ prompt: "RUN: touch discord-attached.txt" });
+    const requestId = await requested;
+
+    const threadsBefore = h.discord.threads.length;
+    await drv.slash(h.discord.channelId, `attach ${session.sessionId}`);
+    const thread = await h.discord.waitFor(() => h.discord.threads[threadsBefore], {
+      what: "the new thread",
+    });
+    const card = await drv.waitCard(thread.id);
+    assert.ok(buttonId(card, "Approve once").endsWith(requestId), "the card answers the terminal's request");
+    await drv.click(card, "Approve once");
+    await h.discord.waitFor(() => existsSync(join(h.workdir, "discord-attached.txt")), {
+      what: "the command to run",
+    });
+    await h.discord.waitFor(() => (buttons(card).length === 0 ? card : undefined), {
+      what: "the card to close",
+    });
+    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
+    await session.disconnect();
+  });
+});

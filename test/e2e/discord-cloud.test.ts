@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { FakeGitHub } from "../fakes/github/index.js";
+import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
+import { decodeQr } from "./qr.js";
+
+const OWNER = "250000000000000001";
+
+describe("Discord: cloud sessions", () => {
+  let gh: FakeGitHub;
+  let h: BridgeHarness;
+  let drv: DiscordDriver;
+  before(async () => {
+    gh = await FakeGitHub.start();
+    ({ h, drv } = await startDiscordBridge(OWNER, { env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } }));
+  });
+  after(async () => {
+    await h?.stop();
+    await gh?.stop();
+  });
+
+  test("a mention with `cloud owner/repo <prompt>` runs on GitHub's compute: link, QR code, answer", async () => {
+    const threadId = await drv.start("cloud octo/demo write the docs");
+    await drv.waitReply(threadId, /Starting a cloud session on `octo\/demo`/);
+    const link = await drv.waitReply(threadId, /Follow and steer this session on GitHub/);
+    const task = [...gh.mc.tasks.values()].at(-1);
+    assert.ok(task);
+    const url = `https://github.com/copilot/tasks/${task.id}`;
+    assert.ok(link.content.includes(url), link.content);
+    const qr = await h.discord.waitFor(
+      () =>
+        drv
+          .replies(threadId)
+          .flatMap((m) => m.attachments)
+          .find((a) => a.filename === "session-qr.png"),
+      { what: "the QR code" },
+    );
+    assert.equal(decodeQr(qr.bytes), url);
+    await drv.waitReply(threadId, /Cloud says: write the docs/);
+    assert.ok(!h.model.requests.some((r) => JSON.stringify(r.messages).includes("write the docs")));
+
+    gh.cloud.emit(task, "permission.requested", {
+      requestId: "cloud-req-d1",
+      permissionRequest: {
+        kind: "shell",
+        fullCommandText: "make docs",
+        intention: "Build the docs",
+        commands: [{ identifier: "make docs", readOnly: false }],
+        possiblePaths: [],
+        possibleUrls: [],
+        hasWriteFileRedirection: false,
+        canOfferSessionApproval: false,
+      },
+    });
+    const card = await drv.waitReply(threadId, /make docs/);
+    assert.equal(buttons(card).length, 0, "a cloud prompt offers no buttons here");
+    assert.match(card.content, /takes answers on GitHub/);
+  });
+});
