@@ -37,6 +37,7 @@ function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotG
     };
   return {
     start: () => inner.start(),
+    onDisconnect: (handler) => inner.onDisconnect(handler),
     stop: () => inner.stop(),
     createSession: (options, listener) => inner.createSession(options, wrap(listener)),
     resumeSession: (id, listener, options) => inner.resumeSession(id, wrap(listener), options),

@@ -51,6 +51,8 @@ export interface SdkGatewayOptions {
 /** The only place that talks to `@github/copilot-sdk`. */
 export class SdkGateway implements CopilotGateway {
   private client: CopilotClient | undefined;
+  private watch: NodeJS.Timeout | undefined;
+  private readonly disconnectHandlers: (() => void)[] = [];
 
   constructor(private readonly options: SdkGatewayOptions) {}
 
@@ -80,14 +82,28 @@ export class SdkGateway implements CopilotGateway {
     }
     this.client = client;
     // The SDK marks a closed connection only in its private state; read it so that calls in flight
-    // fail at once instead of waiting for their time limit.
-    connectionLost = () => (client as unknown as { state?: string }).state === "disconnected";
+    // fail at once instead of waiting for their time limit, and so the bridge can reconnect.
+    const lost = () =>
+      this.client === client && (client as unknown as { state?: string }).state === "disconnected";
+    connectionLost = lost;
+    this.watch = setInterval(() => {
+      if (!lost()) return;
+      clearInterval(this.watch);
+      this.options.log.warn("the connection to the Copilot runtime was lost");
+      for (const handler of this.disconnectHandlers) handler();
+    }, 500);
+    this.watch.unref();
+  }
+
+  onDisconnect(handler: () => void): void {
+    this.disconnectHandlers.push(handler);
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.watch);
     const client = this.client;
     this.client = undefined;
-    await client?.stop();
+    await client?.stop().catch(() => undefined);
   }
 
   async createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession> {

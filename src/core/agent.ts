@@ -93,6 +93,8 @@ export interface SessionSummary {
 export interface CopilotGateway {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Called (once per connection) when the connection to the runtime is lost. */
+  onDisconnect(handler: () => void): void;
   createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession>;
   /** Re-attaches to a known session (a cloud session without client callbacks, which it refuses). */
   resumeSession(

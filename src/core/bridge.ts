@@ -20,6 +20,7 @@ export type { BridgeOptions } from "./registry.js";
 /** The platform-neutral heart: routes inbound chat events to Copilot sessions and back. */
 export class Bridge implements InboundHandler {
   private readonly reg: SessionRegistry;
+  private stopping = false;
 
   constructor(private readonly options: BridgeOptions) {
     this.reg = new SessionRegistry(options);
@@ -27,6 +28,7 @@ export class Bridge implements InboundHandler {
 
   /** Starts the runtime, loads known sessions, starts listening, then reconnects the sessions. */
   async start(): Promise<void> {
+    this.options.gateway.onDisconnect(() => void this.reconnect());
     await this.options.gateway.start();
     const known = await this.options.store.activeThreads();
     for (const record of known) this.reg.add(record);
@@ -38,7 +40,37 @@ export class Bridge implements InboundHandler {
     void this.resumeAll(this.reg.all(), cards);
   }
 
+  /**
+   * The runtime connection dropped (an external runtime restarted, or the bundled one died): connect
+   * again with backoff and resume every session; messages and clicks meanwhile wait for it.
+   */
+  private async reconnect(): Promise<void> {
+    if (this.stopping) return;
+    for (const session of this.reg.all()) session.detach();
+    for (let attempt = 0; !this.stopping; attempt++) {
+      await new Promise((done) => setTimeout(done, Math.min(500 * 2 ** attempt, 15_000)));
+      try {
+        await this.options.gateway.stop();
+        await this.options.gateway.start();
+        break;
+      } catch (error) {
+        this.options.log.warn("reconnecting to the Copilot runtime failed", {
+          attempt,
+          error: errorText(error),
+        });
+      }
+    }
+    if (this.stopping) return;
+    this.options.log.info("reconnected to the Copilot runtime");
+    const cards = new Map<string, CardRecord[]>();
+    for (const card of await this.options.store.pendingCards()) {
+      cards.set(card.threadKey, [...(cards.get(card.threadKey) ?? []), card]);
+    }
+    await this.resumeAll(this.reg.all(), cards);
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const adapter of this.reg.allAdapters()) await adapter.stop().catch(() => {});
     await this.settled();
     await this.options.gateway.stop().catch(() => {});

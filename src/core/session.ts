@@ -34,9 +34,7 @@ export class ThreadSession {
   remoteWarnedAt = 0;
   private markReady: () => void = () => {};
   /** Settles once the session is connected to Copilot (at once for new sessions, after resume otherwise). */
-  readonly ready: Promise<void> = new Promise((done) => {
-    this.markReady = done;
-  });
+  private ready: Promise<void> = this.newReady();
 
   constructor(
     public record: ThreadRecord,
@@ -66,6 +64,20 @@ export class ThreadSession {
     this.agentSession = agent;
     this.busy = busy;
     this.markReady();
+  }
+
+  /** The connection to the runtime was lost: wait for the next `attach`. */
+  detach(): void {
+    if (!this.agentSession) return;
+    this.agentSession = undefined;
+    this.busy = false;
+    this.ready = this.newReady();
+  }
+
+  private newReady(): Promise<void> {
+    return new Promise((done) => {
+      this.markReady = done;
+    });
   }
 
   /** The connected session, waiting up to `timeoutMs` for a resume in progress. */

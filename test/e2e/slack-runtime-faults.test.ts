@@ -215,7 +215,7 @@ describe("Slack: the runtime connection drops", () => {
     return { ...rig, ...helpers(rig.h) };
   };
 
-  test("(4) after a drop, a message in the thread is answered with a clear message; the bridge stays up", async (t) => {
+  test("(4) after a drop, a message in the thread is answered once the bridge has reconnected; the bridge stays up", async (t) => {
     const { h, rt, say, expectReply } = await rigFor(t);
     const header = await h.startSession(OWNER, "before the drop");
     await expectReply(header, [/You said: before the drop/]);
@@ -223,7 +223,8 @@ describe("Slack: the runtime connection drops", () => {
     await rt.waitFor(() => rt.connections.every((c) => c.closed), { what: "the drop" });
     await sleep(500);
     await say(header, "after the drop");
-    await expectReply(header, [CONNECTION_GONE, GONE_WORDS]);
+    // The message waits for the reconnection instead of failing.
+    await expectReply(header, [/You said: after the drop/]);
     // Still serving: status needs no runtime, and a new session gets an answer, not silence.
     await say(header, "status");
     await expectReply(header, [/Session status/]);
@@ -241,5 +242,33 @@ describe("Slack: the runtime connection drops", () => {
     await say(header, "dropped mid-send");
     await rt.waitFor(() => rt.connections.every((c) => c.closed), { what: "the drop" });
     await expectReply(header, [CONNECTION_GONE, GONE_WORDS], STALL_BOUND_MS);
+  });
+
+  test("(4) after a drop, the bridge reconnects to the runtime, which is still listening, and the session answers again", async (t) => {
+    const { h, rt, say, expectReply } = await rigFor(t);
+    const header = await h.startSession(OWNER, "reconnect me");
+    await expectReply(header, [/You said: reconnect me/]);
+    const id = rt.sessionWithPrompt("reconnect me")?.id;
+    rt.dropConnections();
+    await rt.waitFor(() => rt.connections.every((c) => c.closed), { what: "the drop" });
+    // Eager or lazy reconnection both pass: the user may have to try again a few times within 20 s.
+    const deadline = Date.now() + 20_000;
+    for (let attempt = 1; ; attempt++) {
+      await say(header, `try ${attempt}`);
+      try {
+        await expectReply(header, [new RegExp(`You said: try ${attempt}\\b`)], 4000);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
+    assert.ok(
+      rt.connections.some((c) => !c.closed),
+      "a new connection",
+    );
+    assert.ok(
+      rt.calls.some((c) => c.method === "session.resume" && c.params.sessionId === id),
+      "the session resumed",
+    );
   });
 });
