@@ -122,7 +122,11 @@ export class SdkGateway implements CopilotGateway {
     const config = options?.cloud
       ? { ...this.cloudConfig(listener) }
       : { ...this.sessionConfig(listener), continuePendingWork: true };
-    const session = await this.requireClient().resumeSession(sessionId, config);
+    const session = await within(
+      "resuming the session",
+      resumeTimeoutMs,
+      this.requireClient().resumeSession(sessionId, config),
+    );
     return new SdkAgentSession(session);
   }
 
@@ -214,6 +218,7 @@ export class SdkGateway implements CopilotGateway {
 /** A runtime that stops answering must not leave a thread silent: every call has a bound. */
 const rpcTimeoutMs = 30_000;
 const remoteTimeoutMs = 20_000;
+const resumeTimeoutMs = 30_000;
 
 /** Set by the gateway: whether the connection to the runtime has closed (calls in flight never settle then). */
 let connectionLost: () => boolean = () => false;
