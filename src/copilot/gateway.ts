@@ -174,7 +174,13 @@ export class SdkGateway implements CopilotGateway {
   }
 
   async findSession(sessionId: string): Promise<SessionSummary | undefined> {
-    const meta = await this.requireClient().getSessionMetadata(sessionId);
+    // A session a terminal has only just created is listed a moment later (its history is written
+    // asynchronously): look a few times before saying it is unknown.
+    let meta = await this.requireClient().getSessionMetadata(sessionId);
+    for (let attempt = 0; !meta && attempt < 8; attempt++) {
+      await new Promise((done) => setTimeout(done, 250));
+      meta = await this.requireClient().getSessionMetadata(sessionId);
+    }
     if (!meta) return undefined;
     return {
       id: meta.sessionId,
