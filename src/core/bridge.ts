@@ -32,12 +32,8 @@ export class Bridge implements InboundHandler {
     await this.options.gateway.start();
     const known = await this.options.store.activeThreads();
     for (const record of known) this.reg.add(record);
-    const cards = new Map<string, CardRecord[]>();
-    for (const card of await this.options.store.pendingCards()) {
-      cards.set(card.threadKey, [...(cards.get(card.threadKey) ?? []), card]);
-    }
     for (const adapter of this.reg.allAdapters()) await adapter.start(this);
-    void this.resumeAll(this.reg.all(), cards);
+    void this.resumeAll(this.reg.all());
   }
 
   /**
@@ -62,11 +58,7 @@ export class Bridge implements InboundHandler {
     }
     if (this.stopping) return;
     this.options.log.info("reconnected to the Copilot runtime");
-    const cards = new Map<string, CardRecord[]>();
-    for (const card of await this.options.store.pendingCards()) {
-      cards.set(card.threadKey, [...(cards.get(card.threadKey) ?? []), card]);
-    }
-    await this.resumeAll(this.reg.all(), cards);
+    await this.resumeAll(this.reg.all());
   }
 
   async stop(): Promise<void> {
@@ -159,7 +151,14 @@ export class Bridge implements InboundHandler {
     this.reg.remove(session.record.thread.key);
   }
 
-  private async resumeAll(sessions: ThreadSession[], cards: Map<string, CardRecord[]>): Promise<void> {
+  /** Resumes sessions (after a start or a reconnection), reconciling the cards each thread still shows. */
+  private async resumeAll(sessions: ThreadSession[]): Promise<void> {
+    const cards = new Map<string, CardRecord[]>();
+    for (const card of await this.options.store.pendingCards()) {
+      const list = cards.get(card.threadKey);
+      if (list) list.push(card);
+      else cards.set(card.threadKey, [card]);
+    }
     const work = [...sessions];
     const worker = async () => {
       for (let session = work.shift(); session; session = work.shift()) {

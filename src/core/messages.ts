@@ -54,10 +54,6 @@ export function sessionHeader(
   };
 }
 
-export function notice(text: string): Message {
-  return { blocks: [{ type: "context", inline: [text] }], summary: text };
-}
-
 export function said(inline: Inline[], summary: string): Message {
   return { blocks: [{ type: "context", inline }], summary };
 }

@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { CopilotClient, RuntimeConnection } from "@github/copilot-sdk";
 
 export interface HeadlessRuntime {
   /** `127.0.0.1:N`, for `RuntimeConnection.forUri` and `COPILOT_RUNTIME_URL`. */
@@ -92,6 +94,33 @@ export async function startHeadlessRuntime(home: string, timeoutMs = 15_000): Pr
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** A shared runtime in its own temporary home, plus the "terminal" clients that attach to it. */
+export interface SharedRuntime {
+  /** Bridge environment that points it at this runtime. */
+  env: Record<string, string>;
+  /** A new SDK client on the runtime: what a developer's terminal is. */
+  terminal(): CopilotClient;
+  /** Stops the runtime and removes its home. */
+  stop(): Promise<void>;
+}
+
+export async function startSharedRuntime(): Promise<SharedRuntime> {
+  const home = mkdtempSync(join(tmpdir(), "ccb-runtime-"));
+  const rt = await startHeadlessRuntime(home);
+  return {
+    env: { COPILOT_RUNTIME_URL: rt.url, COPILOT_CONNECTION_TOKEN: rt.token },
+    terminal: () =>
+      new CopilotClient({
+        connection: RuntimeConnection.forUri(rt.url, { connectionToken: rt.token }),
+        logLevel: "error",
+      }),
+    async stop() {
+      await rt.stop();
+      rmSync(home, { recursive: true, force: true });
     },
   };
 }

@@ -1,36 +1,29 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CopilotClient, RuntimeConnection } from "@github/copilot-sdk";
+import type { CopilotClient } from "@github/copilot-sdk";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
-import { type HeadlessRuntime, startHeadlessRuntime } from "./runtime.js";
+import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
 
 const OWNER = "UOWNER9";
 
 describe("Slack: /copilot attach brings a terminal's session into a thread", () => {
-  let home: string;
-  let rt: HeadlessRuntime;
+  let rt: SharedRuntime;
   let h: BridgeHarness;
   let terminal: CopilotClient;
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), "ccb-runtime-"));
-    rt = await startHeadlessRuntime(home);
+    rt = await startSharedRuntime();
     h = await BridgeHarness.start({
-      env: { COPILOT_RUNTIME_URL: rt.url, COPILOT_CONNECTION_TOKEN: rt.token },
+      env: rt.env,
     });
-    terminal = new CopilotClient({
-      connection: RuntimeConnection.forUri(rt.url, { connectionToken: rt.token }),
-      logLevel: "error",
-    });
+    terminal = rt.terminal();
   });
   after(async () => {
     await terminal?.stop().catch(() => undefined);
     await h?.stop();
     await rt?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   test("a pending request from the terminal becomes a card; the thread's answer wins and the command runs", async () => {

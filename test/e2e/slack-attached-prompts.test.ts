@@ -1,18 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  CopilotClient,
-  type CopilotSession,
-  RuntimeConnection,
-  type SessionEvent,
-} from "@github/copilot-sdk";
+import type { CopilotClient, CopilotSession, SessionEvent } from "@github/copilot-sdk";
 import type { SlackMessage } from "../fakes/slack/index.js";
 import { BridgeHarness, type ButtonInfo, buttonsOf, visible } from "./harness.js";
-import { type HeadlessRuntime, startHeadlessRuntime } from "./runtime.js";
+import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
 
 const OWNER = "UOWNER9";
 const ELSEWHERE = "elsewhere (terminal, GitHub or another client)";
@@ -31,22 +23,17 @@ interface Terminal {
 }
 
 describe("Slack + a terminal on the same session: questions and plans answered on either side", () => {
-  let home: string;
-  let rt: HeadlessRuntime | undefined;
+  let rt: SharedRuntime | undefined;
   let h: BridgeHarness | undefined;
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), "ccb-runtime-"));
-    rt = await startHeadlessRuntime(home);
-    h = await BridgeHarness.start({
-      env: { COPILOT_RUNTIME_URL: rt.url, COPILOT_CONNECTION_TOKEN: rt.token },
-    });
+    rt = await startSharedRuntime();
+    h = await BridgeHarness.start({ env: rt.env });
   });
 
   after(async () => {
     await h?.stop();
     await rt?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   function bridge(): BridgeHarness {
@@ -56,10 +43,7 @@ describe("Slack + a terminal on the same session: questions and plans answered o
 
   function newClient(): CopilotClient {
     if (!rt) throw new Error("the runtime did not start");
-    return new CopilotClient({
-      connection: RuntimeConnection.forUri(rt.url, { connectionToken: rt.token }),
-      logLevel: "error",
-    });
+    return rt.terminal();
   }
 
   /**

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CopilotClient, type CopilotSession, RuntimeConnection } from "@github/copilot-sdk";
+import type { CopilotClient, CopilotSession } from "@github/copilot-sdk";
 import type { SlackMessage } from "../fakes/slack/index.js";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
-import { type HeadlessRuntime, startHeadlessRuntime } from "./runtime.js";
+import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
 
 const OWNER = "UOWNER1";
 const ELSEWHERE = "elsewhere (terminal, GitHub or another client)";
@@ -20,22 +19,17 @@ interface Terminal {
 }
 
 describe("Slack + a terminal attached to the same session (shared headless runtime)", () => {
-  let home: string;
-  let rt: HeadlessRuntime | undefined;
+  let rt: SharedRuntime | undefined;
   let h: BridgeHarness | undefined;
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), "ccb-runtime-"));
-    rt = await startHeadlessRuntime(home);
-    h = await BridgeHarness.start({
-      env: { COPILOT_RUNTIME_URL: rt.url, COPILOT_CONNECTION_TOKEN: rt.token },
-    });
+    rt = await startSharedRuntime();
+    h = await BridgeHarness.start({ env: rt.env });
   });
 
   after(async () => {
     await h?.stop();
     await rt?.stop();
-    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   function bridge(): BridgeHarness {
@@ -45,10 +39,7 @@ describe("Slack + a terminal attached to the same session (shared headless runti
 
   function newClient(): CopilotClient {
     if (!rt) throw new Error("the runtime did not start");
-    return new CopilotClient({
-      connection: RuntimeConnection.forUri(rt.url, { connectionToken: rt.token }),
-      logLevel: "error",
-    });
+    return rt.terminal();
   }
 
   async function sessionIds(client: CopilotClient): Promise<Set<string>> {
