@@ -24,6 +24,15 @@ export interface ChatLimits {
   messagesPerReply: number;
 }
 
+export interface SendOptions {
+  /**
+   * Streaming content that a later update will replace: the adapter may refuse it with
+   * `RateDeferred` when the platform's rate budget is short, keeping the budget for final text and
+   * cards. Without it, a send waits for the budget instead.
+   */
+  interim?: boolean;
+}
+
 /** A slash command (or application command) in a channel. */
 export interface CommandEvent {
   type: "command";
@@ -88,8 +97,9 @@ export interface ChatAdapter {
   stop(): Promise<void>;
   /** Posts the session header in a channel and returns the thread under it. */
   openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }>;
-  post(thread: ThreadRef, message: Message): Promise<MessageRef>;
-  edit(ref: MessageRef, message: Message): Promise<void>;
+  /** With `interim`, may reject with `RateDeferred` instead of sending (see SendOptions). */
+  post(thread: ThreadRef, message: Message, options?: SendOptions): Promise<MessageRef>;
+  edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void>;
   upload(thread: ThreadRef, file: FileUpload): Promise<void>;
   /** A message only `user` sees. */
   notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void>;

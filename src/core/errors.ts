@@ -24,3 +24,14 @@ export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/**
+ * An interim update the adapter will not send now, to stay inside the platform's rate limits.
+ * Nothing was sent; ask again after `retryInMs` (with fresher content by then).
+ */
+export class RateDeferred extends Error {
+  constructor(readonly retryInMs: number) {
+    super(`rate budget: try again in ${retryInMs} ms`);
+    this.name = "RateDeferred";
+  }
+}

@@ -1,8 +1,10 @@
+import type { SendOptions } from "./chat.js";
+import { RateDeferred } from "./errors.js";
 import type { Message, MessageRef } from "./types.js";
 
 export interface LiveMessageDeps {
-  post(message: Message): Promise<MessageRef>;
-  edit(ref: MessageRef, message: Message): Promise<void>;
+  post(message: Message, options: SendOptions): Promise<MessageRef>;
+  edit(ref: MessageRef, message: Message, options: SendOptions): Promise<void>;
   /** Runs a flush in the thread's serial queue, so posts keep their order. */
   schedule(task: () => Promise<void>): void;
   /** Shortest time between two updates of the same message. */
@@ -16,6 +18,8 @@ const finalRetryDelaysMs = [1000, 5000, 15000, 60000];
 /**
  * A message (possibly several, when the content outgrows one) that follows changing content.
  * Updates are coalesced: at most one post/edit per `intervalMs`, always ending with the latest content.
+ * Updates before the final one are interim: when the adapter defers one (rate budget short), the
+ * message tries again when told, with whatever the content is by then.
  */
 export class LiveMessage {
   private refs: MessageRef[] = [];
@@ -61,9 +65,19 @@ export class LiveMessage {
       this.queued = false;
       this.lastFlush = this.deps.now();
       try {
-        await this.flush();
+        await this.flush(!this.done);
         this.failures = 0;
       } catch (error) {
+        if (error instanceof RateDeferred) {
+          // Nothing was sent. A final update (complete()) is queued already if the content is done.
+          if (!this.done && !this.timer) {
+            this.timer = setTimeout(() => {
+              this.timer = undefined;
+              this.enqueue();
+            }, error.retryInMs);
+          }
+          return;
+        }
         // The platform's own retries gave up. Final content must not be lost: try again later.
         if (this.done && this.failures < finalRetryDelaysMs.length) {
           const delay = finalRetryDelaysMs[this.failures++] ?? 0;
@@ -78,17 +92,18 @@ export class LiveMessage {
     });
   }
 
-  private async flush(): Promise<void> {
+  private async flush(interim: boolean): Promise<void> {
     const messages = this.render();
+    const options: SendOptions = interim ? { interim } : {};
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i] as Message;
       const key = JSON.stringify(message.blocks);
       const ref = this.refs[i];
       if (ref === undefined) {
-        this.refs.push(await this.deps.post(message));
+        this.refs.push(await this.deps.post(message, options));
         this.shown.push(key);
       } else if (this.shown[i] !== key) {
-        await this.deps.edit(ref, message);
+        await this.deps.edit(ref, message, options);
         this.shown[i] = key;
       }
     }

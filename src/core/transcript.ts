@@ -32,8 +32,8 @@ export class Transcript {
     now: () => number,
   ) {
     this.deps = {
-      post: (m) => chat.post(thread, m),
-      edit: (ref, m) => chat.edit(ref, m),
+      post: (m, options) => chat.post(thread, m, options),
+      edit: (ref, m, options) => chat.edit(ref, m, options),
       schedule: (task) => queue.push(task),
       intervalMs,
       now,

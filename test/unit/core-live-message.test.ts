@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { SendOptions } from "../../src/core/chat.js";
 import { chunkMarkdown } from "../../src/core/chunk.js";
+import { RateDeferred } from "../../src/core/errors.js";
 import { LiveMessage } from "../../src/core/live-message.js";
 import { SerialQueue } from "../../src/core/serial.js";
 import type { Message } from "../../src/core/types.js";
@@ -25,10 +27,26 @@ async function setup(
       blocks: [{ type: "markdown", text: chunk }],
       summary: chunk.slice(0, 150),
     }));
+  /** Interim sends to refuse with RateDeferred (as an adapter short of rate budget does). */
+  const budget = { defer: 0, deferMs: 30, deferred: 0, interim: [] as boolean[] };
+  const gate = (options: SendOptions) => {
+    budget.interim.push(options.interim === true);
+    if (options.interim && budget.defer > 0) {
+      budget.defer--;
+      budget.deferred++;
+      throw new RateDeferred(budget.deferMs);
+    }
+  };
   const live = new LiveMessage(
     {
-      post: (m) => chat.post(thread, m),
-      edit: (ref, m) => chat.edit(ref, m),
+      post: async (m, options) => {
+        gate(options);
+        return chat.post(thread, m);
+      },
+      edit: async (ref, m, options) => {
+        gate(options);
+        return chat.edit(ref, m);
+      },
       schedule: (task) => queue.push(task),
       intervalMs,
       now: Date.now,
@@ -40,7 +58,7 @@ async function setup(
     replies()
       .map((r) => r.text)
       .join("");
-  return { chat, thread, queue, content, live, replies, shownText, errors };
+  return { chat, thread, queue, content, live, replies, shownText, errors, budget };
 }
 
 test("100 rapid changes are coalesced into a few updates that end with the final content", async () => {
@@ -161,4 +179,39 @@ test("when the final update fails after the platform's retries, it is tried agai
   assert.equal(s.shownText(), "partial", "the failed edit did not show");
   await s.chat.waitFor(() => s.shownText() === "partial and final", "the retried final content", 3000);
   assert.equal(s.errors.length, 1);
+});
+
+test("an interim update the adapter defers is tried again when told, with the content of that moment", async () => {
+  const s = await setup(10);
+  s.budget.defer = 3;
+  s.budget.deferMs = 40;
+  s.content.text = "one";
+  s.live.changed();
+  await s.chat.waitFor(() => s.budget.deferred === 1, "the first deferral");
+  s.content.text = "one two";
+  s.live.changed(); // a retry is already due: no extra update
+  await s.chat.waitFor(() => s.replies().length === 1, "the post after three deferrals", 2000);
+  assert.equal(s.budget.deferred, 3);
+  assert.equal(s.replies()[0]?.text, "one two", "the post shows the content of when it went out");
+  assert.equal(s.chat.calls.post, 1, "deferred sends reached nothing");
+  assert.deepEqual(s.errors, [], "a deferral is not a failure");
+});
+
+test("the final update is never interim, and goes out even while interim ones are deferred", async () => {
+  const s = await setup(10);
+  s.content.text = "partial";
+  s.live.changed();
+  await s.chat.waitFor(() => s.replies().length === 1, "the first post");
+  s.budget.defer = 1000;
+  s.budget.deferMs = 5000;
+  s.content.text = "partial and more";
+  s.live.changed();
+  await s.chat.waitFor(() => s.budget.deferred === 1, "the deferred interim edit");
+  s.content.text = "partial and more, final";
+  s.live.complete();
+  await s.chat.waitFor(() => s.shownText() === "partial and more, final", "the final content", 1000);
+  assert.equal(s.budget.interim.at(-1), false, "the last send was not interim");
+  await sleep(50);
+  assert.equal(s.chat.calls.edit, 1, "no interim edit after the final one");
+  assert.deepEqual(s.errors, []);
 });

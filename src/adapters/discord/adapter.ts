@@ -10,9 +10,10 @@ import {
   Partials,
   Routes,
 } from "discord.js";
-import type { ChatAdapter, InboundHandler, Notice } from "../../core/chat.js";
-import { BridgeError, errorText } from "../../core/errors.js";
+import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
+import { BridgeError, errorText, RateDeferred } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
+import { RateLimiter } from "../../core/rate-limiter.js";
 import type {
   ChannelRef,
   FileUpload,
@@ -26,6 +27,7 @@ import type {
 import { PendingInteraction } from "./interaction.js";
 import { discordChatLimits } from "./limits.js";
 import { escapePlain } from "./markdown.js";
+import { discordBucket, discordKeys } from "./rate-limits.js";
 import {
   parseButtonId,
   parseModalId,
@@ -63,6 +65,7 @@ export class DiscordAdapter implements ChatAdapter {
   readonly limits = discordChatLimits;
   private readonly client: Client;
   private readonly interactions = new Map<string, PendingInteraction>();
+  private readonly limiter = new RateLimiter({ spec: discordBucket });
 
   constructor(private readonly options: DiscordAdapterOptions) {
     this.client = new Client({
@@ -93,6 +96,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     await this.client.destroy();
+    this.limiter.stop();
   }
 
   private get botId(): string {
@@ -114,16 +118,20 @@ export class DiscordAdapter implements ChatAdapter {
     return { thread, header: headerRef };
   }
 
-  async post(thread: ThreadRef, message: Message): Promise<MessageRef> {
-    const posted = await this.postRaw(thread.channel, message, true);
+  async post(thread: ThreadRef, message: Message, options?: SendOptions): Promise<MessageRef> {
+    const posted = await this.postRaw(thread.channel, message, true, options?.interim === true);
     return { channel: thread.channel, id: posted.id };
   }
 
-  async edit(ref: MessageRef, message: Message): Promise<void> {
-    await this.call("edit message", () =>
-      this.client.rest.patch(Routes.channelMessage(ref.channel, ref.id), {
-        body: renderMessage(message, false),
-      }),
+  async edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void> {
+    await this.call(
+      "edit message",
+      () =>
+        this.client.rest.patch(Routes.channelMessage(ref.channel, ref.id), {
+          body: renderMessage(message, false),
+        }),
+      discordKeys(ref.channel, options?.interim === true),
+      options?.interim === true,
     );
   }
 
@@ -163,9 +171,17 @@ export class DiscordAdapter implements ChatAdapter {
     return `https://discord.com/channels/${thread.workspace}/${ref.channel}/${ref.id}`;
   }
 
-  private async postRaw(channelId: string, message: Message, ping: boolean): Promise<{ id: string }> {
-    return (await this.call("post message", () =>
-      this.client.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message, ping) }),
+  private async postRaw(
+    channelId: string,
+    message: Message,
+    ping: boolean,
+    interim = false,
+  ): Promise<{ id: string }> {
+    return (await this.call(
+      "post message",
+      () => this.client.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message, ping) }),
+      discordKeys(channelId, interim),
+      interim,
     )) as { id: string };
   }
 
@@ -320,7 +336,14 @@ export class DiscordAdapter implements ChatAdapter {
     setTimeout(() => this.interactions.delete(pending.id), 15 * 60 * 1000).unref();
   }
 
-  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /** Runs a REST call inside the bridge's budget (an interim one is deferred rather than queued). */
+  private async call<T>(what: string, run: () => Promise<T>, keys = ["global"], interim = false): Promise<T> {
+    if (interim) {
+      const wait = this.limiter.tryAcquire(keys);
+      if (wait > 0) throw new RateDeferred(wait);
+    } else {
+      await this.limiter.acquire(keys);
+    }
     try {
       return await run();
     } catch (error) {

@@ -1,7 +1,8 @@
-import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from "@slack/bolt";
-import type { ChatAdapter, InboundHandler, Notice } from "../../core/chat.js";
-import { BridgeError, errorText } from "../../core/errors.js";
+import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
+import { BridgeError, errorText, RateDeferred } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
+import { RateLimiter } from "../../core/rate-limiter.js";
 import type {
   ChannelRef,
   FileUpload,
@@ -22,6 +23,7 @@ import {
 } from "./inbound.js";
 import { slackChatLimits } from "./limits.js";
 import { escapeText } from "./mrkdwn.js";
+import { slackBucket, slackKeys } from "./rate-limits.js";
 import { actionOf, renderInline, renderMessage, renderModal } from "./render.js";
 
 export interface SlackAdapterOptions {
@@ -44,6 +46,7 @@ export class SlackAdapter implements ChatAdapter {
   readonly limits = slackChatLimits;
   private readonly app: App;
   private readonly socket: SocketModeReceiver | undefined;
+  private readonly limiter = new RateLimiter({ spec: slackBucket });
   private botUserId = "";
   private teamId = "";
 
@@ -79,6 +82,16 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async start(handler: InboundHandler): Promise<void> {
+    this.app.client.on(
+      webApi.WebClientEvent.RATE_LIMITED,
+      (seconds: number, request: { url?: string; body?: unknown }) => {
+        // Slack says we went over after all: hold that bucket as long as it asks.
+        const method = String(request.url ?? "").replace(/^.*\//, "");
+        const channel = (request.body as { channel?: unknown } | undefined)?.channel;
+        const [key] = slackKeys(method, typeof channel === "string" ? channel : undefined);
+        if (key) this.limiter.pause(key, seconds * 1000);
+      },
+    );
     await this.app.init();
     const auth = await this.app.client.auth.test();
     this.botUserId = String(auth.user_id ?? "");
@@ -91,11 +104,14 @@ export class SlackAdapter implements ChatAdapter {
   async stop(): Promise<void> {
     if (this.socket) await this.socket.client.disconnect().catch(() => {});
     await this.app.stop().catch(() => {});
+    this.limiter.stop();
   }
 
   async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
-    const result = await this.call("chat.postMessage", () =>
-      this.app.client.chat.postMessage({ channel: channel.channel, ...renderMessage(header) }),
+    const result = await this.call(
+      "chat.postMessage",
+      () => this.app.client.chat.postMessage({ channel: channel.channel, ...renderMessage(header) }),
+      { channel: channel.channel },
     );
     const ts = String(result.ts);
     return {
@@ -104,20 +120,25 @@ export class SlackAdapter implements ChatAdapter {
     };
   }
 
-  async post(thread: ThreadRef, message: Message): Promise<MessageRef> {
-    const result = await this.call("chat.postMessage", () =>
-      this.app.client.chat.postMessage({
-        channel: thread.channel,
-        thread_ts: thread.thread,
-        ...renderMessage(message),
-      }),
+  async post(thread: ThreadRef, message: Message, options?: SendOptions): Promise<MessageRef> {
+    const result = await this.call(
+      "chat.postMessage",
+      () =>
+        this.app.client.chat.postMessage({
+          channel: thread.channel,
+          thread_ts: thread.thread,
+          ...renderMessage(message),
+        }),
+      { channel: thread.channel, ...options },
     );
     return { channel: thread.channel, id: String(result.ts) };
   }
 
-  async edit(ref: MessageRef, message: Message): Promise<void> {
-    await this.call("chat.update", () =>
-      this.app.client.chat.update({ channel: ref.channel, ts: ref.id, ...renderMessage(message) }),
+  async edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void> {
+    await this.call(
+      "chat.update",
+      () => this.app.client.chat.update({ channel: ref.channel, ts: ref.id, ...renderMessage(message) }),
+      { channel: ref.channel, ...options },
     );
   }
 
@@ -256,8 +277,22 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  /** Runs a Web API call; failures become coded errors naming the method (never the token). */
-  private async call<T>(method: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a Web API call inside Slack's rate limits (an interim one is deferred rather than queued);
+   * failures become coded errors naming the method (never the token).
+   */
+  private async call<T>(
+    method: string,
+    run: () => Promise<T>,
+    options: SendOptions & { channel?: string } = {},
+  ): Promise<T> {
+    const keys = slackKeys(method, options.channel);
+    if (options.interim) {
+      const wait = this.limiter.tryAcquire(keys);
+      if (wait > 0) throw new RateDeferred(wait);
+    } else {
+      await this.limiter.acquire(keys);
+    }
     try {
       return await run();
     } catch (error) {

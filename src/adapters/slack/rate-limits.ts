@@ -1,0 +1,45 @@
+import type { BucketSpec } from "../../core/rate-limiter.js";
+
+/**
+ * Slack's documented Web API limits ("Rate limits", docs.slack.dev), per method per workspace:
+ * Tier 2 20+/min, Tier 3 50+/min, Tier 4 100+/min; chat.postMessage about one message per second
+ * per channel with short bursts, plus a workspace-wide limit of several hundred per minute.
+ * The bridge stays inside them (the "+" is Slack's headroom, not ours to spend).
+ */
+const perMinute = (n: number): BucketSpec => ({ capacity: n, perSecond: n / 60 });
+const tier2 = perMinute(20);
+const tier3 = perMinute(50);
+const tier4 = perMinute(100);
+
+const tiers: Record<string, BucketSpec> = {
+  "chat.update": tier3,
+  "chat.delete": tier3,
+  "chat.postEphemeral": tier4,
+  "chat.getPermalink": tier4,
+  "views.open": tier4,
+  "views.update": tier4,
+  "views.push": tier4,
+  "files.getUploadURLExternal": tier4,
+  "files.completeUploadExternal": tier4,
+  "files.uploadV2": tier2, // two calls (one of each above) per upload; counted once, conservatively
+  "conversations.info": tier3,
+  "users.info": tier4,
+  "auth.test": tier4,
+};
+
+/** chat.postMessage, per channel: one a second, bursts of 3. */
+const postPerChannel: BucketSpec = { capacity: 3, perSecond: 1 };
+/** chat.postMessage, whole workspace: 300 a minute. */
+const postPerWorkspace: BucketSpec = { capacity: 30, perSecond: 5 };
+
+export function slackBucket(key: string): BucketSpec {
+  if (key.startsWith("post:")) return postPerChannel;
+  if (key === "chat.postMessage") return postPerWorkspace;
+  return tiers[key] ?? tier3;
+}
+
+/** The buckets one call spends a token of. */
+export function slackKeys(method: string, channel: string | undefined): string[] {
+  if (method === "chat.postMessage" && channel) return [`post:${channel}`, method];
+  return [method];
+}
