@@ -17,6 +17,19 @@
  * - REST faults: a 429 is waited out (Retry-After + 50 ms) and retried without limit; with
  *   X-RateLimit-Global it blocks every route. 5xx is retried at once, 3 times, then HTTPError.
  *   A dropped connection is not retried ("fetch failed", UND_ERR_SOCKET).
+ *
+ * Rate limits (off by default; `FakeDiscord.start({rateLimits: true})` or `fake.setRateLimits(true)`):
+ * Discord's documented model. Global: 50 requests per 1 s window per bot; interaction endpoints
+ * (callbacks, the interaction webhook) are exempt. Per route, fixed windows from the first request,
+ * per top-level resource (channel, guild, webhook id + token): POST messages 5/5 s, PATCH messages
+ * 5/5 s, DELETE messages 5/1 s, thread creation (both routes, one bucket) 5/5 s, interaction
+ * webhook 5/2 s per token, every other route 10/10 s; callbacks unlimited. Every answer on a
+ * limited route carries X-RateLimit-Limit/-Remaining/-Reset/-Reset-After/-Bucket (one hash per
+ * route, the same for all channels), so @discordjs/rest paces itself. Over a limit: 429
+ * `{message, retry_after, global}`, `Retry-After` (whole seconds), `X-RateLimit-Scope: user|global`
+ * (+ `X-RateLimit-Global: true`), not applied. A `DiscordRateLimitProfile` overrides the numbers.
+ * `fake.rateLimitStats()` → `{limited, calls, globalLimited}` per route key ("PATCH
+ * /channels/:id/messages/:id"; counted even when off); `resetRateLimitStats()`.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -31,6 +44,11 @@ import {
   type SlashInput,
   slashCommand,
 } from "./payloads.js";
+import {
+  DiscordRateLimiter,
+  type DiscordRateLimitProfile,
+  type DiscordRateLimitStats,
+} from "./rate-limits.js";
 import { RestApi } from "./rest.js";
 import type { Ctx } from "./routes.js";
 import { DiscordState } from "./state.js";
@@ -47,6 +65,7 @@ import type {
 } from "./types.js";
 
 export type { ClickInput, ModalInput, SlashInput } from "./payloads.js";
+export type { DiscordRateLimitProfile, DiscordRateLimitStats, WindowSpec } from "./rate-limits.js";
 export type * from "./types.js";
 
 export class FakeDiscord {
@@ -62,6 +81,7 @@ export class FakeDiscord {
     private readonly server: Server,
     private readonly ctx: Ctx,
     private readonly faults: Faults,
+    private readonly rateLimits: DiscordRateLimiter,
   ) {
     const { id } = ctx.state;
     this.apiUrl = `${ctx.baseUrl}/api`;
@@ -93,10 +113,12 @@ export class FakeDiscord {
     const gateway = new GatewayServer(state, `ws://127.0.0.1:${port}/gateway`);
     const ctx: Ctx = { state, gateway, baseUrl };
     const faults = new Faults();
-    const rest = new RestApi(ctx, faults);
+    const rateLimits = new DiscordRateLimiter();
+    rateLimits.configure(opts.rateLimits ?? false);
+    const rest = new RestApi(ctx, faults, rateLimits);
     server.on("request", (req, res) => void rest.handle(req, res));
     server.on("upgrade", (req, sock, head) => gateway.handleUpgrade(req, sock, head));
-    return new FakeDiscord(server, ctx, faults);
+    return new FakeDiscord(server, ctx, faults, rateLimits);
   }
 
   // ---- Observed state ----------------------------------------------------------------------
@@ -246,6 +268,20 @@ export class FakeDiscord {
   /** The next `count` REST calls matching `route` get `fault` ("POST /channels/:id/messages", a RegExp, "*"). */
   failNext(route: string | RegExp, fault: Fault, count = 1): void {
     this.faults.failNext(route, fault, count);
+  }
+
+  /** Turns rate-limit enforcement on (documented numbers, or a profile) or off; windows start empty. */
+  setRateLimits(setting: boolean | DiscordRateLimitProfile): void {
+    this.rateLimits.configure(setting);
+  }
+
+  /** REST requests and 429s per route key since start (or the last reset); counted even when off. */
+  rateLimitStats(): DiscordRateLimitStats {
+    return this.rateLimits.rateLimitStats();
+  }
+
+  resetRateLimitStats(): void {
+    this.rateLimits.resetStats();
   }
 
   async stop(): Promise<void> {

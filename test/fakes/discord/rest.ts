@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyError, parseBody, readBody } from "./body.js";
 import { applyFault, describeFault, type Faults, okRateLimitHeaders } from "./faults.js";
+import { type DiscordRateLimiter, rateLimitedBody } from "./rate-limits.js";
 import { apiError, type Ctx, findRoute, type Reply, type Route } from "./routes.js";
 import { appRoutes } from "./routes-app.js";
 import { channelRoutes } from "./routes-channels.js";
@@ -31,6 +32,7 @@ export class RestApi {
   constructor(
     private readonly ctx: Ctx,
     private readonly faults: Faults,
+    private readonly rateLimits: DiscordRateLimiter,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -68,6 +70,7 @@ export class RestApi {
       status: 0,
     };
     let reply: Reply;
+    let limitHeaders: Record<string, string> | undefined;
     try {
       const parsed = await parseBody(raw, req.headers["content-type"]);
       call.body = parsed.body;
@@ -81,9 +84,18 @@ export class RestApi {
         return;
       }
       const found = findRoute(ROUTES, method, path);
+      const verdict =
+        typeof found === "object"
+          ? this.rateLimits.check(method, found.route.pattern, found.params)
+          : undefined;
+      limitHeaders = verdict?.headers;
       if (found === undefined) reply = apiError(404, 0, "404: Not Found");
       else if (found === "method") reply = apiError(405, 0, "405: Method Not Allowed");
-      else if (found.route.auth && auth !== `Bot ${state.id.token}`)
+      else if (verdict?.ok === false) {
+        // Answered before the handler runs: nothing is posted, edited or deleted.
+        call.rateLimited = verdict.global ? "global" : "user";
+        reply = { status: 429, body: rateLimitedBody(verdict) };
+      } else if (found.route.auth && auth !== `Bot ${state.id.token}`)
         reply = apiError(401, 0, "401: Unauthorized");
       else {
         reply = found.route.handler(
@@ -98,7 +110,7 @@ export class RestApi {
     call.status = reply.status;
     // Recorded after the handler ran, so a waitFor woken by this call already sees its effects.
     state.recordCall(call);
-    send(res, reply, okRateLimitHeaders(method, path));
+    send(res, reply, limitHeaders ?? okRateLimitHeaders(method, path));
   }
 
   private attachment(res: ServerResponse, pathname: string): void {

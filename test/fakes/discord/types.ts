@@ -1,4 +1,5 @@
 /** Public types of the fake Discord. */
+import type { DiscordRateLimitProfile } from "./rate-limits.js";
 
 export interface FakeDiscordOptions {
   /** Default "fake-discord-token". */
@@ -20,6 +21,11 @@ export interface FakeDiscordOptions {
    * interaction). Default 3000. Follow-ups through the webhook stay valid.
    */
   interactionCallbackTimeoutMs?: number;
+  /**
+   * Enforce Discord's documented REST rate limits (see rate-limits.ts): `true` for the documented
+   * numbers, a profile to override them. Default off. `FakeDiscord.setRateLimits` switches at runtime.
+   */
+  rateLimits?: boolean | DiscordRateLimitProfile;
 }
 
 export interface RestFile {
@@ -46,6 +52,8 @@ export interface RestCall {
   status: number;
   /** Set when an injected fault answered this call: "429", "429 global", "500", "drop"… */
   fault?: string;
+  /** Set when the enforced rate limits answered 429 (X-RateLimit-Scope) instead of the handler. */
+  rateLimited?: "user" | "global";
 }
 
 export interface StoredAttachment {

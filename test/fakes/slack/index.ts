@@ -12,6 +12,17 @@
  *   5000 ms) times the attempt number before reconnecting; pass a SocketModeReceiver with a small
  *   `clientPingTimeout` to make reconnect tests fast.
  * - An empty `ack()` arrives as `payload: {}` over Socket Mode and as no payload over HTTP.
+ *
+ * Rate limits (off by default; `FakeSlack.start({rateLimits: true})` or `fake.setRateLimits(true)`):
+ * Slack's documented limits, "per API method per app per workspace", as token buckets (capacity =
+ * burst, refilled continuously): Tier 2 20/min, Tier 3 50/min, Tier 4 100/min (capacity 20 / 50 /
+ * 100); chat.postMessage 1 per second per channel with bursts of 3, and 30 burst / 5 per second
+ * (300/min) across the workspace. Tiers: chat.update/delete, reactions.*, conversations.* → T3;
+ * chat.postEphemeral/getPermalink, views.*, files.*External, users.info, auth.test → T4; unknown
+ * methods T3; apps.connections.open and the upload URL are not limited. Over a limit: HTTP 429,
+ * `Retry-After: <whole seconds ≥ 1>`, `{"ok":false,"error":"ratelimited"}`, and the call is not
+ * applied. Pass a profile (`SlackRateLimitProfile`) for tiny buckets or a clock.
+ * `fake.rateLimitStats()` → `{limited, calls}` per method (always counted); `resetRateLimitStats()`.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -27,6 +38,7 @@ import {
   type ViewSubmissionInput,
   viewSubmissionPayload,
 } from "./payloads.js";
+import { SlackRateLimiter, type SlackRateLimitProfile, type SlackRateLimitStats } from "./rate-limits.js";
 import { type Envelope, SocketModeServer } from "./socket-mode.js";
 import { SlackState } from "./state.js";
 import type {
@@ -47,6 +59,7 @@ import { WebApi } from "./web-api.js";
 
 export { slackSignature } from "./deliver-http.js";
 export type { BlockActionInput, SlashCommandInput, ViewSubmissionInput } from "./payloads.js";
+export type { BucketSpec, SlackRateLimitProfile, SlackRateLimitStats } from "./rate-limits.js";
 export type * from "./types.js";
 
 const DEFAULT_ACK_TIMEOUT_MS = 5000;
@@ -67,6 +80,7 @@ export class FakeSlack {
     private readonly state: SlackState,
     private readonly socket: SocketModeServer,
     private readonly faults: Faults,
+    private readonly rateLimits: SlackRateLimiter,
     private readonly baseUrl: string,
   ) {
     this.apiUrl = `${baseUrl}/api/`;
@@ -98,10 +112,13 @@ export class FakeSlack {
     const baseUrl = `http://127.0.0.1:${port}`;
     const faults = new Faults();
     const socket = new SocketModeServer(`ws://127.0.0.1:${port}`, state.id.appId, () => state.changed());
-    const web = new WebApi({ state, baseUrl, openSocketUrl: () => socket.issueUrl() }, faults);
+    const rateLimits = new SlackRateLimiter();
+    rateLimits.configure(opts.rateLimits ?? false);
+    const ctx = { state, baseUrl, openSocketUrl: () => socket.issueUrl() };
+    const web = new WebApi(ctx, faults, rateLimits);
     server.on("request", (req, res) => void web.handle(req, res));
     server.on("upgrade", (req, sock, head) => socket.handleUpgrade(req, sock, head));
-    return new FakeSlack(server, state, socket, faults, baseUrl);
+    return new FakeSlack(server, state, socket, faults, rateLimits, baseUrl);
   }
 
   // ---- Observed state ----------------------------------------------------------------------
@@ -240,6 +257,20 @@ export class FakeSlack {
   /** The next `count` calls of `method` ("*" = any) get `fault` instead of being handled. */
   failNext(method: string, fault: Fault, count = 1): void {
     this.faults.failNext(method, fault, count);
+  }
+
+  /** Turns rate-limit enforcement on (documented numbers, or a profile) or off; buckets start full. */
+  setRateLimits(setting: boolean | SlackRateLimitProfile): void {
+    this.rateLimits.configure(setting);
+  }
+
+  /** Web API calls and 429s per method since start (or the last reset); counted even when off. */
+  rateLimitStats(): SlackRateLimitStats {
+    return this.rateLimits.rateLimitStats();
+  }
+
+  resetRateLimitStats(): void {
+    this.rateLimits.resetStats();
   }
 
   async stop(): Promise<void> {

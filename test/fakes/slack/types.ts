@@ -1,4 +1,5 @@
 /** Public types of the fake Slack. */
+import type { SlackRateLimitProfile } from "./rate-limits.js";
 
 export interface FakeSlackOptions {
   /** Default "T0001". */
@@ -13,6 +14,11 @@ export interface FakeSlackOptions {
   appToken?: string;
   /** Default "test-secret". */
   signingSecret?: string;
+  /**
+   * Enforce Slack's documented Web API rate limits (see rate-limits.ts): `true` for the documented
+   * numbers, a profile to override them. Default off. `FakeSlack.setRateLimits` switches at runtime.
+   */
+  rateLimits?: boolean | SlackRateLimitProfile;
 }
 
 export interface ApiCall {
@@ -23,6 +29,8 @@ export interface ApiCall {
   at: number;
   /** Set when an injected fault answered this call instead of the handler. */
   fault?: Fault;
+  /** Set when the enforced rate limits answered 429 instead of the handler: the Retry-After sent. */
+  rateLimited?: number;
 }
 
 export interface SlackMessage {

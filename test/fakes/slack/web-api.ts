@@ -8,6 +8,7 @@ import { applyFault, type Faults } from "./faults.js";
 import { checkMessage } from "./limits.js";
 import { coreMethods, fail, type Method, type MethodContext, type Result } from "./methods.js";
 import { viewFileMethods } from "./methods-views-files.js";
+import type { SlackRateLimiter } from "./rate-limits.js";
 import type { ApiCall } from "./types.js";
 
 const METHODS: Record<string, Method> = { ...coreMethods, ...viewFileMethods };
@@ -30,6 +31,7 @@ export class WebApi {
   constructor(
     private readonly ctx: MethodContext,
     private readonly faults: Faults,
+    private readonly rateLimits: SlackRateLimiter,
   ) {}
 
   /** Routes one HTTP request; answers 404 for paths the fake does not serve. */
@@ -71,6 +73,14 @@ export class WebApi {
       call.fault = fault;
       state.recordCall(call);
       applyFault(fault, res);
+      return;
+    }
+    const verdict = this.rateLimits.check(method, args);
+    if (!verdict.ok) {
+      // Answered like Slack's edge, before the method runs: nothing is posted or changed.
+      call.rateLimited = verdict.retryAfter;
+      state.recordCall(call);
+      applyFault({ status: 429, retryAfter: verdict.retryAfter }, res);
       return;
     }
     const handler = METHODS[method];
