@@ -21,10 +21,16 @@ export const agentEvent = z.discriminatedUnion("type", [
     error: text.optional(),
   }),
   z.object({ type: z.literal("prompt.requested"), requestId: id, toolCallId: id.optional(), prompt }),
-  z.object({ type: z.literal("prompt.completed"), requestId: id, outcome }),
+  z.object({
+    type: z.literal("prompt.completed"),
+    requestId: id,
+    outcome,
+    surface: z.literal("github").optional(),
+  }),
   z.object({ type: z.literal("idle") }),
   z.object({ type: z.literal("mode"), mode: z.enum(["interactive", "plan", "autopilot"]) }),
   z.object({ type: z.literal("remote"), url: z.string().regex(/^https?:\/\/\S+$/) }),
+  z.object({ type: z.literal("remote.message"), text }),
   z.object({ type: z.literal("aborted") }),
   z.object({ type: z.literal("error"), message: text }),
   z.object({

@@ -63,12 +63,15 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
         },
         ...(event.data.toolCallId ? { toolCallId: event.data.toolCallId } : {}),
       };
-    case "user_input.completed":
+    case "user_input.completed": {
+      const dismissed = (event.data as { dismissed?: unknown }).dismissed === true;
       return {
         type: "prompt.completed",
         requestId: event.data.requestId,
-        outcome: { kind: "question", answer: event.data.answer ?? "" },
+        outcome: { kind: "question", answer: dismissed ? "(skipped)" : (event.data.answer ?? "") },
+        ...answeredOnGitHub(event.data),
       };
+    }
     case "exit_plan_mode.requested":
       return {
         type: "prompt.requested",
@@ -91,6 +94,7 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
           ...(event.data.selectedAction ? { action: event.data.selectedAction } : {}),
           ...(event.data.feedback ? { feedback: event.data.feedback } : {}),
         },
+        ...answeredOnGitHub(event.data),
       };
     case "elicitation.requested": {
       const form =
@@ -114,6 +118,11 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
           ...(event.data.content ? { content: event.data.content as Record<string, FormValue> } : {}),
         },
       };
+    case "user.message":
+      // A message typed on github.com / GitHub Mobile reaches the runtime as a Mission Control
+      // command; the runtime marks the turn it starts with `source: "command-<command id>"`.
+      if (!event.data.source?.startsWith("command-")) return undefined;
+      return { type: "remote.message", text: event.data.content };
     case "session.idle":
       return { type: "idle" };
     case "session.mode_changed":
@@ -136,6 +145,15 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * An answer given on github.com / GitHub Mobile reaches the runtime as a Mission Control command
+ * (`ask_user_response`, `plan_approval_response`) whose content the runtime spreads into the
+ * `*.completed` event: its `promptId` is what an answer from an attached client never carries.
+ */
+function answeredOnGitHub(data: object): { surface?: "github" } {
+  return "promptId" in data ? { surface: "github" } : {};
 }
 
 export function outcomeOf(kind: string): PermissionOutcome {

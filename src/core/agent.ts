@@ -36,11 +36,14 @@ export type AgentEvent =
   | { type: "tool.start"; toolCallId: string; toolName: string; summary?: string }
   | { type: "tool.complete"; toolCallId: string; success: boolean; error?: string }
   | { type: "prompt.requested"; requestId: string; toolCallId?: string; prompt: Prompt }
-  | { type: "prompt.completed"; requestId: string; outcome: Outcome }
+  /** `surface: "github"` when the runtime says the answer came from github.com / GitHub Mobile. */
+  | { type: "prompt.completed"; requestId: string; outcome: Outcome; surface?: "github" }
   | { type: "idle" }
   | { type: "mode"; mode: AgentMode }
   /** The session can be followed and steered on github.com / GitHub Mobile at `url`. */
   | { type: "remote"; url: string }
+  /** A message typed on github.com / GitHub Mobile (a Mission Control command) started a turn. */
+  | { type: "remote.message"; text: string }
   | { type: "aborted" }
   | { type: "error"; message: string }
   | { type: "notice"; level: "info" | "warning"; message: string; url?: string; kind?: string };

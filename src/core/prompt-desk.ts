@@ -29,7 +29,7 @@ export type DecideResult = { status: "won" } | { status: "lost" } | { status: "f
  */
 export class PromptDesk {
   /** Requests with an answer in flight; a completion seen meanwhile waits for the answer's result. */
-  private readonly claims = new Map<string, { completed?: Outcome }>();
+  private readonly claims = new Map<string, { completed?: Outcome; surface?: "github" }>();
   private readonly byToolCall = new Map<string, string>();
   private readonly cards = new Map<string, CardRecord>();
 
@@ -91,14 +91,15 @@ export class PromptDesk {
     });
   }
 
-  /** The runtime says the request was answered (by anyone). */
-  completed(requestId: string, outcome: Outcome): void {
+  /** The runtime says the request was answered (by anyone; `surface` when it says where). */
+  completed(requestId: string, outcome: Outcome, surface?: "github"): void {
     const claim = this.claims.get(requestId);
     if (claim) {
       claim.completed = outcome;
+      if (surface) claim.surface = surface;
       return;
     }
-    this.finalizeElsewhere(requestId, outcome);
+    this.finalizeElsewhere(requestId, outcome, surface);
   }
 
   /**
@@ -165,7 +166,7 @@ export class PromptDesk {
         await this.settle(card.requestId, state);
         return { status: "won" };
       }
-      if (claim?.completed) this.finalizeElsewhere(card.requestId, claim.completed);
+      if (claim?.completed) this.finalizeElsewhere(card.requestId, claim.completed, claim.surface);
       return { status: "lost" };
     } catch (error) {
       this.claims.delete(card.requestId);
@@ -173,12 +174,13 @@ export class PromptDesk {
     }
   }
 
-  private finalizeElsewhere(
-    requestId: string,
-    outcome: Outcome,
-    surface: "github" | "elsewhere" = "elsewhere",
-  ): void {
-    const state: CardState = { status: "decided", outcome, surface, at: this.ctx.now() };
+  private finalizeElsewhere(requestId: string, outcome: Outcome, surface?: "github" | "elsewhere"): void {
+    const state: CardState = {
+      status: "decided",
+      outcome,
+      surface: surface ?? "elsewhere",
+      at: this.ctx.now(),
+    };
     this.settle(requestId, state).catch((error: unknown) => {
       this.ctx.log.warn("could not finalise a card", { error: errorText(error) });
     });

@@ -110,7 +110,16 @@ export class ThreadSession {
           this.declineForm(event.requestId, event.prompt);
         break;
       case "prompt.completed":
-        this.desk.completed(event.requestId, event.outcome);
+        this.desk.completed(event.requestId, event.outcome, event.surface);
+        break;
+      case "remote.message":
+        this.transcript.settle();
+        this.say({
+          blocks: [
+            { type: "line", inline: ["📱 ", { bold: "From GitHub" }, ": ", shorten(event.text, 1500)] },
+          ],
+          summary: `From GitHub: ${event.text.slice(0, 200)}`,
+        });
         break;
       case "idle":
         clearTimeout(this.errorFallback);
@@ -299,4 +308,8 @@ export class ThreadSession {
       });
     });
   }
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
