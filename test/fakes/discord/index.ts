@@ -18,6 +18,11 @@
  *   X-RateLimit-Global it blocks every route. 5xx is retried at once, 3 times, then HTTPError.
  *   A dropped connection is not retried ("fetch failed", UND_ERR_SOCKET).
  *
+ * Channels: the guild has `textChannels` text channels (default 1): `fake.channelId` and, with
+ * `FakeDiscord.start({textChannels: n})`, n - 1 more; `fake.channelIds` lists them all. Each is in
+ * GUILD_CREATE and GET /guilds/:id/channels and takes posts, edits and threads alike (Discord's rate
+ * limits count per channel, so spreading sessions over channels avoids serialising them).
+ *
  * Rate limits (off by default; `FakeDiscord.start({rateLimits: true})` or `fake.setRateLimits(true)`):
  * Discord's documented model. Global: 50 requests per 1 s window per bot; interaction endpoints
  * (callbacks, the interaction webhook) are exempt. Per route, fixed windows from the first request,
@@ -75,6 +80,7 @@ export class FakeDiscord {
   readonly botUserId: string;
   readonly applicationId: string;
   readonly guildId: string;
+  /** The first text channel (`channelIds[0]`). */
   readonly channelId: string;
 
   private constructor(
@@ -93,12 +99,14 @@ export class FakeDiscord {
   }
 
   static async start(opts: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const channelId = opts.channelId ?? "100000000000000004";
     const state = new DiscordState({
       token: opts.token ?? "fake-discord-token",
       botUserId: opts.botUserId ?? "100000000000000001",
       applicationId: opts.applicationId ?? "100000000000000002",
       guildId: opts.guildId ?? "100000000000000003",
-      channelId: opts.channelId ?? "100000000000000004",
+      channelId,
+      channelIds: textChannelIds(channelId, opts.textChannels ?? 1),
       ownerRoleIds: opts.ownerRoleIds ?? [],
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 1000,
       interactionCallbackTimeoutMs: opts.interactionCallbackTimeoutMs ?? 3000,
@@ -122,6 +130,11 @@ export class FakeDiscord {
   }
 
   // ---- Observed state ----------------------------------------------------------------------
+
+  /** Every guild text channel id, `channelId` first (a copy). */
+  get channelIds(): string[] {
+    return [...this.ctx.state.id.channelIds];
+  }
 
   get calls(): RestCall[] {
     return this.ctx.state.calls;
@@ -153,8 +166,9 @@ export class FakeDiscord {
     return this.ctx.state.reactions;
   }
 
+  /** Visible messages of one channel or thread, in order (a copy). */
   channelMessages(channelId: string): DiscordMessage[] {
-    return this.ctx.state.messages.filter((m) => m.channel_id === channelId);
+    return this.ctx.state.channelMessages(channelId);
   }
 
   waitFor<T>(
@@ -290,4 +304,15 @@ export class FakeDiscord {
     this.server.closeAllConnections();
     await closed;
   }
+}
+
+/** `channelId`, then `count - 1` more: channelId + 1_000_000 + i (i = 1, 2, …). */
+function textChannelIds(channelId: string, count: number): string[] {
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`FakeDiscord.start: textChannels must be an integer >= 1, got ${count}`);
+  if (count === 1) return [channelId];
+  if (!/^\d+$/.test(channelId))
+    throw new Error(`FakeDiscord.start: textChannels > 1 needs a numeric channelId, got ${channelId}`);
+  const base = BigInt(channelId) + 1_000_000n;
+  return [channelId, ...Array.from({ length: count - 1 }, (_, i) => (base + BigInt(i + 1)).toString())];
 }

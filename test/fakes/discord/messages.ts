@@ -71,7 +71,7 @@ export function createMessage(
     state.ephemeral.set(m.id, m);
     return m;
   }
-  state.messages.push(m);
+  state.addMessage(m);
   const thread = state.thread(channelId);
   if (thread?.archived && !thread.locked) thread.archived = false;
   dispatchMessage(ctx, "MESSAGE_CREATE", m);

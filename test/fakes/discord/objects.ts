@@ -40,14 +40,16 @@ export function apiMember(state: DiscordState, id: string, withUser = true) {
   };
 }
 
-export function apiTextChannel(state: DiscordState) {
-  const last = state.messages.filter((m) => m.channel_id === state.id.channelId).at(-1);
+/** A guild text channel: the first is "copilot", the others "copilot-2", "copilot-3", … */
+export function apiTextChannel(state: DiscordState, id: string) {
+  const position = Math.max(0, state.id.channelIds.indexOf(id));
+  const { last } = state.channelStats(id);
   return {
-    id: state.id.channelId,
+    id,
     type: 0,
     guild_id: state.id.guildId,
-    name: "copilot",
-    position: 0,
+    name: position === 0 ? "copilot" : `copilot-${position + 1}`,
+    position,
     parent_id: null,
     topic: null,
     nsfw: false,
@@ -60,7 +62,7 @@ export function apiTextChannel(state: DiscordState) {
 }
 
 export function apiThread(state: DiscordState, t: DiscordThread) {
-  const inThread = state.messages.filter((m) => m.channel_id === t.id);
+  const { last, count } = state.channelStats(t.id);
   return {
     id: t.id,
     type: t.type,
@@ -70,9 +72,9 @@ export function apiThread(state: DiscordState, t: DiscordThread) {
     name: t.name,
     flags: 0,
     rate_limit_per_user: 0,
-    last_message_id: inThread.at(-1)?.id ?? null,
-    message_count: inThread.length,
-    total_message_sent: inThread.length,
+    last_message_id: last?.id ?? null,
+    message_count: count,
+    total_message_sent: count,
     member_count: Math.max(1, t.members.length),
     thread_metadata: {
       archived: t.archived,
@@ -85,7 +87,7 @@ export function apiThread(state: DiscordState, t: DiscordThread) {
 }
 
 export function apiChannel(state: DiscordState, id: string) {
-  if (id === state.id.channelId) return apiTextChannel(state);
+  if (state.isTextChannel(id)) return apiTextChannel(state, id);
   const t = state.thread(id);
   return t === undefined ? undefined : apiThread(state, t);
 }
@@ -149,6 +151,11 @@ export function apiGuild(state: DiscordState) {
   };
 }
 
+/** Every guild text channel, in position order. */
+export function apiTextChannels(state: DiscordState) {
+  return state.id.channelIds.map((id) => apiTextChannel(state, id));
+}
+
 /** GUILD_CREATE: the guild plus channels, active threads and the members the fake knows. */
 export function apiGuildCreate(state: DiscordState) {
   const active = state.threads.filter((t) => !t.archived);
@@ -160,7 +167,7 @@ export function apiGuildCreate(state: DiscordState) {
     member_count: state.members.size,
     voice_states: [],
     members: [...state.members.keys()].map((id) => apiMember(state, id)),
-    channels: [apiTextChannel(state)],
+    channels: apiTextChannels(state),
     threads: active.map((t) => apiThread(state, t)),
     presences: [],
     stage_instances: [],

@@ -50,7 +50,7 @@ function register(
     ...(messageId !== undefined ? { message_id: messageId } : {}),
     createdAt: Date.now(),
   };
-  state.interactions.set(id, i);
+  state.addInteraction(i);
   state.member(userId);
   return i;
 }

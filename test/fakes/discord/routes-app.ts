@@ -1,6 +1,6 @@
 /** Identity routes (gateway, @me, the application, the guild and its members) and application commands. */
 import { checkCommand, Problems } from "./limits.js";
-import { apiGuild, apiMember, apiRoles, apiTextChannel, apiThread, apiUser } from "./objects.js";
+import { apiGuild, apiMember, apiRoles, apiTextChannels, apiThread, apiUser } from "./objects.js";
 import {
   apiError,
   type Ctx,
@@ -168,7 +168,7 @@ export const appRoutes: Route[] = [
     method: "GET",
     pattern: "/guilds/:guild/channels",
     auth: true,
-    handler: guildOnly((_req, ctx) => ok([apiTextChannel(ctx.state)])),
+    handler: guildOnly((_req, ctx) => ok(apiTextChannels(ctx.state))),
   },
   {
     method: "GET",

@@ -24,7 +24,7 @@ function threadMember(ctx: Ctx, t: DiscordThread) {
 }
 
 function startThread(ctx: Ctx, t: DiscordThread): Reply {
-  ctx.state.threads.push(t);
+  ctx.state.addThread(t);
   const body = { ...apiThread(ctx.state, t), member: threadMember(ctx, t) };
   ctx.gateway.dispatch("THREAD_CREATE", { ...body, newly_created: true }, { intent: Intent.Guilds });
   return ok(body, 201);
@@ -71,7 +71,7 @@ function listMessages(req: Req, ctx: Ctx): Reply {
   const limit = Math.min(100, Math.max(1, Number(req.query.get("limit") ?? 50)));
   const before = req.query.get("before");
   const after = req.query.get("after");
-  let list = ctx.state.messages.filter((m) => m.channel_id === channel);
+  let list = ctx.state.channelMessages(channel);
   if (before !== null) list = list.filter((m) => BigInt(m.id) < BigInt(before));
   if (after !== null) list = list.filter((m) => BigInt(m.id) > BigInt(after));
   const page = after !== null ? list.slice(0, limit) : list.slice(-limit);
@@ -80,9 +80,8 @@ function listMessages(req: Req, ctx: Ctx): Reply {
 
 function deleteMessage(req: Req, ctx: Ctx): Reply {
   const channel = req.params.channel as string;
-  const index = ctx.state.messages.findIndex((m) => m.id === req.params.message && m.channel_id === channel);
-  if (index < 0) return unknownMessage();
-  ctx.state.messages.splice(index, 1);
+  const m = ctx.state.findMessage(channel, req.params.message as string);
+  if (m === undefined || !ctx.state.removeMessage(m)) return unknownMessage();
   ctx.gateway.dispatch(
     "MESSAGE_DELETE",
     { id: req.params.message, channel_id: channel, guild_id: ctx.state.id.guildId },
@@ -95,7 +94,7 @@ function threadFromMessage(req: Req, ctx: Ctx): Reply {
   const { state } = ctx;
   const channel = req.params.channel as string;
   if (!state.hasChannel(channel)) return unknownChannel();
-  if (channel !== state.id.channelId)
+  if (!state.isTextChannel(channel))
     return apiError(400, 50024, "Cannot execute action on this channel type");
   const m = state.findMessage(channel, req.params.message as string);
   if (m === undefined || state.ephemeral.has(m.id)) return unknownMessage();
@@ -124,7 +123,7 @@ function threadWithoutMessage(req: Req, ctx: Ctx): Reply {
   const { state } = ctx;
   const channel = req.params.channel as string;
   if (!state.hasChannel(channel)) return unknownChannel();
-  if (channel !== state.id.channelId)
+  if (!state.isTextChannel(channel))
     return apiError(400, 50024, "Cannot execute action on this channel type");
   const problems = checkThreadName(req.body?.name);
   if (problems.count > 0) return invalidForm(problems);

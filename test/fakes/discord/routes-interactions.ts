@@ -156,7 +156,7 @@ function deleteHooked(req: Req, ctx: Ctx): Reply {
   const m = target(req, ctx, i);
   if (m === undefined) return unknownMessage();
   const { state } = ctx;
-  if (!state.ephemeral.delete(m.id)) state.messages.splice(state.messages.indexOf(m), 1);
+  if (!state.ephemeral.delete(m.id)) state.removeMessage(m);
   state.changed();
   return noContent;
 }

@@ -15,7 +15,10 @@ export interface Identity {
   botUserId: string;
   applicationId: string;
   guildId: string;
+  /** The first text channel (`channelIds[0]`). */
   channelId: string;
+  /** Every guild text channel (type 0), in position order. */
+  channelIds: string[];
   ownerRoleIds: string[];
   heartbeatIntervalMs: number;
   interactionCallbackTimeoutMs: number;
@@ -39,6 +42,12 @@ export interface Interaction {
 
 const DISCORD_EPOCH = 1_420_070_400_000n;
 
+/**
+ * `messages`, `threads` and `interactions` stay the source of truth (tests read them); the fake
+ * changes them only through addMessage / removeMessage / addThread / addInteraction, which keep the
+ * id indexes below in step. Should anything change the arrays directly, a size mismatch makes the
+ * next lookup rebuild the index.
+ */
 export class DiscordState {
   readonly calls: RestCall[] = [];
   readonly messages: DiscordMessage[] = [];
@@ -52,11 +61,18 @@ export class DiscordState {
   readonly reactions: Reaction[] = [];
   readonly interactions = new Map<string, Interaction>();
   readonly members = new Map<string, FakeMember>();
+  private readonly textChannels: ReadonlySet<string>;
+  private readonly messageIndex = new Map<string, DiscordMessage>();
+  /** Visible messages per channel id, in creation order. */
+  private readonly channelIndex = new Map<string, DiscordMessage[]>();
+  private readonly threadIndex = new Map<string, DiscordThread>();
+  private readonly tokenIndex = new Map<string, Interaction>();
   private lastId = 0n;
   private readonly changeListeners = new Set<() => void>();
   private readonly callListeners = new Set<(call: RestCall) => void>();
 
   constructor(readonly id: Identity) {
+    this.textChannels = new Set(id.channelIds);
     this.members.set(id.botUserId, { id: id.botUserId, username: "copilot-bot", bot: true, roles: [] });
   }
 
@@ -77,26 +93,111 @@ export class DiscordState {
   }
 
   thread(id: string): DiscordThread | undefined {
-    return this.threads.find((t) => t.id === id);
+    if (this.threadIndex.size !== this.threads.length) this.reindexThreads();
+    return this.threadIndex.get(id);
   }
 
-  /** True for the text channel and every thread. */
+  addThread(t: DiscordThread): void {
+    this.threads.push(t);
+    this.threadIndex.set(t.id, t);
+  }
+
+  /** True for a guild text channel (not a thread). */
+  isTextChannel(id: string): boolean {
+    return this.textChannels.has(id);
+  }
+
+  /** True for every text channel and every thread. */
   hasChannel(id: string): boolean {
-    return id === this.id.channelId || this.thread(id) !== undefined;
+    return this.textChannels.has(id) || this.thread(id) !== undefined;
   }
 
   /** A visible message in the channel, or an ephemeral one by id. */
   findMessage(channelId: string, id: string): DiscordMessage | undefined {
-    return this.messages.find((m) => m.id === id && m.channel_id === channelId) ?? this.ephemeral.get(id);
+    const m = this.visibleMessage(id);
+    return m !== undefined && m.channel_id === channelId ? m : this.ephemeral.get(id);
   }
 
   findAnyMessage(id: string): DiscordMessage | undefined {
-    return this.messages.find((m) => m.id === id) ?? this.ephemeral.get(id);
+    return this.visibleMessage(id) ?? this.ephemeral.get(id);
+  }
+
+  /** The visible messages of one channel, in order (a copy). */
+  channelMessages(channelId: string): DiscordMessage[] {
+    return [...this.inChannel(channelId)];
+  }
+
+  /** The last visible message of a channel and how many it has. */
+  channelStats(channelId: string): { last: DiscordMessage | undefined; count: number } {
+    const list = this.inChannel(channelId);
+    return { last: list.at(-1), count: list.length };
+  }
+
+  addMessage(m: DiscordMessage): void {
+    this.messages.push(m);
+    if (this.messageIndex.size !== this.messages.length - 1) {
+      this.reindexMessages();
+      return;
+    }
+    this.messageIndex.set(m.id, m);
+    const list = this.channelIndex.get(m.channel_id);
+    if (list === undefined) this.channelIndex.set(m.channel_id, [m]);
+    else list.push(m);
+  }
+
+  /** Removes a visible message; false if it is not one. */
+  removeMessage(m: DiscordMessage): boolean {
+    const at = this.messages.indexOf(m);
+    if (at < 0) return false;
+    this.messages.splice(at, 1);
+    if (this.messageIndex.size !== this.messages.length + 1) {
+      this.reindexMessages();
+      return true;
+    }
+    this.messageIndex.delete(m.id);
+    const list = this.channelIndex.get(m.channel_id);
+    const i = list?.indexOf(m) ?? -1;
+    if (list !== undefined && i >= 0) list.splice(i, 1);
+    return true;
+  }
+
+  addInteraction(i: Interaction): void {
+    this.interactions.set(i.id, i);
+    this.tokenIndex.set(i.token, i);
   }
 
   interactionByToken(token: string): Interaction | undefined {
-    for (const i of this.interactions.values()) if (i.token === token) return i;
-    return undefined;
+    if (this.tokenIndex.size !== this.interactions.size) {
+      this.tokenIndex.clear();
+      for (const i of this.interactions.values()) this.tokenIndex.set(i.token, i);
+    }
+    return this.tokenIndex.get(token);
+  }
+
+  private visibleMessage(id: string): DiscordMessage | undefined {
+    if (this.messageIndex.size !== this.messages.length) this.reindexMessages();
+    return this.messageIndex.get(id);
+  }
+
+  private inChannel(channelId: string): readonly DiscordMessage[] {
+    if (this.messageIndex.size !== this.messages.length) this.reindexMessages();
+    return this.channelIndex.get(channelId) ?? [];
+  }
+
+  private reindexMessages(): void {
+    this.messageIndex.clear();
+    this.channelIndex.clear();
+    for (const m of this.messages) {
+      this.messageIndex.set(m.id, m);
+      const list = this.channelIndex.get(m.channel_id);
+      if (list === undefined) this.channelIndex.set(m.channel_id, [m]);
+      else list.push(m);
+    }
+  }
+
+  private reindexThreads(): void {
+    this.threadIndex.clear();
+    for (const t of this.threads) this.threadIndex.set(t.id, t);
   }
 
   attachment(filename: string, bytes: Buffer, extra: Partial<StoredAttachment> = {}): StoredAttachment {

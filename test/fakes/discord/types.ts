@@ -10,8 +10,14 @@ export interface FakeDiscordOptions {
   applicationId?: string;
   /** Default "100000000000000003". */
   guildId?: string;
-  /** A guild text channel (type 0). Default "100000000000000004". */
+  /** The first guild text channel (type 0, named "copilot"). Default "100000000000000004". */
   channelId?: string;
+  /**
+   * How many guild text channels the guild has (default 1). The first is `channelId`; the others
+   * ("copilot-2", …) get ids `channelId + 1_000_000 + i` and behave the same (GUILD_CREATE, posts,
+   * threads, GET /channels/:id). `FakeDiscord.channelIds` lists them all.
+   */
+  textChannels?: number;
   /** Roles created in the guild (named "owner-1", …) for addUser(…, roles). */
   ownerRoleIds?: string[];
   /** HELLO heartbeat_interval. Default 1000 ms (Discord sends ~41 s), so zombie tests are quick. */
