@@ -101,13 +101,21 @@ export class RateLimiter {
   /**
    * Takes a token from every key if an interim update may have one now (nobody is waiting for
    * them and more than the reserve is left): returns 0. Otherwise takes nothing and returns the
-   * milliseconds after which to ask again.
+   * milliseconds after which to ask again. `guards` are buckets the update will need later (a
+   * message posted now needs an edit when its content is final): they must be at least half full,
+   * and are not spent.
    */
-  tryAcquire(keys: string[]): number {
+  tryAcquire(keys: string[], guards: string[] = []): number {
     let wait = 0;
+    for (const key of guards) {
+      const bucket = this.bucket(key);
+      wait = Math.max(wait, bucket.waitFor(Math.ceil(bucket.spec.capacity / 2)));
+    }
     for (const key of keys) {
       const bucket = this.bucket(key);
-      const reserve = Math.min(bucket.spec.capacity - 1, Math.floor(bucket.spec.capacity * this.reserve));
+      // An interim update never takes a bucket's last token (unless the bucket holds only one).
+      const share = Math.max(1, Math.floor(bucket.spec.capacity * this.reserve));
+      const reserve = Math.min(bucket.spec.capacity - 1, share);
       wait = Math.max(wait, bucket.waitFor(1 + reserve));
       if (bucket.waiters > 0) wait = Math.max(wait, Math.ceil(1000 / bucket.spec.perSecond));
     }

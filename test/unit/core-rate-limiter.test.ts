@@ -85,3 +85,19 @@ test("after a 429 nothing goes out on that bucket until the pause is over", asyn
   assert.equal(sent, true);
   limiter.stop();
 });
+
+test("an interim update guarded by a bucket it will need later waits until that bucket is half full, without spending it", () => {
+  const { clock, limiter } = clocked(
+    { post: { capacity: 10, perSecond: 10 }, update: { capacity: 4, perSecond: 1 } },
+    0,
+  );
+  for (let i = 0; i < 3; i++) assert.equal(limiter.tryAcquire(["update"]), 0);
+  assert.ok(
+    limiter.tryAcquire(["post:C1"], ["update"]) > 0,
+    "1 of 4 edits left: do not post what must be edited",
+  );
+  clock.t = 1000;
+  assert.equal(limiter.tryAcquire(["post:C1"], ["update"]), 0, "2 of 4: post");
+  assert.equal(limiter.tryAcquire(["update"]), 0, "the guard was not spent");
+  limiter.stop();
+});

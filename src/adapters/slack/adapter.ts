@@ -23,7 +23,7 @@ import {
 } from "./inbound.js";
 import { slackChatLimits } from "./limits.js";
 import { escapeText } from "./mrkdwn.js";
-import { slackBucket, slackKeys } from "./rate-limits.js";
+import { slackBucket, slackKeys, unlimited } from "./rate-limits.js";
 import { actionOf, renderInline, renderMessage, renderModal } from "./render.js";
 
 export interface SlackAdapterOptions {
@@ -38,6 +38,11 @@ export interface SlackAdapterOptions {
   log: Logger;
   /** Web API retries for 429/5xx/network errors (Retry-After is honoured). */
   retries?: number;
+  /**
+   * `false`: no self-imposed rate budget (a workspace with raised limits, or a benchmark of the
+   * bridge's own overhead). Slack's 429s are still honoured.
+   */
+  rateLimits?: boolean;
 }
 
 /** Slack through Bolt: Socket Mode (default) or signed HTTP deliveries. */
@@ -46,11 +51,12 @@ export class SlackAdapter implements ChatAdapter {
   readonly limits = slackChatLimits;
   private readonly app: App;
   private readonly socket: SocketModeReceiver | undefined;
-  private readonly limiter = new RateLimiter({ spec: slackBucket });
+  private readonly limiter: RateLimiter;
   private botUserId = "";
   private teamId = "";
 
   constructor(private readonly options: SlackAdapterOptions) {
+    this.limiter = new RateLimiter({ spec: options.rateLimits === false ? () => unlimited : slackBucket });
     const clientOptions = {
       ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
       retryConfig: { retries: options.retries ?? 4, factor: 2, minTimeout: 250, maxTimeout: 5000 },
@@ -288,7 +294,10 @@ export class SlackAdapter implements ChatAdapter {
   ): Promise<T> {
     const keys = slackKeys(method, options.channel);
     if (options.interim) {
-      const wait = this.limiter.tryAcquire(keys);
+      // Posting a streaming reply early commits to editing it later: only when edits are plentiful.
+      // Otherwise the reply is posted once, complete, from the larger chat.postMessage budget.
+      const guards = method === "chat.postMessage" ? ["chat.update"] : [];
+      const wait = this.limiter.tryAcquire(keys, guards);
       if (wait > 0) throw new RateDeferred(wait);
     } else {
       await this.limiter.acquire(keys);
