@@ -60,7 +60,7 @@ export class PromptDesk {
     this.ctx.queue.push(async () => {
       const known = this.cards.get(requestId) ?? (await this.ctx.store.getCard(requestId));
       if (known) {
-        this.cards.set(requestId, known);
+        if (known.state.status === "pending") this.cards.set(requestId, known);
         return;
       }
       const state: CardState = { status: "pending" };
@@ -201,15 +201,21 @@ export class PromptDesk {
     if (card?.state.status !== "pending") return;
     const updated: CardRecord = { ...card, state };
     this.cards.set(requestId, updated);
-    await this.ctx.store.putCard(updated);
-    const message = promptCard(
-      requestId,
-      card.prompt,
-      state,
-      this.ctx.owner,
-      this.ctx.chat.limits,
-      this.ctx.answerAt(),
-    );
-    await this.ctx.chat.edit(card.message, message);
+    try {
+      await this.ctx.store.putCard(updated);
+      const message = promptCard(
+        requestId,
+        card.prompt,
+        state,
+        this.ctx.owner,
+        this.ctx.chat.limits,
+        this.ctx.answerAt(),
+      );
+      await this.ctx.chat.edit(card.message, message);
+    } finally {
+      // Decided cards live on in the store (late clicks read it there), not in memory.
+      this.cards.delete(requestId);
+      if (card.toolCallId) this.byToolCall.delete(card.toolCallId);
+    }
   }
 }
