@@ -1,5 +1,3 @@
-import { DiscordAdapter } from "./adapters/discord/adapter.js";
-import { SlackAdapter } from "./adapters/slack/adapter.js";
 import { ConfigError, loadDotEnv, parseConfig } from "./config.js";
 import { SdkGateway } from "./copilot/gateway.js";
 import { Bridge } from "./core/bridge.js";
@@ -24,7 +22,9 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, config.secrets);
   const adapters: ChatAdapter[] = [];
+  // Each platform's library is loaded only when it is configured (discord.js alone takes ~0.3 s).
   if (config.slack) {
+    const { SlackAdapter } = await import("./adapters/slack/adapter.js");
     adapters.push(
       new SlackAdapter({
         botToken: config.slack.botToken,
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     );
   }
   if (config.discord) {
+    const { DiscordAdapter } = await import("./adapters/discord/adapter.js");
     adapters.push(
       new DiscordAdapter({
         token: config.discord.botToken,

@@ -53,6 +53,8 @@ export class SdkGateway implements CopilotGateway {
   private client: CopilotClient | undefined;
   private watch: NodeJS.Timeout | undefined;
   private readonly disconnectHandlers: (() => void)[] = [];
+  /** Sessions this bridge holds, to detach them together on stop. */
+  private readonly live = new Set<CopilotSession>();
 
   constructor(private readonly options: SdkGatewayOptions) {}
 
@@ -81,6 +83,7 @@ export class SdkGateway implements CopilotGateway {
       });
     }
     this.client = client;
+    this.live.clear(); // sessions of a lost connection are resumed anew
     // The SDK marks a closed connection only in its private state; read it so that calls in flight
     // fail at once instead of waiting for their time limit, and so the bridge can reconnect.
     const lost = () =>
@@ -103,7 +106,21 @@ export class SdkGateway implements CopilotGateway {
     clearInterval(this.watch);
     const client = this.client;
     this.client = undefined;
+    // The SDK's stop() detaches sessions one after another (about 45 ms each: 9 s for 200 sessions,
+    // longer than a container's grace period). Detach them all at once first; it finds none left.
+    const live = [...this.live];
+    this.live.clear();
+    await within(
+      "detaching the sessions",
+      rpcTimeoutMs,
+      Promise.allSettled(live.map((session) => session.disconnect())),
+    ).catch(() => undefined);
     await client?.stop().catch(() => undefined);
+  }
+
+  private track(session: CopilotSession): AgentSession {
+    this.live.add(session);
+    return new SdkAgentSession(session, () => this.live.delete(session));
   }
 
   async createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession> {
@@ -111,7 +128,7 @@ export class SdkGateway implements CopilotGateway {
       ...this.sessionConfig(listener),
       workingDirectory: options.workingDirectory,
     });
-    return new SdkAgentSession(session);
+    return this.track(session);
   }
 
   async resumeSession(
@@ -127,7 +144,7 @@ export class SdkGateway implements CopilotGateway {
       resumeTimeoutMs,
       this.requireClient().resumeSession(sessionId, config),
     );
-    return new SdkAgentSession(session);
+    return this.track(session);
   }
 
   async createCloudSession(repository: CloudRepository, listener: AgentListener): Promise<AgentSession> {
@@ -140,7 +157,7 @@ export class SdkGateway implements CopilotGateway {
     for (const event of await session.getEvents()) {
       if (event.type === "session.info") this.deliver(event, listener);
     }
-    return new SdkAgentSession(session);
+    return this.track(session);
   }
 
   /** Cloud sessions refuse any client callback and any provider: events only. */
@@ -250,7 +267,10 @@ async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T>
 }
 
 class SdkAgentSession implements AgentSession {
-  constructor(private readonly session: CopilotSession) {}
+  constructor(
+    private readonly session: CopilotSession,
+    private readonly forget: () => void,
+  ) {}
 
   get id(): string {
     return this.session.sessionId;
@@ -354,6 +374,7 @@ class SdkAgentSession implements AgentSession {
   }
 
   async disconnect(): Promise<void> {
+    this.forget();
     await this.session.disconnect();
   }
 }
