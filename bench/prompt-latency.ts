@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SlackAdapter } from "../src/adapters/slack/adapter.js";
 import { SdkGateway } from "../src/copilot/gateway.js";
-import type { AgentListener, CopilotGateway } from "../src/core/agent.js";
+import type { AgentListener, AgentSession, CopilotGateway } from "../src/core/agent.js";
 import { Bridge } from "../src/core/bridge.js";
 import { silentLogger } from "../src/core/log.js";
 import { AccessPolicy } from "../src/core/policy.js";
@@ -20,12 +20,25 @@ import { FakeSlack } from "../test/fakes/slack/index.js";
 
 export interface LatencySamples {
   card: number[];
+  /** Click sent by the fake Slack → the bridge calls the runtime's answer RPC (Bolt + bridge). */
+  answer: number[];
   click: number[];
   final: number[];
 }
 
-/** Timestamps the runtime's events at the gateway port, before the core sees them. */
+/**
+ * Timestamps the runtime's events at the gateway port, before the core sees them, and the moment
+ * the core calls a session's answer RPC.
+ */
 function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotGateway {
+  const answering = (session: AgentSession): AgentSession => {
+    const answer = session.answer.bind(session);
+    session.answer = (requestId, reply, prompt) => {
+      seen.set(`answer:${requestId}`, performance.now());
+      return answer(requestId, reply, prompt);
+    };
+    return session;
+  };
   const wrap =
     (listener: AgentListener): AgentListener =>
     (event) => {
@@ -39,8 +52,9 @@ function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotG
     start: () => inner.start(),
     onDisconnect: (handler) => inner.onDisconnect(handler),
     stop: () => inner.stop(),
-    createSession: (options, listener) => inner.createSession(options, wrap(listener)),
-    resumeSession: (id, listener, options) => inner.resumeSession(id, wrap(listener), options),
+    createSession: async (options, listener) => answering(await inner.createSession(options, wrap(listener))),
+    resumeSession: async (id, listener, options) =>
+      answering(await inner.resumeSession(id, wrap(listener), options)),
     findSession: (id) => inner.findSession(id),
     createCloudSession: (repository, listener) => inner.createCloudSession(repository, wrap(listener)),
   };
@@ -79,6 +93,9 @@ export async function measurePromptLatency(prompts: number): Promise<LatencySamp
         mode: "socket",
         apiUrl: slack.apiUrl,
         log: silentLogger,
+        // The fake does not enforce Slack's limits here: this measures the bridge's own overhead.
+        // Streaming under enforced limits is its own scenario (streaming.ts).
+        rateLimits: false,
       }),
     ],
     gateway,
@@ -92,7 +109,7 @@ export async function measurePromptLatency(prompts: number): Promise<LatencySamp
     resumeConcurrency: 4,
   });
   await bridge.start();
-  const samples: LatencySamples = { card: [], click: [], final: [] };
+  const samples: LatencySamples = { card: [], answer: [], click: [], final: [] };
   try {
     for (let i = 0; i < prompts; i++) {
       const before = slack.messages.length;
@@ -120,6 +137,8 @@ export async function measurePromptLatency(prompts: number): Promise<LatencySamp
         timeoutMs: 30_000,
       });
       samples.click.push(completed - clickAt);
+      const answeredAt = seen.get(`answer:${requestId}`);
+      if (answeredAt !== undefined) samples.answer.push(answeredAt - clickAt);
       const finalAt = await slack.waitFor(() => updated.get(card.ts), {
         what: "final card",
         timeoutMs: 30_000,

@@ -111,7 +111,7 @@ export function sessionCwd(messages: ChatMessage[]): string | undefined {
 
 // ---------------------------------------------------------------- default rules
 
-const DIRECTIVE = /^[ \t]*(RUN|WRITE|ECHO|LONG|SLOW|ASK|PLAN|FORM):[ \t]?/m;
+const DIRECTIVE = /^[ \t]*(RUN|WRITE|ECHO|LONG|SLOW|STREAM|ASK|PLAN|FORM):[ \t]?/m;
 
 /** The runtime's prompt when an autopilot turn ended without `task_complete`. */
 export const AUTOPILOT_NUDGE = "You have not yet marked the task as complete";
@@ -125,6 +125,11 @@ export function longText(n: number): string {
   s += fence;
   while (s.length < n) s += line(i++);
   return s.slice(0, Math.max(0, n));
+}
+
+/** The STREAM text: n words `w0001 w0002 … w<n>` (5n−1 characters; its last word marks the end). */
+export function streamText(n: number): string {
+  return Array.from({ length: n }, (_, i) => `w${String(i + 1).padStart(4, "0")}`).join(" ");
 }
 
 /** Where plan mode wants plan.md: its system prompt says "Save the plan to: /abs/plan.md". */
@@ -212,7 +217,7 @@ function directive(text: string): { name: string; line: string; rest: string; bo
  * result is echoed back (except the plan.md write of a multi-line PLAN, which is followed by
  * exit_plan_mode); the autopilot nudge is answered with task_complete; otherwise the last user text
  * is matched against directives (the earliest one at a line start wins: RUN, WRITE, ECHO, LONG,
- * SLOW, ASK, PLAN, FORM), else a "You said" reply with the user turn count.
+ * SLOW, STREAM, ASK, PLAN, FORM), else a "You said" reply with the user turn count.
  */
 export function defaultReply(req: ModelRequest): Reply {
   const last = lastReal(req.messages);
@@ -249,6 +254,11 @@ export function defaultReply(req: ModelRequest): Reply {
       case "SLOW": {
         const ms = Number.parseInt(line, 10) || 0;
         return { text: "slow done", chunks: 10, chunkDelayMs: ms / 10 };
+      }
+      case "STREAM": {
+        const [deltas = 0, ms = 0] = line.split(/\s+/).map((v) => Number.parseInt(v, 10) || 0);
+        const n = Math.min(Math.max(deltas, 1), 9999);
+        return { text: streamText(n), chunks: n, chunkDelayMs: Math.max(ms, 0) / n };
       }
       case "ASK": {
         const [question = "", ...choices] = pipeParts(line);

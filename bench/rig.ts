@@ -1,0 +1,91 @@
+/**
+ * What every scenario runs against: the fake Slack, the scripted model behind a timestamping proxy,
+ * and a temp directory holding the bridge's store and runtime home (kept across bridge restarts).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FakeModel } from "../test/fakes/model/index.js";
+import { FakeSlack } from "../test/fakes/slack/index.js";
+import { BridgeProcess } from "./bridge-process.js";
+import { ModelProxy } from "./model-proxy.js";
+import { wallNow } from "./proc.js";
+
+export class Rig {
+  readonly workdir: string;
+  /** The bridge's runtime home (COPILOT_HOME) and store, kept across bridge restarts. */
+  readonly runtimeHome: string;
+  readonly storeUrl: string;
+  private launches = 0;
+  private bridges: BridgeProcess[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly slack: FakeSlack,
+    readonly model: FakeModel,
+    readonly proxy: ModelProxy,
+  ) {
+    this.workdir = join(dir, "work");
+    this.runtimeHome = join(dir, "copilot-home");
+    this.storeUrl = `sqlite://${join(dir, "bridge.sqlite")}`;
+    mkdirSync(this.workdir, { recursive: true });
+  }
+
+  static async start(): Promise<Rig> {
+    const dir = mkdtempSync(join(tmpdir(), "ccb-bench-"));
+    const slack = await FakeSlack.start();
+    const model = await FakeModel.start();
+    const proxy = await ModelProxy.start(model.baseUrl);
+    return new Rig(dir, slack, model, proxy);
+  }
+
+  /** The environment the bridge gets: fake Slack, BYOK provider through the proxy, this rig's dirs. */
+  bridgeEnv(): Record<string, string> {
+    return {
+      PATH: process.env.PATH ?? "",
+      HOME: this.dir,
+      SLACK_BOT_TOKEN: this.slack.botToken,
+      SLACK_APP_TOKEN: this.slack.appToken,
+      SLACK_API_URL: this.slack.apiUrl,
+      COPILOT_PROVIDER_TYPE: "openai",
+      COPILOT_PROVIDER_BASE_URL: this.proxy.baseUrl,
+      COPILOT_PROVIDER_API_KEY: "fake-model-key",
+      COPILOT_MODEL: "fake-model",
+      COPILOT_HOME: this.runtimeHome,
+      BRIDGE_WORKDIR: this.workdir,
+      BRIDGE_STORE_URL: this.storeUrl,
+      LOG_LEVEL: "info",
+    };
+  }
+
+  /**
+   * Starts a bridge process on this rig's store and waits until it serves (Socket Mode `hello`).
+   * Returns the process and the wall time the fake Slack accepted its socket.
+   */
+  async startBridge(timeoutMs = 30_000): Promise<{ bridge: BridgeProcess; helloAt: number }> {
+    const before = this.slack.socketConnections;
+    const bridge = BridgeProcess.start(this.bridgeEnv(), join(this.dir, `probe-${this.launches++}.jsonl`));
+    this.bridges.push(bridge);
+    const died = bridge.exited.then((code) => {
+      throw new Error(`the bridge exited (${code}) before serving:\n${bridge.tail()}`);
+    });
+    // Checked on every change the fake reports: the socket is counted right before `hello` is sent.
+    const helloAt = await Promise.race([
+      this.slack.waitFor(() => this.slack.socketConnections > before && wallNow(), {
+        timeoutMs,
+        what: "the bridge to connect over Socket Mode",
+      }),
+      died,
+    ]);
+    await this.slack.whenSocketConnected();
+    return { bridge, helloAt };
+  }
+
+  async stop(): Promise<void> {
+    for (const bridge of this.bridges) await bridge.stop().catch(() => {});
+    await this.slack.stop();
+    await this.proxy.stop();
+    await this.model.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

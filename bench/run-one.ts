@@ -1,0 +1,40 @@
+/**
+ * Runs one benchmark scenario on its own and prints its table and JSON (for trying a scenario
+ * without the whole `npm run bench`):
+ *   node --import tsx bench/run-one.ts scale|overhead|restart ['{"levels":[20,40]}']
+ * The optional second argument is the scenario's options as JSON. To profile the bridge processes:
+ *   BENCH_BRIDGE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --import tsx bench/run-one.ts overhead
+ */
+import { measureOverhead, printOverhead } from "./overhead.js";
+import { measureRestart, printRestart } from "./restart.js";
+import { measureScale, printScale } from "./scale.js";
+
+const [name = "", raw = "{}"] = process.argv.slice(2);
+const options = JSON.parse(raw) as Record<string, never>;
+const scenarios: Record<string, () => Promise<unknown>> = {
+  scale: async () => {
+    const r = await measureScale(options);
+    printScale(r);
+    return r;
+  },
+  overhead: async () => {
+    const r = await measureOverhead(options);
+    printOverhead(r);
+    return r;
+  },
+  restart: async () => {
+    const r = await measureRestart(options);
+    printRestart(r);
+    return r;
+  },
+};
+const run = scenarios[name];
+if (!run) {
+  console.error(
+    `usage: node --import tsx bench/run-one.ts ${Object.keys(scenarios).join("|")} [options-json]`,
+  );
+  process.exit(2);
+}
+const result = await run();
+console.log(`\n${JSON.stringify(result, null, 2)}`);
+process.exit(0);
