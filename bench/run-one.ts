@@ -1,13 +1,15 @@
 /**
  * Runs one benchmark scenario on its own and prints its table and JSON (for trying a scenario
  * without the whole `npm run bench`):
- *   node --import tsx bench/run-one.ts scale|overhead|restart ['{"levels":[20,40]}']
+ *   node --import tsx bench/run-one.ts scale|overhead|restart|streaming|streaming-discord ['{"levels":[20,40]}']
  * The optional second argument is the scenario's options as JSON. To profile the bridge processes:
  *   BENCH_BRIDGE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --import tsx bench/run-one.ts overhead
  */
 import { measureOverhead, printOverhead } from "./overhead.js";
 import { measureRestart, printRestart } from "./restart.js";
 import { measureScale, printScale } from "./scale.js";
+import { measureSlackStreaming, printStreaming } from "./streaming.js";
+import { measureDiscordStreaming } from "./streaming-discord.js";
 
 const [name = "", raw = "{}"] = process.argv.slice(2);
 const options = JSON.parse(raw) as Record<string, never>;
@@ -20,6 +22,16 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   overhead: async () => {
     const r = await measureOverhead(options);
     printOverhead(r);
+    return r;
+  },
+  streaming: async () => {
+    const r = await measureSlackStreaming(options);
+    printStreaming(r);
+    return r;
+  },
+  "streaming-discord": async () => {
+    const r = await measureDiscordStreaming(options);
+    printStreaming(r);
     return r;
   },
   restart: async () => {

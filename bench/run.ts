@@ -1,31 +1,74 @@
 /**
  * `npm run bench`: measures the bridge against the fakes with the real Copilot runtime and prints a
- * table plus JSON (bench/results/latest.json). Not part of the test suite.
- *   BENCH_PROMPTS=N  number of permission prompts (default 60)
+ * table per scenario plus JSON (bench/results/latest.json). Not part of the test suite.
+ *   BENCH_ONLY=latency,streaming,scale,overhead,restart   scenarios to run (default: all)
+ *   BENCH_PROMPTS=N                                        permission prompts (default 500)
+ * One scenario alone, with options: node --import tsx bench/run-one.ts <scenario> '<json>'.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { measureOverhead, printOverhead } from "./overhead.js";
 import { measurePromptLatency } from "./prompt-latency.js";
+import { measureRestart, printRestart } from "./restart.js";
+import { measureScale } from "./scale.js";
+import { printScale } from "./scale-print.js";
 import { summarize } from "./stats.js";
+import { measureSlackStreaming, printStreaming } from "./streaming.js";
+import { measureDiscordStreaming } from "./streaming-discord.js";
 
-const prompts = Number(process.env.BENCH_PROMPTS ?? 60);
+const only = new Set((process.env.BENCH_ONLY ?? "latency,streaming,scale,overhead,restart").split(","));
+const prompts = Number(process.env.BENCH_PROMPTS ?? 500);
 const started = Date.now();
-// Warm-up: the first sessions pay for runtime start and JIT.
-await measurePromptLatency(3);
-const samples = await measurePromptLatency(prompts);
-const results = {
-  at: new Date().toISOString(),
-  node: process.version,
-  prompts,
-  latencyMs: {
+const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
+
+async function scenario(name: string, run: () => Promise<unknown>): Promise<void> {
+  if (!only.has(name)) return;
+  const t0 = Date.now();
+  results[name] = await run();
+  console.log(`(${name}: ${Math.round((Date.now() - t0) / 1000)} s)`);
+}
+
+await scenario("latency", async () => {
+  await measurePromptLatency(3); // warm-up: runtime start and JIT
+  const samples = await measurePromptLatency(prompts);
+  const latencyMs = {
     "permission.requested → card posted": summarize(samples.card),
-    "click → permission.completed": summarize(samples.click),
+    "click sent → answer RPC called": summarize(samples.answer),
+    "click sent → permission.completed": summarize(samples.click),
     "permission.completed → card finalised": summarize(samples.final),
-  },
-  durationSeconds: Math.round((Date.now() - started) / 100) / 10,
-};
-console.log(`\nPrompt latency over ${prompts} prompts (ms)\n`);
-console.table(results.latencyMs);
+  };
+  console.log(`\nPrompt latency over ${prompts} prompts (ms)\n`);
+  console.table(latencyMs);
+  return { prompts, latencyMs };
+});
+
+await scenario("streaming", async () => {
+  const slack = await measureSlackStreaming();
+  printStreaming(slack);
+  const discord = await measureDiscordStreaming();
+  printStreaming(discord);
+  return { slack, discord };
+});
+
+await scenario("scale", async () => {
+  const r = await measureScale();
+  printScale(r);
+  return r;
+});
+
+await scenario("overhead", async () => {
+  const r = await measureOverhead();
+  printOverhead(r);
+  return r;
+});
+
+await scenario("restart", async () => {
+  const r = await measureRestart();
+  printRestart(r);
+  return r;
+});
+
+results.durationSeconds = Math.round((Date.now() - started) / 100) / 10;
 const dir = join(import.meta.dirname, "results");
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);

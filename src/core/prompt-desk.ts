@@ -201,17 +201,22 @@ export class PromptDesk {
     if (card?.state.status !== "pending") return;
     const updated: CardRecord = { ...card, state };
     this.cards.set(requestId, updated);
+    const message = promptCard(
+      requestId,
+      card.prompt,
+      state,
+      this.ctx.owner,
+      this.ctx.chat.limits,
+      this.ctx.answerAt(),
+    );
     try {
-      await this.ctx.store.putCard(updated);
-      const message = promptCard(
-        requestId,
-        card.prompt,
-        state,
-        this.ctx.owner,
-        this.ctx.chat.limits,
-        this.ctx.answerAt(),
-      );
-      await this.ctx.chat.edit(card.message, message);
+      // The record and the card are independent: neither waits for the other.
+      const [stored, shown] = await Promise.allSettled([
+        this.ctx.store.putCard(updated),
+        this.ctx.chat.edit(card.message, message),
+      ]);
+      if (stored.status === "rejected") throw stored.reason;
+      if (shown.status === "rejected") throw shown.reason;
     } finally {
       // Decided cards live on in the store (late clicks read it there), not in memory.
       this.cards.delete(requestId);
