@@ -8,7 +8,12 @@ import type { BucketSpec } from "../../core/rate-limiter.js";
  * budget, a third of a channel's 5 messages per 5 s, so a final edit or a card in that channel
  * finds its bucket open instead of queued behind them.
  */
-const global: BucketSpec = { capacity: 40, perSecond: 40 };
+/**
+ * At most 45 requests in any one second (burst + refill), leaving room for discord.js's own calls:
+ * with a burst of 40 the bridge sent up to 80 in a second and drew global 429s, which stop every
+ * request of the bot, in a 100-session burst.
+ */
+const global: BucketSpec = { capacity: 10, perSecond: 35 };
 const interimPerChannel: BucketSpec = { capacity: 1, perSecond: 0.6 };
 
 export function discordBucket(key: string): BucketSpec {
