@@ -118,6 +118,10 @@ export class SdkGateway implements CopilotGateway {
     await client?.stop().catch(() => undefined);
   }
 
+  get keepsCloudSessions(): boolean {
+    return this.options.runtimeUrl !== undefined;
+  }
+
   private track(session: CopilotSession): AgentSession {
     this.live.add(session);
     return new SdkAgentSession(session, () => this.live.delete(session));

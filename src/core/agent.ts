@@ -112,4 +112,9 @@ export interface CopilotGateway {
   createCloudSession(repository: CloudRepository, listener: AgentListener): Promise<AgentSession>;
   /** A session the runtime knows (e.g. one started in a terminal), or undefined. */
   findSession(sessionId: string): Promise<SessionSummary | undefined>;
+  /**
+   * True when the runtime outlives the bridge (an external one): its cloud sessions can be resumed
+   * after a restart. A runtime the bridge spawns again does not reliably know them.
+   */
+  readonly keepsCloudSessions?: boolean;
 }

@@ -101,7 +101,10 @@ export class Bridge implements InboundHandler {
 
   private async onMessage(event: ThreadMessageEvent): Promise<void> {
     const session = this.reg.get(event.thread.key);
-    if (!session) return;
+    if (!session) {
+      await this.onEndedThread(event);
+      return;
+    }
     if (!this.options.policy.forwards(event.user, session.record.owner, event.mentionsBot)) return;
     const chat = this.reg.chatFor(session);
     const text = event.text.trim();
@@ -130,9 +133,29 @@ export class Bridge implements InboundHandler {
     }
   }
 
+  /** A message for a session that has ended: its owner (or whoever mentions the bot) is told so. */
+  private async onEndedThread(event: ThreadMessageEvent): Promise<void> {
+    const record = await this.options.store.getThread(event.thread.key);
+    if (record?.state !== "ended") return;
+    if (!this.options.policy.forwards(event.user, record.owner, event.mentionsBot)) return;
+    const chat = this.reg.adapter(event.thread.platform);
+    await chat?.notify(
+      event.thread,
+      event.user,
+      record.cloud && record.remoteUrl
+        ? [
+            "This cloud session is no longer connected to the bridge; it goes on at ",
+            { link: record.remoteUrl, label: "GitHub" },
+            ". Nothing was sent. Start a new session with /copilot <prompt>.",
+          ]
+        : "This Copilot session has ended. Nothing was sent. Start a new session with /copilot <prompt>.",
+    );
+  }
+
   /**
-   * A runtime started afresh does not know the cloud sessions an earlier one created (it finds no
-   * local history for them): the agent keeps working on GitHub, and the thread says where.
+   * A runtime started afresh does not reliably know the cloud sessions an earlier one created: after
+   * kill -9 the bundled runtime answered "Session not found", resumed one that then never answered,
+   * or did not answer the resume within 30 s. The agent keeps working on GitHub; the thread says where.
    */
   private async cloudLost(session: ThreadSession): Promise<void> {
     const url = session.record.remoteUrl;
@@ -162,6 +185,10 @@ export class Bridge implements InboundHandler {
     const work = [...sessions];
     const worker = async () => {
       for (let session = work.shift(); session; session = work.shift()) {
+        if (session.record.cloud && !this.options.gateway.keepsCloudSessions) {
+          await this.cloudLost(session);
+          continue;
+        }
         try {
           const agent = await this.options.gateway.resumeSession(
             session.record.sessionId,

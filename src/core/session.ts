@@ -194,7 +194,9 @@ export class ThreadSession {
     this.record = { ...this.record, remoteUrl: url };
     const record = this.record;
     this.queue.push(async () => {
-      await this.deps.store.putThread(record);
+      // The record as it is now, not as it was when queued: a cloud session's id is set meanwhile,
+      // and writing the older copy lost it (the session was then not resumed after a restart).
+      await this.deps.store.putThread(this.record);
       await this.deps.chat.post(record.thread, {
         blocks: [
           {
@@ -230,8 +232,7 @@ export class ThreadSession {
     if (this.record.remoteUrl === undefined) return;
     const { remoteUrl: _gone, ...rest } = this.record;
     this.record = rest;
-    const record = this.record;
-    this.queue.push(() => this.deps.store.putThread(record));
+    this.queue.push(() => this.deps.store.putThread(this.record));
   }
 
   /** The mode the runtime reports when a session is attached. */

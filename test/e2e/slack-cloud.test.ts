@@ -52,6 +52,34 @@ describe("Slack: cloud sessions on GitHub's compute", () => {
     assert.match(visible(card), /answer it there/);
   });
 
+  test("after kill -9 the thread of a cloud session links to it on GitHub, and a message there is not lost in silence", async () => {
+    const header = await h.startSession(OWNER, "cloud octo/demo sort the imports");
+    await h.waitForReply(header, /Cloud says: sort the imports/);
+    const task = [...gh.mc.tasks.values()].at(-1);
+    assert.ok(task);
+    // The bundled runtime dies with the bridge, and a new one does not reliably know the cloud
+    // session (it answered "Session not found", resumed one that never answered, or hung): the bridge
+    // does not try, and says where the session goes on.
+    await h.crashAndRestart();
+    const lost = await h.waitForReply(header, /cannot reconnect to this cloud session/);
+    assert.ok(visible(lost).includes(`https://github.com/copilot/tasks/${task.id}`), visible(lost));
+    const steers = task.steers.length;
+    await h.slack.sendEvent({
+      type: "message",
+      channel: header.channel,
+      user: OWNER,
+      text: "and the CHANGELOG",
+      ts: h.slack.nextTs(),
+      thread_ts: header.ts,
+    });
+    const told = await h.slack.waitFor(
+      () => h.slack.ephemerals.find((e) => e.user === OWNER && /no longer connected/.test(JSON.stringify(e))),
+      { what: "the owner told where the session goes on" },
+    );
+    assert.ok(JSON.stringify(told).includes(`copilot/tasks/${task.id}`), JSON.stringify(told));
+    assert.equal(task.steers.length, steers, "nothing was sent to the task from the ended thread");
+  });
+
   test("a refused task and bad arguments are explained; nothing is left half-started", async () => {
     const from = h.slack.ephemerals.length;
     await h.slack.sendSlashCommand({ user_id: OWNER, channel_id: "C0001", text: "cloud not-a-repo do it" });
