@@ -37,6 +37,8 @@ export interface Config {
   replyMode: ReplyMode;
   /** Share every new session through Mission Control. */
   remoteByDefault: boolean;
+  /** Pace platform calls to the documented rate limits (BRIDGE_RATE_LIMITS, default on). */
+  rateLimits: boolean;
   maxPromptChars: number;
   streamIntervalMs: number;
   logLevel: LogLevel;
@@ -118,6 +120,10 @@ const schema = z.object({
     (v) => v === undefined || v === "on" || v === "off",
     "BRIDGE_REMOTE must be on or off",
   ),
+  BRIDGE_RATE_LIMITS: optionalText.refine(
+    (v) => v === undefined || v === "on" || v === "off",
+    "BRIDGE_RATE_LIMITS must be on or off",
+  ),
   BRIDGE_REPLY_MODE: optionalText.refine(
     (v) => v === undefined || ["owner-or-mention", "mention", "any"].includes(v),
     "BRIDGE_REPLY_MODE must be owner-or-mention, mention or any",
@@ -155,6 +161,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       .map(toUser),
     replyMode: (e.BRIDGE_REPLY_MODE as ReplyMode | undefined) ?? "owner-or-mention",
     remoteByDefault: e.BRIDGE_REMOTE === "on",
+    rateLimits: e.BRIDGE_RATE_LIMITS !== "off",
     maxPromptChars: Number(e.BRIDGE_MAX_PROMPT_CHARS ?? 20_000),
     streamIntervalMs: Number(e.BRIDGE_STREAM_INTERVAL_MS ?? 700),
     logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? "info",

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
         mode: config.slack.mode,
         port: config.slack.port,
         log,
+        rateLimits: config.rateLimits,
         ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
         ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
         ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
         token: config.discord.botToken,
         commandGuilds: config.discord.commandGuilds,
         log,
+        rateLimits: config.rateLimits,
         ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
       }),
     );

@@ -18,6 +18,9 @@ import { controlActions, onControlAction, parseControl, runControl } from "./thr
 export type { BridgeOptions } from "./registry.js";
 
 /** The platform-neutral heart: routes inbound chat events to Copilot sessions and back. */
+/** How long stop() waits for threads to show what they were given. */
+const stopGraceMs = 3000;
+
 export class Bridge implements InboundHandler {
   private readonly reg: SessionRegistry;
   private stopping = false;
@@ -64,7 +67,16 @@ export class Bridge implements InboundHandler {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const adapter of this.reg.allAdapters()) await adapter.stop().catch(() => {});
-    await this.settled();
+    // What the threads still have to show may be waiting for the platform's rate budget: give it a
+    // moment, not forever (the runtime keeps the sessions; a restart resumes them).
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.settled(),
+      new Promise((done) => {
+        grace = setTimeout(done, stopGraceMs);
+      }),
+    ]);
+    clearTimeout(grace);
     await this.options.gateway.stop().catch(() => {});
     await this.options.store.close().catch(() => {});
   }

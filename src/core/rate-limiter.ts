@@ -4,6 +4,9 @@ export interface BucketSpec {
   perSecond: number;
 }
 
+/** No budget (BRIDGE_RATE_LIMITS=off: an app whose limits are not the documented ones). */
+export const unlimited: BucketSpec = { capacity: 1e9, perSecond: 1e9 };
+
 export interface RateLimiterOptions {
   /** The bucket behind a key (for example `chat.update`, or `post:C123` for one channel). */
   spec(key: string): BucketSpec;

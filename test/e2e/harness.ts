@@ -97,6 +97,9 @@ export class BridgeHarness {
       BRIDGE_WORKDIR: this.workdir,
       BRIDGE_STORE_URL: `sqlite://${join(this.dir, "bridge.sqlite")}`,
       BRIDGE_STREAM_INTERVAL_MS: "150",
+      // Tests put every session in one channel, where Slack's documented 1 post/s would pace them
+      // all; slack-rate-limits.test.ts runs with the budget on against a fake enforcing the limits.
+      BRIDGE_RATE_LIMITS: "off",
       LOG_LEVEL: "debug",
       ...(this.options.http
         ? {
@@ -185,7 +188,8 @@ export class BridgeHarness {
     await this.slack.stop();
     await this.fakeDiscord?.stop();
     await this.model.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    // A runtime killed with its bridge may still be closing files: retry briefly.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 
   /** Runs `/copilot <text>` as `user` and returns the header message that opened the thread. */

@@ -13,7 +13,7 @@ import {
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
 import { BridgeError, errorText, RateDeferred } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
-import { RateLimiter } from "../../core/rate-limiter.js";
+import { RateLimiter, unlimited } from "../../core/rate-limiter.js";
 import type {
   ChannelRef,
   FileUpload,
@@ -44,6 +44,8 @@ export interface DiscordAdapterOptions {
   /** Guilds to register `/copilot` in (instant); empty: register globally. */
   commandGuilds?: string[];
   log: Logger;
+  /** `false`: no budget of the bridge's own (discord.js still follows Discord's buckets). */
+  rateLimits?: boolean;
 }
 
 const command = {
@@ -65,9 +67,10 @@ export class DiscordAdapter implements ChatAdapter {
   readonly limits = discordChatLimits;
   private readonly client: Client;
   private readonly interactions = new Map<string, PendingInteraction>();
-  private readonly limiter = new RateLimiter({ spec: discordBucket });
+  private readonly limiter: RateLimiter;
 
   constructor(private readonly options: DiscordAdapterOptions) {
+    this.limiter = new RateLimiter({ spec: options.rateLimits === false ? () => unlimited : discordBucket });
     this.client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
       partials: [Partials.Channel, Partials.Message],

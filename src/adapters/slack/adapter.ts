@@ -2,7 +2,7 @@ import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } 
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
 import { BridgeError, errorText, RateDeferred } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
-import { RateLimiter } from "../../core/rate-limiter.js";
+import { RateLimiter, unlimited } from "../../core/rate-limiter.js";
 import type {
   ChannelRef,
   FileUpload,
@@ -23,7 +23,7 @@ import {
 } from "./inbound.js";
 import { slackChatLimits } from "./limits.js";
 import { escapeText } from "./mrkdwn.js";
-import { slackBucket, slackKeys, unlimited } from "./rate-limits.js";
+import { slackBucket, slackKeys } from "./rate-limits.js";
 import { actionOf, renderInline, renderMessage, renderModal } from "./render.js";
 
 export interface SlackAdapterOptions {

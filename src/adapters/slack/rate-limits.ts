@@ -41,9 +41,6 @@ const postPerChannel = bucket(3, 1);
 /** chat.postMessage, whole workspace: 300 a minute. */
 const postPerWorkspace = bucket(30, 5);
 
-/** For a workspace whose limits are not the documented ones. */
-export const unlimited: BucketSpec = { capacity: 1e9, perSecond: 1e9 };
-
 export function slackBucket(key: string): BucketSpec {
   if (key.startsWith("post:")) return postPerChannel;
   if (key === "chat.postMessage") return postPerWorkspace;
