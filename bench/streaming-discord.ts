@@ -12,9 +12,8 @@ import { FakeModel } from "../test/fakes/model/index.js";
 import { streamText } from "../test/fakes/model/rules.js";
 import { BridgeProcess, cpuDelta } from "./bridge-process.js";
 import { ModelProxy, tagOf } from "./model-proxy.js";
-import { round, wallNow } from "./proc.js";
-import { summarize } from "./stats.js";
-import type { StreamingOptions, StreamingResult } from "./streaming.js";
+import { wallNow } from "./proc.js";
+import { type StreamingOptions, type StreamingResult, streamingResult } from "./streaming.js";
 
 const USER = "200000000000000042";
 
@@ -138,32 +137,16 @@ export async function measureDiscordStreaming(options: StreamingOptions = {}): P
       ),
     );
     const at = await Promise.all(shown);
-    const wall = wallNow() - t0;
-    const u1 = bridge.usage();
-    const lags: number[] = [];
-    const turns: number[] = [];
-    tags.forEach((tag, i) => {
-      const seen = at[i];
-      const final = proxy.finalAfter(tag, t0);
-      if (seen !== undefined) turns.push((seen - t0) / 1000);
-      if (seen !== undefined && final !== undefined) lags.push(seen - final);
-    });
-    const stats = discord.rateLimitStats();
-    return {
+    return streamingResult({
       platform: "discord",
-      sessions,
-      channels,
-      deltas,
-      streamMs,
-      completed: turns.length,
-      seconds: round(wall / 1000, 1),
-      rateLimited: stats.limited,
-      calls: stats.calls,
-      callsPerReply: round((threads.threadCalls - calls0) / sessions, 2),
-      finalLagMs: summarize(lags),
-      turnSeconds: summarize(turns),
-      bridgeCpuS: cpuDelta(u0, u1).bridge,
-    };
+      options: { sessions, channels, deltas, streamMs },
+      t0,
+      at,
+      finalOf: (i) => proxy.finalAfter(tags[i] ?? "", t0),
+      stats: discord.rateLimitStats(),
+      threadCalls: threads.threadCalls - calls0,
+      bridgeCpuS: cpuDelta(u0, bridge.usage()).bridge,
+    });
   } finally {
     await bridge.stop(30_000).catch(() => {});
     await proxy.stop();

@@ -65,36 +65,53 @@ export async function measureSlackStreaming(options: StreamingOptions = {}): Pro
     const shown = tags.map((tag) => slack.expect(tag, (c) => c.includes(lastWord), 300_000));
     await slack.start(tags, (tag) => `STREAM: ${deltas} ${streamMs} ${tag}`, { channels, batch: sessions });
     const at = await Promise.all(shown);
-    const wall = wallNow() - t0;
-    const u1 = bridge.usage();
-    const lags: number[] = [];
-    const turns: number[] = [];
-    tags.forEach((tag, i) => {
-      const seen = at[i];
-      const final = rig.proxy.finalAfter(tag, t0);
-      if (seen !== undefined) turns.push((seen - t0) / 1000);
-      if (seen !== undefined && final !== undefined) lags.push(seen - final);
-    });
-    const stats = rig.slack.rateLimitStats();
-    await bridge.stop(30_000);
-    return {
+    const result = streamingResult({
       platform: "slack",
-      sessions,
-      channels,
-      deltas,
-      streamMs,
-      completed: turns.length,
-      seconds: round(wall / 1000, 1),
-      rateLimited: stats.limited,
-      calls: stats.calls,
-      callsPerReply: round((slack.threadCalls - calls0) / sessions, 2),
-      finalLagMs: summarize(lags),
-      turnSeconds: summarize(turns),
-      bridgeCpuS: cpuDelta(u0, u1).bridge,
-    };
+      options: { sessions, channels, deltas, streamMs },
+      t0,
+      at,
+      finalOf: (i) => rig.proxy.finalAfter(tags[i] ?? "", t0),
+      stats: rig.slack.rateLimitStats(),
+      threadCalls: slack.threadCalls - calls0,
+      bridgeCpuS: cpuDelta(u0, bridge.usage()).bridge,
+    });
+    await bridge.stop(30_000);
+    return result;
   } finally {
     await rig.stop();
   }
+}
+
+/** One streaming round's result, from when each session's reply was shown and its model's final chunk. */
+export function streamingResult(m: {
+  platform: StreamingResult["platform"];
+  options: Required<StreamingOptions>;
+  t0: number;
+  at: (number | undefined)[];
+  finalOf: (i: number) => number | undefined;
+  stats: { limited: Record<string, number>; calls: Record<string, number> };
+  threadCalls: number;
+  bridgeCpuS: number;
+}): StreamingResult {
+  const lags: number[] = [];
+  const turns: number[] = [];
+  m.at.forEach((seen, i) => {
+    const final = m.finalOf(i);
+    if (seen !== undefined) turns.push((seen - m.t0) / 1000);
+    if (seen !== undefined && final !== undefined) lags.push(seen - final);
+  });
+  return {
+    platform: m.platform,
+    ...m.options,
+    completed: turns.length,
+    seconds: round((wallNow() - m.t0) / 1000, 1),
+    rateLimited: m.stats.limited,
+    calls: m.stats.calls,
+    callsPerReply: round(m.threadCalls / m.options.sessions, 2),
+    finalLagMs: summarize(lags),
+    turnSeconds: summarize(turns),
+    bridgeCpuS: m.bridgeCpuS,
+  };
 }
 
 export function printStreaming(r: StreamingResult): void {

@@ -5,7 +5,7 @@ import { modalFields, readForm } from "./forms.js";
 import type { PromptAnswer } from "./prompts.js";
 import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
 import type { CardRecord } from "./store.js";
-import type { Modal, UserRef } from "./types.js";
+import type { Modal, ThreadRef, UserRef } from "./types.js";
 
 type Reply = (notice: Notice) => Promise<void>;
 
@@ -40,7 +40,7 @@ export async function onPromptAction(reg: SessionRegistry, event: ActionEvent): 
     await event.reply(unknownButton);
     return;
   }
-  const card = await answerableCard(reg, parsed.requestId, event.user, event.reply);
+  const card = await answerableCard(reg, parsed.requestId, event.user, event.reply, event.thread);
   if (!card) return;
   const modal = modalFor(event.action, card);
   if (modal) {
@@ -173,8 +173,11 @@ async function answerableCard(
   requestId: string,
   user: UserRef,
   reply: Reply,
+  thread?: ThreadRef,
 ): Promise<CardRecord | undefined> {
-  const card = await reg.options.store.getCard(requestId);
+  const card =
+    (await reg.options.store.getCard(requestId)) ??
+    (thread ? await reg.get(thread.key)?.desk.card(requestId) : undefined);
   const session = card && reg.get(card.threadKey);
   if (!card || !session) {
     await reply("This request is not pending any more (or was never known here). Nothing was changed.");

@@ -32,6 +32,8 @@ export class PromptDesk {
   private readonly claims = new Map<string, { completed?: Outcome; surface?: "github" }>();
   private readonly byToolCall = new Map<string, string>();
   private readonly cards = new Map<string, CardRecord>();
+  /** Cards being posted: a click can arrive before the platform's reply to the post does. */
+  private readonly posting = new Map<string, Promise<void>>();
 
   constructor(private readonly ctx: DeskContext) {}
 
@@ -72,23 +74,36 @@ export class PromptDesk {
         this.ctx.chat.limits,
         this.ctx.answerAt(),
       );
-      const ref = await this.ctx.chat.post(this.ctx.thread, message);
-      const record: CardRecord = {
-        requestId,
-        threadKey: this.ctx.thread.key,
-        message: ref,
-        prompt,
-        state,
-        createdAt: this.ctx.now(),
-        ...(toolCallId ? { toolCallId } : {}),
-      };
-      this.cards.set(requestId, record);
-      await this.ctx.store.putCard(record);
+      let posted = () => {};
+      this.posting.set(requestId, new Promise<void>((done) => (posted = done)));
+      try {
+        const ref = await this.ctx.chat.post(this.ctx.thread, message);
+        const record: CardRecord = {
+          requestId,
+          threadKey: this.ctx.thread.key,
+          message: ref,
+          prompt,
+          state,
+          createdAt: this.ctx.now(),
+          ...(toolCallId ? { toolCallId } : {}),
+        };
+        this.cards.set(requestId, record);
+        await this.ctx.store.putCard(record);
+      } finally {
+        this.posting.delete(requestId);
+        posted();
+      }
       if (prompt.kind === "plan" && prompt.planContent.length > this.ctx.chat.limits.cardCodeChars) {
         const bytes = new TextEncoder().encode(prompt.planContent);
         await this.ctx.chat.upload(this.ctx.thread, { name: "plan.md", title: "Copilot's plan", bytes });
       }
     });
+  }
+
+  /** A card of this thread, also one whose post has not come back yet (a quick click). */
+  async card(requestId: string): Promise<CardRecord | undefined> {
+    await this.posting.get(requestId);
+    return this.cards.get(requestId);
   }
 
   /** The runtime says the request was answered (by anyone; `surface` when it says where). */

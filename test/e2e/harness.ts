@@ -217,6 +217,18 @@ export class BridgeHarness {
     );
   }
 
+  /** `user` writes `text` in the thread under `header`. */
+  say(header: SlackMessage, user: string, text: string): Promise<unknown> {
+    return this.slack.sendEvent({
+      type: "message",
+      channel: header.channel,
+      user,
+      text,
+      ts: this.slack.nextTs(),
+      thread_ts: header.ts,
+    });
+  }
+
   /** Waits for the permission card in the thread (a message with buttons). */
   waitForCard(header: SlackMessage, nth = 0): Promise<SlackMessage> {
     return this.slack.waitFor(

@@ -22,15 +22,7 @@ describe("Slack: questions, plans and forms", () => {
     rmSync(mcp, { force: true });
   });
 
-  const say = (header: SlackMessage, text: string) =>
-    h.slack.sendEvent({
-      type: "message",
-      channel: header.channel,
-      user: OWNER,
-      text,
-      ts: h.slack.nextTs(),
-      thread_ts: header.ts,
-    });
+  const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
   const cardWith = (header: SlackMessage, label: string) =>
     h.slack.waitFor(
       () => h.slack.thread(header.channel, header.ts).find((m) => buttonsOf(m).some((b) => b.text === label)),

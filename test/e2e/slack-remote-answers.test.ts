@@ -25,15 +25,7 @@ describe("Slack: questions and plans answered on GitHub", () => {
     await gh?.stop();
   });
 
-  const say = (header: SlackMessage, text: string) =>
-    h.slack.sendEvent({
-      type: "message",
-      channel: header.channel,
-      user: OWNER,
-      text,
-      ts: h.slack.nextTs(),
-      thread_ts: header.ts,
-    });
+  const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
   /** A new session shared on GitHub; resolves with its header. */
   const remoteSession = async (prompt: string) => {
     const header = await h.startSession(OWNER, prompt);

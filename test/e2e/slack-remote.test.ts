@@ -24,15 +24,7 @@ describe("Slack: remote sessions through Mission Control", () => {
     await gh?.stop();
   });
 
-  const say = (header: SlackMessage, text: string) =>
-    h.slack.sendEvent({
-      type: "message",
-      channel: header.channel,
-      user: OWNER,
-      text,
-      ts: h.slack.nextTs(),
-      thread_ts: header.ts,
-    });
+  const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
 
   test("remote on posts the link and a QR code that reads back to it; status keeps it, even after a crash", async () => {
     const header = await h.startSession(OWNER, "hello remote");

@@ -67,6 +67,30 @@ describe("Slack: bad input, duplicates and busy sessions", () => {
     assert.equal(existsSync(join(h.workdir, "forged.txt")), false);
   });
 
+  test("a click that arrives before Slack's answer to the card's post still decides the card", async () => {
+    // Every post of this session shows at once but is answered 1.5 s late, so the click (sent as
+    // soon as the card shows) reaches the bridge before it knows the card was posted.
+    h.slack.failNext("chat.postMessage", { slowReplyMs: 1500 }, 3);
+    const header = await h.startSession(OWNER, "RUN: touch quick-click.txt");
+    const card = await h.slack.waitFor(
+      () => h.slack.thread(header.channel, header.ts).find((m) => buttonsOf(m).length > 0),
+      { what: "the card" },
+    );
+    const from = h.slack.ephemerals.length;
+    await h.click(OWNER, card, "perm.once");
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "the card to close",
+    });
+    assert.match(visible(card), /Approved/);
+    await h.waitForReply(header, /exit code 0/);
+    assert.equal(existsSync(join(h.workdir, "quick-click.txt")), true);
+    assert.equal(
+      h.slack.ephemerals.slice(from).filter((e) => e.user === OWNER).length,
+      0,
+      "no 'not pending' notice",
+    );
+  });
+
   test("redelivered events and message+app_mention for one post give exactly one reply", async () => {
     const header = await h.startSession(OWNER, "first");
     await h.waitForReply(header, /user turns: 1/);

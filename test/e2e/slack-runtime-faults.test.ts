@@ -62,15 +62,7 @@ async function stopRig(rig: { rt: FakeRuntime; h: BridgeHarness } | undefined): 
 }
 
 function helpers(h: BridgeHarness) {
-  const say = (header: SlackMessage, text: string) =>
-    h.slack.sendEvent({
-      type: "message",
-      channel: header.channel,
-      user: OWNER,
-      text,
-      ts: h.slack.nextTs(),
-      thread_ts: header.ts,
-    });
+  const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
   /** A reply whose text matches every pattern; on timeout the bridge's last log lines are attached. */
   const expectReply = async (header: SlackMessage, patterns: RegExp[], timeoutMs = 20_000) => {
     try {

@@ -38,6 +38,7 @@ export function applyFault(fault: Fault, res: ServerResponse): void {
     res.socket?.destroy();
     return;
   }
+  if ("slowReplyMs" in fault) return; // not a failure: the Web API answers it, late
   if ("slackError" in fault) {
     res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
     res.end(JSON.stringify({ ok: false, error: fault.slackError }));

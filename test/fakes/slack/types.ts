@@ -90,7 +90,9 @@ export type Fault =
   | { status: 500 | 502 | 503 }
   | { drop: true }
   /** HTTP 200 with `{ok: false, error: slackError}`. */
-  | { slackError: string };
+  | { slackError: string }
+  /** The call succeeds (and shows at once), but its answer reaches the client `delayMs` later. */
+  | { slowReplyMs: number };
 
 export interface DeliveryOpts {
   retryAttempt?: number;

@@ -69,7 +69,8 @@ export class WebApi {
     delete args.token;
     const call: ApiCall = { method, args, token, at: Date.now() };
     const fault = this.faults.take(method);
-    if (fault) {
+    const slowReplyMs = fault && "slowReplyMs" in fault ? fault.slowReplyMs : 0;
+    if (fault && slowReplyMs === 0) {
       call.fault = fault;
       state.recordCall(call);
       applyFault(fault, res);
@@ -92,7 +93,9 @@ export class WebApi {
       result = token === expected ? handler(args, this.ctx) : fail("invalid_auth");
     }
     // Recorded after the handler ran, so a waitFor woken by this call already sees its effects.
+    if (fault) call.fault = fault;
     state.recordCall(call);
+    if (slowReplyMs > 0) await new Promise((done) => setTimeout(done, slowReplyMs));
     sendJson(res, 200, result);
   }
 
