@@ -22,6 +22,8 @@ export interface LatencySamples {
   card: number[];
   /** Click sent by the fake Slack → the bridge calls the runtime's answer RPC (Bolt + bridge). */
   answer: number[];
+  /** Bolt hands the click to the core → the core calls the answer RPC (the bridge's own part). */
+  core: number[];
   click: number[];
   final: number[];
 }
@@ -108,8 +110,15 @@ export async function measurePromptLatency(prompts: number): Promise<LatencySamp
     dedupTtlMs: 60_000,
     resumeConcurrency: 4,
   });
+  // When Bolt hands the click to the core: splits "click sent → answer RPC" into transport + Bolt
+  // and the bridge's own part.
+  const handle = bridge.handle.bind(bridge);
+  bridge.handle = (event) => {
+    if (event.type === "action") seen.set(`arrived:${event.payload}`, performance.now());
+    return handle(event);
+  };
   await bridge.start();
-  const samples: LatencySamples = { card: [], answer: [], click: [], final: [] };
+  const samples: LatencySamples = { card: [], answer: [], core: [], click: [], final: [] };
   try {
     for (let i = 0; i < prompts; i++) {
       const before = slack.messages.length;
@@ -139,6 +148,8 @@ export async function measurePromptLatency(prompts: number): Promise<LatencySamp
       samples.click.push(completed - clickAt);
       const answeredAt = seen.get(`answer:${requestId}`);
       if (answeredAt !== undefined) samples.answer.push(answeredAt - clickAt);
+      const arrivedAt = seen.get(`arrived:${requestId}`);
+      if (answeredAt !== undefined && arrivedAt !== undefined) samples.core.push(answeredAt - arrivedAt);
       const finalAt = await slack.waitFor(() => updated.get(card.ts), {
         what: "final card",
         timeoutMs: 30_000,

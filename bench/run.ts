@@ -34,6 +34,7 @@ await scenario("latency", async () => {
   const latencyMs = {
     "permission.requested → card posted": summarize(samples.card),
     "click sent → answer RPC called": summarize(samples.answer),
+    "click handed to the core → answer RPC called": summarize(samples.core),
     "click sent → permission.completed": summarize(samples.click),
     "permission.completed → card finalised": summarize(samples.final),
   };
