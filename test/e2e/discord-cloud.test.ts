@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { FakeGitHub } from "../fakes/github/index.js";
 import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import { gitHubEnv } from "./github.js";
 import type { BridgeHarness } from "./harness.js";
 import { decodeQr } from "./qr.js";
 
@@ -13,7 +14,7 @@ describe("Discord: cloud sessions", () => {
   let drv: DiscordDriver;
   before(async () => {
     gh = await FakeGitHub.start();
-    ({ h, drv } = await startDiscordBridge(OWNER, { env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } }));
+    ({ h, drv } = await startDiscordBridge(OWNER, { env: gitHubEnv(gh) }));
   });
   after(async () => {
     await h?.stop();

@@ -22,6 +22,13 @@ export function buttonId(card: DiscordMessage, label: string): string {
   return b.custom_id;
 }
 
+/** The request id a card's button carries (`ccb:<action>:<requestId>`), from a button without a detail. */
+export function requestIdOf(card: DiscordMessage, label = "Approve once"): string {
+  const id = /^ccb:[a-z_.]+:(.+)$/.exec(buttonId(card, label))?.[1];
+  if (!id) throw new Error(`no request id in the card's buttons: ${JSON.stringify(card.components)}`);
+  return id;
+}
+
 /**
  * Starts a bridge serving Discord (`options` may add Slack, roles, env) and a driver for it that acts
  * as `owner` unless told otherwise. Stop it with `h.stop()`.

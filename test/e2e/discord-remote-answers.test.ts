@@ -3,21 +3,14 @@
  * commands `ask_user_response` / `plan_approval_response`), and a message typed there.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import type { DiscordMessage } from "../fakes/discord/index.js";
 import { FakeGitHub } from "../fakes/github/index.js";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import { buttonId, buttons, type DiscordDriver, requestIdOf, startDiscordBridge } from "./discord-driver.js";
+import { checkoutOfDemo, gitHubEnv } from "./github.js";
 import type { BridgeHarness } from "./harness.js";
 
 const OWNER = "240000000000000011";
-
-/** The request id a card's button carries (`ccb:<action>:<requestId>`), from a button without a detail. */
-function requestIdOf(card: DiscordMessage, label: string): string {
-  const id = /^ccb:[a-z_.]+:(.+)$/.exec(buttonId(card, label))?.[1];
-  assert.ok(id, `a request id in the card's buttons: ${JSON.stringify(card.components)}`);
-  return id;
-}
 
 describe("Discord: questions and plans answered on GitHub", () => {
   let gh: FakeGitHub;
@@ -25,9 +18,8 @@ describe("Discord: questions and plans answered on GitHub", () => {
   let drv: DiscordDriver;
   before(async () => {
     gh = await FakeGitHub.start();
-    ({ h, drv } = await startDiscordBridge(OWNER, { env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } }));
-    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: h.workdir });
-    execFileSync("git", ["remote", "add", "origin", "https://github.com/octo/demo.git"], { cwd: h.workdir });
+    ({ h, drv } = await startDiscordBridge(OWNER, { env: gitHubEnv(gh) }));
+    checkoutOfDemo(h.workdir);
   });
   after(async () => {
     await h?.stop();

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { DiscordMessage } from "../fakes/discord/index.js";
 import { FakeGitHub } from "../fakes/github/index.js";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import { buttonId, buttons, type DiscordDriver, requestIdOf, startDiscordBridge } from "./discord-driver.js";
+import { checkoutOfDemo, gitHubEnv } from "./github.js";
 import type { BridgeHarness } from "./harness.js";
 import { decodeQr } from "./qr.js";
 
@@ -14,22 +13,14 @@ const OWNER = "240000000000000010";
 /** The Mission Control URL a Discord user can follow: the target of the masked link `[label](url)`. */
 const linkTarget = /\]\((https:\/\/github\.com\/octo\/demo\/tasks\/[\w-]+)\)/;
 
-/** The request id a permission card's buttons carry (`ccb:<action>:<requestId>`). */
-function requestIdOf(card: DiscordMessage): string {
-  const id = /^ccb:[a-z_.]+:(.+)$/.exec(buttonId(card, "Approve once"))?.[1];
-  assert.ok(id, `a request id in the card's buttons: ${JSON.stringify(card.components)}`);
-  return id;
-}
-
 describe("Discord: remote sessions through Mission Control", () => {
   let gh: FakeGitHub;
   let h: BridgeHarness;
   let drv: DiscordDriver;
   before(async () => {
     gh = await FakeGitHub.start();
-    ({ h, drv } = await startDiscordBridge(OWNER, { env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } }));
-    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: h.workdir });
-    execFileSync("git", ["remote", "add", "origin", "https://github.com/octo/demo.git"], { cwd: h.workdir });
+    ({ h, drv } = await startDiscordBridge(OWNER, { env: gitHubEnv(gh) }));
+    checkoutOfDemo(h.workdir);
   });
   after(async () => {
     await h?.stop();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { FakeGitHub } from "../fakes/github/index.js";
+import { gitHubEnv } from "./github.js";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER11";
@@ -10,7 +11,7 @@ describe("Slack: cloud sessions on GitHub's compute", () => {
   let h: BridgeHarness;
   before(async () => {
     gh = await FakeGitHub.start();
-    h = await BridgeHarness.start({ env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } });
+    h = await BridgeHarness.start({ env: gitHubEnv(gh) });
   });
   after(async () => {
     await h?.stop();

@@ -3,10 +3,10 @@
  * commands `ask_user_response` / `plan_approval_response`), and a message typed there.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { FakeGitHub } from "../fakes/github/index.js";
 import type { SlackMessage } from "../fakes/slack/index.js";
+import { checkoutOfDemo, gitHubEnv } from "./github.js";
 import { BridgeHarness, type ButtonInfo, buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER11";
@@ -16,9 +16,8 @@ describe("Slack: questions and plans answered on GitHub", () => {
   let h: BridgeHarness;
   before(async () => {
     gh = await FakeGitHub.start();
-    h = await BridgeHarness.start({ env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } });
-    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: h.workdir });
-    execFileSync("git", ["remote", "add", "origin", "https://github.com/octo/demo.git"], { cwd: h.workdir });
+    h = await BridgeHarness.start({ env: gitHubEnv(gh) });
+    checkoutOfDemo(h.workdir);
   });
   after(async () => {
     await h?.stop();

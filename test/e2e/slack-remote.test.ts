@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { FakeGitHub } from "../fakes/github/index.js";
 import type { SlackMessage } from "../fakes/slack/index.js";
+import { checkoutOfDemo, gitHubEnv } from "./github.js";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
 import { decodeQr } from "./qr.js";
 
@@ -15,9 +15,8 @@ describe("Slack: remote sessions through Mission Control", () => {
   let h: BridgeHarness;
   before(async () => {
     gh = await FakeGitHub.start();
-    h = await BridgeHarness.start({ env: { ...gh.env, GITHUB_TOKEN: gh.gitHubToken } });
-    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: h.workdir });
-    execFileSync("git", ["remote", "add", "origin", "https://github.com/octo/demo.git"], { cwd: h.workdir });
+    h = await BridgeHarness.start({ env: gitHubEnv(gh) });
+    checkoutOfDemo(h.workdir);
   });
   after(async () => {
     await h?.stop();
