@@ -1,3 +1,5 @@
+import { RateDeferred } from "./errors.js";
+
 /** A token bucket: up to `capacity` calls at once, refilled continuously at `perSecond`. */
 export interface BucketSpec {
   capacity: number;
@@ -5,11 +7,13 @@ export interface BucketSpec {
 }
 
 /** No budget (BRIDGE_RATE_LIMITS=off: an app whose limits are not the documented ones). */
-export const unlimited: BucketSpec = { capacity: 1e9, perSecond: 1e9 };
+const unlimited: BucketSpec = { capacity: 1e9, perSecond: 1e9 };
 
 export interface RateLimiterOptions {
   /** The bucket behind a key (for example `chat.update`, or `post:C123` for one channel). */
   spec(key: string): BucketSpec;
+  /** `false`: every bucket is unlimited (the calls still go through, 429s still pause them). */
+  enabled?: boolean;
   /**
    * Share of each bucket kept for calls that must go out (final text, cards): interim updates
    * only take a token when more than this share is left.
@@ -80,12 +84,24 @@ export class RateLimiter {
   private readonly sweeper: NodeJS.Timeout;
   private readonly now: () => number;
   private readonly reserve: number;
+  private readonly spec: (key: string) => BucketSpec;
 
   constructor(private readonly options: RateLimiterOptions) {
     this.now = options.now ?? (() => performance.now());
     this.reserve = options.reserve ?? 0.2;
+    this.spec = options.enabled === false ? () => unlimited : options.spec;
     this.sweeper = setInterval(() => this.sweep(), options.sweepMs ?? 60_000);
     this.sweeper.unref();
+  }
+
+  /**
+   * Takes a token from every key before a call: a call that must go out waits for them; an interim
+   * one is refused with `RateDeferred` when they are short (see tryAcquire).
+   */
+  async admit(keys: string[], options: { interim?: boolean; guards?: string[] } = {}): Promise<void> {
+    if (!options.interim) return this.acquire(keys);
+    const wait = this.tryAcquire(keys, options.guards);
+    if (wait > 0) throw new RateDeferred(wait);
   }
 
   /** Waits until every key has a token, then takes one from each. */
@@ -146,7 +162,7 @@ export class RateLimiter {
   private bucket(key: string): Bucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new Bucket(this.options.spec(key), this.now);
+      bucket = new Bucket(this.spec(key), this.now);
       this.buckets.set(key, bucket);
     }
     return bucket;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { RateDeferred } from "../../src/core/errors.js";
 import { RateLimiter } from "../../src/core/rate-limiter.js";
 
 /** A limiter on a hand-driven clock; the real timers only wake the queue up. */
@@ -100,4 +101,23 @@ test("an interim update guarded by a bucket it will need later waits until that 
   assert.equal(limiter.tryAcquire(["post:C1"], ["update"]), 0, "2 of 4: post");
   assert.equal(limiter.tryAcquire(["update"]), 0, "the guard was not spent");
   limiter.stop();
+});
+
+test("admit: a call that must go out waits, an interim one is refused with RateDeferred; disabled, neither", async () => {
+  const { clock, limiter } = clocked({ update: { capacity: 1, perSecond: 1 } }, 0);
+  await limiter.admit(["update"]);
+  await assert.rejects(limiter.admit(["update"], { interim: true }), (error: unknown) => {
+    assert.ok(error instanceof RateDeferred && error.retryInMs > 0 && error.retryInMs <= 1000);
+    return true;
+  });
+  clock.t = 1000;
+  await limiter.admit(["update"], { interim: true });
+  limiter.stop();
+  const off = new RateLimiter({
+    spec: () => ({ capacity: 1, perSecond: 0.001 }),
+    enabled: false,
+    now: () => 0,
+  });
+  for (let i = 0; i < 100; i++) await off.admit(["update"], { interim: true });
+  off.stop();
 });

@@ -11,9 +11,9 @@ import {
   Routes,
 } from "discord.js";
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
-import { BridgeError, errorText, RateDeferred } from "../../core/errors.js";
+import { BridgeError, errorText } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
-import { RateLimiter, unlimited } from "../../core/rate-limiter.js";
+import { RateLimiter } from "../../core/rate-limiter.js";
 import type {
   ChannelRef,
   FileUpload,
@@ -70,7 +70,7 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly limiter: RateLimiter;
 
   constructor(private readonly options: DiscordAdapterOptions) {
-    this.limiter = new RateLimiter({ spec: options.rateLimits === false ? () => unlimited : discordBucket });
+    this.limiter = new RateLimiter({ spec: discordBucket, enabled: options.rateLimits !== false });
     this.client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
       partials: [Partials.Channel, Partials.Message],
@@ -341,12 +341,7 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** Runs a REST call inside the bridge's budget (an interim one is deferred rather than queued). */
   private async call<T>(what: string, run: () => Promise<T>, keys = ["global"], interim = false): Promise<T> {
-    if (interim) {
-      const wait = this.limiter.tryAcquire(keys);
-      if (wait > 0) throw new RateDeferred(wait);
-    } else {
-      await this.limiter.acquire(keys);
-    }
+    await this.limiter.admit(keys, { interim });
     try {
       return await run();
     } catch (error) {

@@ -1,8 +1,8 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
-import { BridgeError, errorText, RateDeferred } from "../../core/errors.js";
+import { BridgeError, errorText } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
-import { RateLimiter, unlimited } from "../../core/rate-limiter.js";
+import { RateLimiter } from "../../core/rate-limiter.js";
 import type {
   ChannelRef,
   FileUpload,
@@ -23,7 +23,7 @@ import {
 } from "./inbound.js";
 import { slackChatLimits } from "./limits.js";
 import { escapeText } from "./mrkdwn.js";
-import { slackBucket, slackKeys } from "./rate-limits.js";
+import { slackBucket, slackGuards, slackKeys } from "./rate-limits.js";
 import { actionOf, renderInline, renderMessage, renderModal } from "./render.js";
 
 export interface SlackAdapterOptions {
@@ -57,7 +57,8 @@ export class SlackAdapter implements ChatAdapter {
 
   constructor(private readonly options: SlackAdapterOptions) {
     this.limiter = new RateLimiter({
-      spec: options.rateLimits === false ? () => unlimited : slackBucket,
+      spec: slackBucket,
+      enabled: options.rateLimits !== false,
       // chat.update is scarce (50/min for the workspace): interim edits use only the top half, so
       // the final edits of many replies finishing together go out at once (with a fifth kept back,
       // the 12th of 12 replies finishing together waited 2.7 s).
@@ -298,16 +299,10 @@ export class SlackAdapter implements ChatAdapter {
     run: () => Promise<T>,
     options: SendOptions & { channel?: string } = {},
   ): Promise<T> {
-    const keys = slackKeys(method, options.channel);
-    if (options.interim) {
-      // Posting a streaming reply early commits to editing it later: only when edits are plentiful.
-      // Otherwise the reply is posted once, complete, from the larger chat.postMessage budget.
-      const guards = method === "chat.postMessage" ? ["chat.update"] : [];
-      const wait = this.limiter.tryAcquire(keys, guards);
-      if (wait > 0) throw new RateDeferred(wait);
-    } else {
-      await this.limiter.acquire(keys);
-    }
+    await this.limiter.admit(slackKeys(method, options.channel), {
+      ...(options.interim ? { interim: true } : {}),
+      guards: slackGuards(method),
+    });
     try {
       return await run();
     } catch (error) {

@@ -47,6 +47,15 @@ export function slackBucket(key: string): BucketSpec {
   return tiers[key] ?? tier3;
 }
 
+/**
+ * Buckets an interim call needs half full without spending them: posting a streaming reply early
+ * commits to editing it later, so only when edits are plentiful. Otherwise the reply is posted
+ * once, complete, from the larger chat.postMessage budget.
+ */
+export function slackGuards(method: string): string[] {
+  return method === "chat.postMessage" ? ["chat.update"] : [];
+}
+
 /** The buckets one call spends a token of. */
 export function slackKeys(method: string, channel: string | undefined): string[] {
   if (method === "chat.postMessage" && channel) return [`post:${channel}`, method];
