@@ -11,6 +11,32 @@ import { BridgeProcess } from "./bridge-process.js";
 import { ModelProxy } from "./model-proxy.js";
 import { wallNow } from "./proc.js";
 
+/**
+ * A bridge's environment for a bench: `platform` (its tokens and URLs), the BYOK provider at
+ * `modelUrl`, and its store, runtime home and working directory under `dir` (as Rig lays them out).
+ */
+export function benchBridgeEnv(
+  dir: string,
+  modelUrl: string,
+  platform: Record<string, string>,
+): Record<string, string> {
+  const workdir = join(dir, "work");
+  mkdirSync(workdir, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: dir,
+    ...platform,
+    COPILOT_PROVIDER_TYPE: "openai",
+    COPILOT_PROVIDER_BASE_URL: modelUrl,
+    COPILOT_PROVIDER_API_KEY: "fake-model-key",
+    COPILOT_MODEL: "fake-model",
+    COPILOT_HOME: join(dir, "copilot-home"),
+    BRIDGE_WORKDIR: workdir,
+    BRIDGE_STORE_URL: `sqlite://${join(dir, "bridge.sqlite")}`,
+    LOG_LEVEL: "info",
+  };
+}
+
 export class Rig {
   readonly workdir: string;
   /** The bridge's runtime home (COPILOT_HOME) and store, kept across bridge restarts. */
@@ -41,21 +67,11 @@ export class Rig {
 
   /** The environment the bridge gets: fake Slack, BYOK provider through the proxy, this rig's dirs. */
   bridgeEnv(): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? "",
-      HOME: this.dir,
+    return benchBridgeEnv(this.dir, this.proxy.baseUrl, {
       SLACK_BOT_TOKEN: this.slack.botToken,
       SLACK_APP_TOKEN: this.slack.appToken,
       SLACK_API_URL: this.slack.apiUrl,
-      COPILOT_PROVIDER_TYPE: "openai",
-      COPILOT_PROVIDER_BASE_URL: this.proxy.baseUrl,
-      COPILOT_PROVIDER_API_KEY: "fake-model-key",
-      COPILOT_MODEL: "fake-model",
-      COPILOT_HOME: this.runtimeHome,
-      BRIDGE_WORKDIR: this.workdir,
-      BRIDGE_STORE_URL: this.storeUrl,
-      LOG_LEVEL: "info",
-    };
+    });
   }
 
   /**

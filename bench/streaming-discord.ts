@@ -4,7 +4,7 @@
  * beyond them) while `sessions` sessions are started at once by mentions spread over `channels` text
  * channels, each streaming a reply. Same measures as the Slack scenario.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DiscordMessage, FakeDiscord, type RestCall } from "../test/fakes/discord/index.js";
@@ -13,6 +13,7 @@ import { streamText } from "../test/fakes/model/rules.js";
 import { BridgeProcess, cpuDelta } from "./bridge-process.js";
 import { ModelProxy, tagOf } from "./model-proxy.js";
 import { wallNow } from "./proc.js";
+import { benchBridgeEnv } from "./rig.js";
 import { type StreamingOptions, type StreamingResult, streamingResult } from "./streaming.js";
 
 const USER = "200000000000000042";
@@ -89,24 +90,12 @@ export async function measureDiscordStreaming(options: StreamingOptions = {}): P
   const discord = await FakeDiscord.start({ textChannels: channels });
   const model = await FakeModel.start();
   const proxy = await ModelProxy.start(model.baseUrl);
-  const workdir = join(dir, "work");
-  mkdirSync(workdir, { recursive: true });
   const bridge = BridgeProcess.start(
-    {
-      PATH: process.env.PATH ?? "",
-      HOME: dir,
+    benchBridgeEnv(dir, proxy.baseUrl, {
       DISCORD_BOT_TOKEN: discord.token,
       DISCORD_API_URL: discord.apiUrl,
       DISCORD_COMMAND_GUILDS: discord.guildId,
-      COPILOT_PROVIDER_TYPE: "openai",
-      COPILOT_PROVIDER_BASE_URL: proxy.baseUrl,
-      COPILOT_PROVIDER_API_KEY: "fake-model-key",
-      COPILOT_MODEL: "fake-model",
-      COPILOT_HOME: join(dir, "copilot-home"),
-      BRIDGE_WORKDIR: workdir,
-      BRIDGE_STORE_URL: `sqlite://${join(dir, "bridge.sqlite")}`,
-      LOG_LEVEL: "info",
-    },
+    }),
     join(dir, "probe.jsonl"),
   );
   try {
