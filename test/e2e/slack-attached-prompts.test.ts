@@ -152,13 +152,28 @@ describe("Slack + a terminal on the same session: questions and plans answered o
     return new Error(`${String(error)}\n--- last bridge log lines ---\n${tail}`, { cause: error });
   }
 
-  test("a question answered at the terminal first: the card closes as answered elsewhere, a later click is told so", async () => {
+  /**
+   * Runs `body` on a session started from Slack with a terminal attached; the terminal is closed
+   * afterwards, and a failure carries the bridge's last log lines.
+   */
+  async function withTerminal(
+    body: (h: BridgeHarness, header: SlackMessage, terminal: Terminal) => Promise<void>,
+  ): Promise<void> {
     const h = bridge();
     let terminal: Terminal | undefined;
     try {
       const opened = await sessionWithTerminal();
       terminal = opened.terminal;
-      const { header } = opened;
+      await body(h, opened.header, opened.terminal);
+    } catch (error) {
+      throw withLogs(error);
+    } finally {
+      await terminal?.close();
+    }
+  }
+
+  test("a question answered at the terminal first: the card closes as answered elsewhere, a later click is told so", () =>
+    withTerminal(async (h, header, terminal) => {
       await say(header, "ASK: Deploy now? | yes | no");
       const card = await cardWith(header, "no");
       const { data: asked } = await received(terminal, "user_input.requested");
@@ -205,20 +220,10 @@ describe("Slack + a terminal on the same session: questions and plans answered o
         "the runtime recorded one answer, the terminal's",
       );
       assert.deepEqual(terminal.calls, ["userInput"], "the terminal was asked through its handler too");
-    } catch (error) {
-      throw withLogs(error);
-    } finally {
-      await terminal?.close();
-    }
-  });
+    }));
 
-  test("a question answered in the thread first: the terminal's answer is refused, the card names the owner", async () => {
-    const h = bridge();
-    let terminal: Terminal | undefined;
-    try {
-      const opened = await sessionWithTerminal();
-      terminal = opened.terminal;
-      const { header } = opened;
+  test("a question answered in the thread first: the terminal's answer is refused, the card names the owner", () =>
+    withTerminal(async (h, header, terminal) => {
       await say(header, "ASK: Which region? | eu | us");
       const card = await cardWith(header, "us");
       const { data: asked } = await received(terminal, "user_input.requested");
@@ -242,20 +247,10 @@ describe("Slack + a terminal on the same session: questions and plans answered o
         !h.model.requests.some((r) => JSON.stringify(r.messages).includes("User selected: eu")),
         "the model never saw the terminal's answer",
       );
-    } catch (error) {
-      throw withLogs(error);
-    } finally {
-      await terminal?.close();
-    }
-  });
+    }));
 
-  test("a plan approved at the terminal first: the card closes as approved elsewhere and the header follows", async () => {
-    const h = bridge();
-    let terminal: Terminal | undefined;
-    try {
-      const opened = await sessionWithTerminal();
-      terminal = opened.terminal;
-      const { header } = opened;
+  test("a plan approved at the terminal first: the card closes as approved elsewhere and the header follows", () =>
+    withTerminal(async (h, header, terminal) => {
       await say(header, "mode plan");
       await h.slack.waitFor(() => /Mode: `plan`/.test(visible(header)), { what: "plan mode" });
       await say(header, "PLAN: ship it");
@@ -290,10 +285,5 @@ describe("Slack + a terminal on the same session: questions and plans answered o
       );
       assert.match(notice.text, /already answered/);
       assert.equal(visible(card), text, "the card is unchanged");
-    } catch (error) {
-      throw withLogs(error);
-    } finally {
-      await terminal?.close();
-    }
-  });
+    }));
 });
