@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import type { CopilotClient } from "@github/copilot-sdk";
 import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
 import type { BridgeHarness } from "./harness.js";
-import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
+import { pendingTerminalRequest, type SharedRuntime, startSharedRuntime } from "./runtime.js";
 
 const OWNER = "260000000000000001";
 
@@ -28,16 +28,11 @@ describe("Discord: /copilot attach brings a terminal's session into a thread", (
   });
 
   test("the terminal's pending request becomes a card in a new thread; the thread's answer runs the command", async () => {
-    const session = await terminal.createSession({
-      ...h.model.sessionConfig(),
-      workingDirectory: h.workdir,
-      onPermissionRequest: () => ({ kind: "no-result" }),
-    });
-    const requested = new Promise<string>((done) =>
-      session.on("permission.requested", (e) => done(e.data.requestId)),
+    const { session, requestId } = await pendingTerminalRequest(
+      terminal,
+      { ...h.model.sessionConfig(), workingDirectory: h.workdir },
+      "RUN: touch discord-attached.txt",
     );
-    await session.send({ prompt: "RUN: touch discord-attached.txt" });
-    const requestId = await requested;
 
     const threadsBefore = h.discord.threads.length;
     await drv.slash(h.discord.channelId, `attach ${session.sessionId}`);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { CopilotClient, RuntimeConnection } from "@github/copilot-sdk";
+import { CopilotClient, type CopilotSession, RuntimeConnection } from "@github/copilot-sdk";
 
 export interface HeadlessRuntime {
   /** `127.0.0.1:N`, for `RuntimeConnection.forUri` and `COPILOT_RUNTIME_URL`. */
@@ -123,4 +123,28 @@ export async function startSharedRuntime(): Promise<SharedRuntime> {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A session a terminal starts with `prompt` (a `RUN:` that needs a permission) and leaves waiting
+ * for it: the terminal's handler never decides (`no-result`). Resolves once the request is raised;
+ * `completed` resolves with the decision's kind, whoever gave it.
+ */
+export async function pendingTerminalRequest(
+  terminal: CopilotClient,
+  config: Omit<Parameters<CopilotClient["createSession"]>[0], "onPermissionRequest">,
+  prompt: string,
+): Promise<{ session: CopilotSession; requestId: string; completed: Promise<string> }> {
+  const session = await terminal.createSession({
+    ...config,
+    onPermissionRequest: () => ({ kind: "no-result" }),
+  });
+  const requested = new Promise<string>((done) =>
+    session.on("permission.requested", (e) => done(e.data.requestId)),
+  );
+  const completed = new Promise<string>((done) =>
+    session.on("permission.completed", (e) => done(e.data.result.kind)),
+  );
+  await session.send({ prompt });
+  return { session, requestId: await requested, completed };
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { CopilotClient } from "@github/copilot-sdk";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
-import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
+import { pendingTerminalRequest, type SharedRuntime, startSharedRuntime } from "./runtime.js";
 
 const OWNER = "UOWNER9";
 
@@ -27,19 +27,11 @@ describe("Slack: /copilot attach brings a terminal's session into a thread", () 
   });
 
   test("a pending request from the terminal becomes a card; the thread's answer wins and the command runs", async () => {
-    const session = await terminal.createSession({
-      ...h.model.sessionConfig(),
-      workingDirectory: h.workdir,
-      onPermissionRequest: () => ({ kind: "no-result" }),
-    });
-    const requested = new Promise<string>((done) =>
-      session.on("permission.requested", (e) => done(e.data.requestId)),
+    const { session, requestId, completed } = await pendingTerminalRequest(
+      terminal,
+      { ...h.model.sessionConfig(), workingDirectory: h.workdir },
+      "RUN: touch from-attach.txt",
     );
-    const completed = new Promise<string>((done) =>
-      session.on("permission.completed", (e) => done(e.data.result.kind)),
-    );
-    await session.send({ prompt: "RUN: touch from-attach.txt" });
-    const requestId = await requested;
 
     const from = h.slack.messages.length;
     await h.slack.sendSlashCommand({
