@@ -86,7 +86,7 @@ export class RateLimiter {
   private readonly reserve: number;
   private readonly spec: (key: string) => BucketSpec;
 
-  constructor(private readonly options: RateLimiterOptions) {
+  constructor(options: RateLimiterOptions) {
     this.now = options.now ?? (() => performance.now());
     this.reserve = options.reserve ?? 0.2;
     this.spec = options.enabled === false ? () => unlimited : options.spec;
