@@ -8,6 +8,7 @@ import type {
   ThreadMessageEvent,
 } from "./chat.js";
 import { errorText } from "./errors.js";
+import { cleanEvent, cleanModal } from "./input-text.js";
 import { failure, said } from "./messages.js";
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
 import { type BridgeOptions, reconnectWaitMs, SessionRegistry } from "./registry.js";
@@ -86,7 +87,8 @@ export class Bridge implements InboundHandler {
     await Promise.all(this.reg.all().map((s) => s.queue.idle()));
   }
 
-  async handle(event: CommandEvent | ThreadMessageEvent | ActionEvent): Promise<void> {
+  async handle(inbound: CommandEvent | ThreadMessageEvent | ActionEvent): Promise<void> {
+    const event = cleanEvent(inbound);
     if (!(await this.options.store.firstSeen(event.id, this.options.dedupTtlMs))) {
       this.options.log.debug("duplicate delivery ignored", { id: event.id });
       return;
@@ -100,7 +102,8 @@ export class Bridge implements InboundHandler {
     }
   }
 
-  async submitModal(event: ModalSubmitEvent): Promise<ModalResult> {
+  async submitModal(submitted: ModalSubmitEvent): Promise<ModalResult> {
+    const event = cleanModal(submitted);
     if (promptModals.has(event.callback)) return onPromptModal(this.reg, event);
     return { errors: { [Object.keys(event.values)[0] ?? "reason"]: "This form is not valid any more." } };
   }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { SlackMessage } from "../fakes/slack/index.js";
+import { type SlackMessage, type SlackTypedText, slackEntity } from "../fakes/slack/index.js";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER7";
@@ -17,7 +17,7 @@ describe("Slack: session controls", () => {
     await h?.stop();
   });
 
-  const say = (header: SlackMessage, user: string, text: string) =>
+  const say = (header: SlackMessage, user: string, text: SlackTypedText) =>
     h.slack.sendEvent({
       type: "message",
       channel: header.channel,
@@ -53,7 +53,7 @@ describe("Slack: session controls", () => {
     const header = await h.startSession(OWNER, "hello again");
     await h.waitForReply(header, /user turns: 1/);
     const from = h.slack.ephemerals.length;
-    await say(header, STRANGER, `<@${h.slack.botUserId}> mode autopilot`);
+    await say(header, STRANGER, [slackEntity.user(h.slack.botUserId), " mode autopilot"]);
     const refusal = await h.slack.waitFor(
       () => h.slack.ephemerals.slice(from).find((e) => e.user === STRANGER),
       { what: "the refusal" },
@@ -71,7 +71,7 @@ describe("Slack: session controls", () => {
   test("a stranger cannot stop a session", async () => {
     const header = await h.startSession(OWNER, "SLOW: 1500");
     const from = h.slack.ephemerals.length;
-    await say(header, STRANGER, `<@${h.slack.botUserId}> stop`);
+    await say(header, STRANGER, [slackEntity.user(h.slack.botUserId), " stop"]);
     await h.slack.waitFor(() => h.slack.ephemerals.slice(from).find((e) => e.user === STRANGER), {
       what: "the refusal",
     });
@@ -114,7 +114,7 @@ describe("Slack: session controls", () => {
   test("status shows state, mode, model, working directory and links to waiting prompts", async () => {
     const header = await h.startSession(OWNER, "RUN: touch status-check.txt");
     await h.waitForCard(header);
-    await say(header, STRANGER, `<@${h.slack.botUserId}> status`);
+    await say(header, STRANGER, [slackEntity.user(h.slack.botUserId), " status"]);
     const status = await h.waitForReply(header, /Session status/);
     const text = visible(status);
     assert.match(text, /State: `working`/);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { slackEntity } from "../fakes/slack/index.js";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER2";
@@ -98,7 +99,7 @@ describe("Slack: bad input, duplicates and busy sessions", () => {
     const post = {
       channel: header.channel,
       user: OWNER,
-      text: `<@${h.slack.botUserId}> once only`,
+      text: [slackEntity.user(h.slack.botUserId), " once only"],
       ts,
       thread_ts: header.ts,
     };
@@ -157,7 +158,7 @@ describe("Slack: bad input, duplicates and busy sessions", () => {
       type: "message",
       channel: header.channel,
       user: "USTRANGER",
-      text: `<@${h.slack.botUserId}> but hear me`,
+      text: [slackEntity.user(h.slack.botUserId), " but hear me"],
       ts: h.slack.nextTs(),
       thread_ts: header.ts,
     });

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { App, LogLevel, SocketModeReceiver, type types, webApi } from "@slack/bolt";
-import { FakeSlack, slackSignature } from "./slack/index.js";
+import { FakeSlack, slackDelivered, slackEntity, slackSignature, slackTyped } from "./slack/index.js";
 
 const CHANNEL = "C0001";
 const USER = "U0001";
@@ -133,6 +133,28 @@ describe("FakeSlack with Bolt in Socket Mode", () => {
     assert.ok(seen.bodies.at(-1).response_url.startsWith("http://127.0.0.1:"));
   });
 
+  it("typed text arrives escaped as Slack escapes it; entities the client made arrive verbatim", async () => {
+    await fake.sendSlashCommand({
+      user_id: USER,
+      channel_id: CHANNEL,
+      text: slackTyped`fix a < b && c for ${slackEntity.user("U0002", "bob")} in ${slackEntity.channel("C0009", "general")}, see ${slackEntity.link("https://x.y/?a=1&b=2", "docs")}`,
+    });
+    assert.equal(
+      seen.bodies.at(-1).text,
+      "fix a &lt; b &amp;&amp; c for <@U0002|bob> in <#C0009|general>, see <https://x.y/?a=1&amp;b=2|docs>",
+    );
+    const ts = fake.nextTs();
+    const text = [slackEntity.user("UBOT"), " is 1 > 0 & <b>?"];
+    await fake.sendEvent({ type: "app_mention", user: USER, channel: CHANNEL, text, ts });
+    await fake.waitFor(() => fake.thread(CHANNEL, ts)[0], { what: "thread reply" });
+    assert.equal(seen.bodies.at(-1).text, "<@UBOT> is 1 &gt; 0 &amp; &lt;b&gt;?");
+  });
+
+  it("a lone surrogate in typed text survives Socket Mode's JSON", async () => {
+    await fake.sendSlashCommand({ user_id: USER, channel_id: CHANNEL, text: "odd \ud800 text" });
+    assert.equal(seen.bodies.at(-1).text, "odd \ud800 text");
+  });
+
   it("ephemeral reply and views.open with the delivered trigger_id", async () => {
     await fake.sendSlashCommand({ user_id: USER, channel_id: CHANNEL, text: "eph" });
     await fake.waitFor(() => fake.ephemerals.find((e) => e.user === USER && e.text === "only you"), {
@@ -202,7 +224,13 @@ describe("FakeSlack with Bolt in Socket Mode", () => {
 
   it("events: acked, retry_attempt reaches Bolt, reply lands in the thread", async () => {
     const ts = fake.nextTs();
-    const event = { type: "app_mention", user: USER, channel: CHANNEL, text: "<@UBOT> hello", ts };
+    const event = {
+      type: "app_mention",
+      user: USER,
+      channel: CHANNEL,
+      text: [slackEntity.user("UBOT"), " hello"],
+      ts,
+    };
     const ack = await fake.sendEvent(event, { retryAttempt: 1, retryReason: "timeout", event_id: "Ev1" });
     assert.equal(typeof ack.envelope_id, "string");
     const [reply] = await fake.waitFor(
@@ -243,6 +271,38 @@ describe("FakeSlack with Bolt in Socket Mode", () => {
         { ackTimeoutMs: 300 },
       ),
       /no Socket Mode ack/,
+    );
+  });
+});
+
+describe("FakeSlack typed text", () => {
+  it("escapes what was typed, once, and renders each entity as Slack delivers it", () => {
+    assert.equal(slackDelivered("a < b && c > d"), "a &lt; b &amp;&amp; c &gt; d");
+    assert.equal(slackDelivered("literal &lt; stays literal"), "literal &amp;lt; stays literal");
+    assert.equal(
+      slackDelivered("<@UBOT> is not a mention when typed"),
+      "&lt;@UBOT&gt; is not a mention when typed",
+    );
+    assert.equal(
+      slackDelivered([
+        slackEntity.user("U1"),
+        slackEntity.user("U2", "ann"),
+        slackEntity.channel("C1"),
+        slackEntity.channel("C2", "general"),
+        slackEntity.link("https://x.y"),
+        slackEntity.link("mailto:a@b.c", "a@b.c"),
+        slackEntity.broadcast("here"),
+        slackEntity.broadcast("channel"),
+        slackEntity.subteam("S1", "@team"),
+        slackEntity.date(1392734382, "{date_short}", "Feb 18, 2014"),
+        slackEntity.raw("<oops"),
+      ]),
+      "<@U1><@U2|ann><#C1><#C2|general><https://x.y><mailto:a@b.c|a@b.c><!here><!channel>" +
+        "<!subteam^S1|@team><!date^1392734382^{date_short}|Feb 18, 2014><oops",
+    );
+    assert.deepEqual(
+      slackDelivered(slackTyped`x & ${"y < z"} ${slackEntity.user("U1")}`),
+      "x &amp; y &lt; z <@U1>",
     );
   });
 });
@@ -403,6 +463,16 @@ describe("FakeSlack with Bolt in HTTP mode", () => {
     await fake.stop();
   });
 
+  it("typed text arrives escaped in form-encoded slash commands and JSON events", async () => {
+    const text = slackTyped`a < b && ${slackEntity.user("U0002")}`;
+    await fake.sendSlashCommand({ user_id: USER, channel_id: CHANNEL, text });
+    assert.equal(seen.bodies.at(-1).text, "a &lt; b &amp;&amp; <@U0002>");
+    const ts = fake.nextTs();
+    await fake.sendEvent({ type: "app_mention", user: USER, channel: CHANNEL, text, ts });
+    await fake.waitFor(() => fake.thread(CHANNEL, ts)[0], { what: "thread reply" });
+    assert.equal(seen.bodies.at(-1).text, "a &lt; b &amp;&amp; <@U0002>");
+  });
+
   it("slash command, event with retry headers, block action and view submission", async () => {
     const cmd = await fake.sendSlashCommand({ user_id: USER, channel_id: CHANNEL, text: "http" });
     assert.equal(cmd.status, 200);
@@ -411,7 +481,7 @@ describe("FakeSlack with Bolt in HTTP mode", () => {
 
     const ts = fake.nextTs();
     const ev = await fake.sendEvent(
-      { type: "app_mention", user: USER, channel: CHANNEL, text: "<@UBOT> yo", ts },
+      { type: "app_mention", user: USER, channel: CHANNEL, text: [slackEntity.user("UBOT"), " yo"], ts },
       { retryAttempt: 2, retryReason: "http_timeout" },
     );
     assert.equal(ev.status, 200);

@@ -13,6 +13,7 @@ import type {
   ThreadRef,
   UserRef,
 } from "../../core/types.js";
+import { decodeSlackText, NameCache, stripMention } from "./decode.js";
 import {
   blockAction,
   messageEvent,
@@ -54,6 +55,13 @@ export class SlackAdapter implements ChatAdapter {
   private readonly limiter: RateLimiter;
   private botUserId = "";
   private teamId = "";
+  /** Names of mentioned users, for decoding `<@U…>` in what people type. */
+  private readonly names = new NameCache({
+    max: 1000,
+    ttlMs: 60 * 60_000,
+    failureTtlMs: 60_000,
+    timeoutMs: 2500,
+  });
 
   constructor(private readonly options: SlackAdapterOptions) {
     this.limiter = new RateLimiter({
@@ -208,7 +216,7 @@ export class SlackAdapter implements ChatAdapter {
         id: `slack:cmd:${c.trigger_id}`,
         user: { platform: "slack", id: c.user_id },
         channel: { platform: "slack", channel: c.channel_id, workspace: c.team_id },
-        text: c.text,
+        text: await this.decode(c.text),
         reply: async (notice) => {
           await respond({ response_type: "ephemeral", text: renderNotice(notice) });
         },
@@ -221,15 +229,14 @@ export class SlackAdapter implements ChatAdapter {
       const e = parsed.data;
       if (e.subtype || e.bot_id || !e.user || e.user === this.botUserId) return;
       if (!e.thread_ts || e.thread_ts === e.ts) return; // only replies inside threads
-      const mention = `<@${this.botUserId}>`;
-      const raw = e.text ?? "";
+      const { text, mentioned } = stripMention(e.text ?? "", this.botUserId);
       await handler.handle({
         type: "message",
         id: `slack:msg:${e.channel}:${e.ts}`,
         user: { platform: "slack", id: e.user },
         thread: slackThread(e.team ?? this.teamId, e.channel, e.thread_ts),
-        text: raw.split(mention).join(" ").trim(),
-        mentionsBot: this.botUserId !== "" && raw.includes(mention),
+        text: await this.decode(text),
+        mentionsBot: mentioned,
       });
     };
     this.app.event("message", onMessage);
@@ -288,6 +295,28 @@ export class SlackAdapter implements ChatAdapter {
     this.app.error(async (error) => {
       log.error("slack handler failed", { error: errorText(error) });
     });
+  }
+
+  /** What a person typed, from the escaped text with entities Slack delivered. */
+  private decode(text: string): Promise<string> {
+    return decodeSlackText(text, {
+      user: (id) => this.names.get(id, () => this.userName(id)),
+    });
+  }
+
+  /** The name Slack shows for a user: display name, else real name, else handle; undefined on failure. */
+  private async userName(id: string): Promise<string | undefined> {
+    try {
+      const { user } = await this.call("users.info", () => this.app.client.users.info({ user: id }));
+      const names = [user?.profile?.display_name, user?.profile?.real_name, user?.real_name, user?.name];
+      return names.map((n) => n?.trim()).find((n) => n !== undefined && n !== "");
+    } catch (error) {
+      this.options.log.debug("users.info failed; the mention reads as the user id", {
+        user: id,
+        error: errorText(error),
+      });
+      return undefined;
+    }
   }
 
   /**

@@ -13,6 +13,11 @@
  *   `clientPingTimeout` to make reconnect tests fast.
  * - An empty `ack()` arrives as `payload: {}` over Socket Mode and as no payload over HTTP.
  *
+ * Typed text (typed.ts): `sendSlashCommand({text})` and `sendEvent({text})` take what the user typed
+ * and deliver it as Slack does, `& < >` escaped; mentions, channels and links the Slack client makes
+ * are `slackEntity.user("U1")`, `.channel`, `.link`, `.broadcast`, `.subteam`, `.date` parts
+ * (`["hi ", slackEntity.user("U1")]`, or the `slackTyped` tag), delivered in angle brackets.
+ *
  * Rate limits (off by default; `FakeSlack.start({rateLimits: true})` or `fake.setRateLimits(true)`):
  * Slack's documented limits, "per API method per app per workspace", as token buckets (capacity =
  * burst, refilled continuously): Tier 2 20/min, Tier 3 50/min, Tier 4 100/min (capacity 20 / 50 /
@@ -60,6 +65,14 @@ import { WebApi } from "./web-api.js";
 export { slackSignature } from "./deliver-http.js";
 export type { BlockActionInput, SlashCommandInput, ViewSubmissionInput } from "./payloads.js";
 export type { BucketSpec, SlackRateLimitProfile, SlackRateLimitStats } from "./rate-limits.js";
+export {
+  type SlackEntity,
+  type SlackTypedText,
+  slackDelivered,
+  slackEntity,
+  slackEscape,
+  slackTyped,
+} from "./typed.js";
 export type * from "./types.js";
 
 const DEFAULT_ACK_TIMEOUT_MS = 5000;
@@ -196,10 +209,12 @@ export class FakeSlack {
 
   // ---- Deliveries ---------------------------------------------------------------------------
 
+  /** `p.text` is what the user typed: `& < >` arrive escaped, entities (`slackEntity`) as Slack makes them. */
   sendSlashCommand(p: SlashCommandInput, o: DeliveryOpts = {}): Promise<Ack> {
     return this.deliver("slash_commands", slashCommandPayload(this.state, this.baseUrl, p), o);
   }
 
+  /** `event.text`, if any, is what the user typed (a string or `SlackTypedText`), delivered escaped. */
   sendEvent(event: Record<string, unknown>, o: DeliveryOpts & { event_id?: string } = {}): Promise<Ack> {
     return this.deliver("events_api", eventPayload(this.state, event, o.event_id), o);
   }

@@ -2,13 +2,15 @@
 import { randomBytes } from "node:crypto";
 import { toSlackMessage } from "./methods.js";
 import type { SlackState } from "./state.js";
+import { isSlackTypedText, type SlackTypedText, slackDelivered } from "./typed.js";
 
 export const VERIFICATION_TOKEN = "fake-verification-token";
 
 export interface SlashCommandInput {
   user_id: string;
   channel_id: string;
-  text: string;
+  /** What the user typed after the command; delivered escaped as Slack does (see typed.ts). */
+  text: SlackTypedText;
   command?: string;
   user_name?: string;
   team_id?: string;
@@ -72,7 +74,7 @@ export function slashCommandPayload(
     user_id: p.user_id,
     user_name: p.user_name ?? state.user(p.user_id).name,
     command: p.command ?? "/copilot",
-    text: p.text,
+    text: slackDelivered(p.text),
     api_app_id: state.id.appId,
     is_enterprise_install: "false",
     response_url: newResponseUrl(state, baseUrl, { channel: p.channel_id, user: p.user_id }),
@@ -80,8 +82,13 @@ export function slashCommandPayload(
   };
 }
 
+/** `event.text` is what the user typed (a string, or strings and entities): delivered escaped. */
 export function eventPayload(state: SlackState, event: Json, eventId: string | undefined): Json {
   const filled: Json = { ...event };
+  if (filled.text !== undefined) {
+    if (!isSlackTypedText(filled.text)) throw new Error("FakeSlack.sendEvent: text must be typed text");
+    filled.text = slackDelivered(filled.text);
+  }
   if (filled.event_ts === undefined)
     filled.event_ts = typeof filled.ts === "string" ? filled.ts : state.nextTs();
   return {
