@@ -102,7 +102,7 @@ export async function measurePromptLatency(prompts: number): Promise<LatencySamp
     ],
     gateway,
     store: KeyvBridgeStore.open(`sqlite://${join(dir, "bench.sqlite")}`, silentLogger),
-    policy: new AccessPolicy([], "owner-or-mention"),
+    policy: new AccessPolicy(),
     log: silentLogger,
     workingDirectory: dir,
     maxPromptChars: 20_000,

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { isBridgeSetting } from "./copilot/runtime-env.js";
 import type { LogLevel } from "./core/log.js";
-import type { ReplyMode } from "./core/policy.js";
+import type { Reach, ReplyMode } from "./core/policy.js";
 import type { UserRef } from "./core/types.js";
 
 export interface SlackConfig {
@@ -34,6 +35,18 @@ export interface Config {
   approvers: UserRef[];
   /** Roles whose members are approvers (`discord-role:<id>` in BRIDGE_APPROVERS). */
   approverRoles: UserRef[];
+  /** Who may do everything an approver may anywhere, attach sessions and change channel settings. */
+  admins: UserRef[];
+  adminRoles: UserRef[];
+  /** Who may start cloud sessions and attach terminal sessions (BRIDGE_CLOUD, BRIDGE_ATTACH). */
+  cloud: Reach;
+  attach: Reach;
+  /** When set, only these channels (`platform:id`) and people may run commands. */
+  allowedChannels?: string[];
+  allowedUsers?: UserRef[];
+  allowedUserRoles?: UserRef[];
+  /** Extra variables the agent's tools may see (BRIDGE_AGENT_ENV). */
+  agentEnv: string[];
   replyMode: ReplyMode;
   /** Share every new session through Mission Control. */
   remoteByDefault: boolean;
@@ -64,6 +77,18 @@ const int = (name: string, min: number, max: number) =>
   optionalText.refine(
     (v) => v === undefined || (/^\d+$/.test(v) && Number(v) >= min && Number(v) <= max),
     `${name} must be a whole number from ${min} to ${max}`,
+  );
+
+const peopleList = (name: string) =>
+  optionalText.refine(
+    (v) =>
+      v === undefined || v.split(",").every((p) => /^(slack|discord|discord-role):[\w-]+$/.test(p.trim())),
+    `${name} must be a comma-separated list like slack:U123,discord:456,discord-role:789`,
+  );
+const reach = (name: string) =>
+  optionalText.refine(
+    (v) => v === undefined || v === "admins" || v === "everyone" || v === "off",
+    `${name} must be admins, everyone or off`,
   );
 
 const schema = z.object({
@@ -111,10 +136,18 @@ const schema = z.object({
     (v) => v === undefined || v.startsWith("sqlite://") || v === "memory://",
     "BRIDGE_STORE_URL must be sqlite://path (or memory:// for a throwaway store)",
   ),
-  BRIDGE_APPROVERS: optionalText.refine(
-    (v) =>
-      v === undefined || v.split(",").every((p) => /^(slack|discord|discord-role):[\w-]+$/.test(p.trim())),
-    "BRIDGE_APPROVERS must be a comma-separated list like slack:U123,discord:456,discord-role:789",
+  BRIDGE_APPROVERS: peopleList("BRIDGE_APPROVERS"),
+  BRIDGE_ADMINS: peopleList("BRIDGE_ADMINS"),
+  BRIDGE_ALLOWED_USERS: peopleList("BRIDGE_ALLOWED_USERS"),
+  BRIDGE_ALLOWED_CHANNELS: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((p) => /^(slack|discord):[\w-]+$/.test(p.trim())),
+    "BRIDGE_ALLOWED_CHANNELS must be a comma-separated list like slack:C123,discord:456",
+  ),
+  BRIDGE_CLOUD: reach("BRIDGE_CLOUD"),
+  BRIDGE_ATTACH: reach("BRIDGE_ATTACH"),
+  BRIDGE_AGENT_ENV: optionalText.refine(
+    (v) => v === undefined || v.split(",").every((p) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(p.trim())),
+    "BRIDGE_AGENT_ENV must be a comma-separated list of environment variable names",
   ),
   BRIDGE_REMOTE: optionalText.refine(
     (v) => v === undefined || v === "on" || v === "off",
@@ -153,12 +186,25 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const config: Config = {
     workingDirectory: resolve(cwd, e.BRIDGE_WORKDIR ?? "."),
     storeUrl: e.BRIDGE_STORE_URL ?? `sqlite://${resolve(cwd, "data/bridge.sqlite")}`,
-    approvers: approverList(e.BRIDGE_APPROVERS)
-      .filter((a) => a.kind !== "discord-role")
-      .map(toUser),
-    approverRoles: approverList(e.BRIDGE_APPROVERS)
-      .filter((a) => a.kind === "discord-role")
-      .map(toUser),
+    approvers: people(e.BRIDGE_APPROVERS).users,
+    approverRoles: people(e.BRIDGE_APPROVERS).roles,
+    admins: people(e.BRIDGE_ADMINS).users,
+    adminRoles: people(e.BRIDGE_ADMINS).roles,
+    cloud: (e.BRIDGE_CLOUD as Reach | undefined) ?? "admins",
+    attach: (e.BRIDGE_ATTACH as Reach | undefined) ?? "admins",
+    ...(e.BRIDGE_ALLOWED_CHANNELS
+      ? { allowedChannels: e.BRIDGE_ALLOWED_CHANNELS.split(",").map((c) => c.trim()) }
+      : {}),
+    ...(e.BRIDGE_ALLOWED_USERS
+      ? {
+          allowedUsers: people(e.BRIDGE_ALLOWED_USERS).users,
+          allowedUserRoles: people(e.BRIDGE_ALLOWED_USERS).roles,
+        }
+      : {}),
+    agentEnv: (e.BRIDGE_AGENT_ENV ?? "")
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean),
     replyMode: (e.BRIDGE_REPLY_MODE as ReplyMode | undefined) ?? "owner-or-mention",
     remoteByDefault: e.BRIDGE_REMOTE === "on",
     rateLimits: e.BRIDGE_RATE_LIMITS !== "off",
@@ -167,6 +213,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? "info",
     secrets: [],
   };
+  const forbidden = config.agentEnv.find(isBridgeSetting);
+  if (forbidden) {
+    throw new ConfigError(
+      `BRIDGE_AGENT_ENV: ${forbidden} is one of the bridge's own settings and is never passed on`,
+    );
+  }
   if (!existsSync(config.workingDirectory)) {
     throw new ConfigError(`BRIDGE_WORKDIR: ${config.workingDirectory} does not exist`);
   }
@@ -249,19 +301,16 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   return config;
 }
 
-function approverList(raw: string | undefined): { kind: string; id: string }[] {
-  return (raw ?? "")
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => {
-      const [kind = "", id = ""] = p.split(":");
-      return { kind, id };
-    });
-}
-
-function toUser(a: { kind: string; id: string }): UserRef {
-  return { platform: a.kind === "slack" ? "slack" : "discord", id: a.id };
+/** `slack:U1,discord:2,discord-role:3` → people and (Discord) roles, each platform-qualified. */
+function people(raw: string | undefined): { users: UserRef[]; roles: UserRef[] } {
+  const users: UserRef[] = [];
+  const roles: UserRef[] = [];
+  for (const part of (raw ?? "").split(",")) {
+    const [kind = "", id = ""] = part.trim().split(":");
+    if (kind === "slack" || kind === "discord") users.push({ platform: kind, id });
+    else if (kind === "discord-role") roles.push({ platform: "discord", id });
+  }
+  return { users, roles };
 }
 
 const mcpServer = z

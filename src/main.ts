@@ -1,5 +1,6 @@
 import { ConfigError, loadDotEnv, parseConfig } from "./config.js";
 import { SdkGateway } from "./copilot/gateway.js";
+import { runtimeEnv } from "./copilot/runtime-env.js";
 import { Bridge } from "./core/bridge.js";
 import type { ChatAdapter } from "./core/chat.js";
 import { errorText } from "./core/errors.js";
@@ -58,12 +59,25 @@ async function main(): Promise<void> {
     ...(config.provider ? { provider: config.provider } : {}),
     ...(config.model ? { model: config.model } : {}),
     ...(config.mcpServers ? { mcpServers: config.mcpServers } : {}),
+    // The agent's tools inherit the runtime's environment: only an allow-list, never the bridge's secrets.
+    env: runtimeEnv(process.env, config.agentEnv),
   });
   const bridge = new Bridge({
     adapters,
     gateway,
     store: KeyvBridgeStore.open(config.storeUrl, log),
-    policy: new AccessPolicy(config.approvers, config.replyMode, config.approverRoles),
+    policy: new AccessPolicy({
+      approvers: config.approvers,
+      approverRoles: config.approverRoles,
+      admins: config.admins,
+      adminRoles: config.adminRoles,
+      replyMode: config.replyMode,
+      cloud: config.cloud,
+      attach: config.attach,
+      ...(config.allowedChannels ? { allowedChannels: config.allowedChannels } : {}),
+      ...(config.allowedUsers ? { allowedUsers: config.allowedUsers } : {}),
+      ...(config.allowedUserRoles ? { allowedUserRoles: config.allowedUserRoles } : {}),
+    }),
     log,
     workingDirectory: config.workingDirectory,
     maxPromptChars: config.maxPromptChars,

@@ -1,6 +1,7 @@
 import type { ChatAdapter, CommandEvent } from "./chat.js";
 import { errorText } from "./errors.js";
 import { failure, said, sessionHeader, usage } from "./messages.js";
+import type { Act } from "./policy.js";
 import type { SessionRegistry } from "./registry.js";
 import type { ThreadRecord } from "./store.js";
 import { turnOnRemote } from "./thread-controls.js";
@@ -14,17 +15,30 @@ export async function onCommand(reg: SessionRegistry, event: CommandEvent): Prom
     await event.reply(usage);
     return;
   }
+  const refused = (act: Act, nothing = "Nothing was started.") => {
+    const verdict = reg.options.policy.check(event.user, act, event.channel);
+    return verdict.allowed ? undefined : `${verdict.reason} ${nothing}`;
+  };
+  const notHere = refused({ kind: "start" });
+  if (notHere) {
+    await event.reply(notHere);
+    return;
+  }
   if (word === "sessions") {
     await event.reply(await listSessions(reg, event));
     return;
   }
   if (/^cloud\b/i.test(text)) {
-    await startCloudSession(reg, event, text);
+    const denied = refused({ kind: "cloud" });
+    if (denied) await event.reply(denied);
+    else await startCloudSession(reg, event, text);
     return;
   }
   const attach = /^attach(?:\s+(\S+))?$/i.exec(text);
   if (attach) {
-    await attachSession(reg, event, attach[1]);
+    const denied = refused({ kind: "attach" }, "Nothing was attached.");
+    if (denied) await event.reply(denied);
+    else await attachSession(reg, event, attach[1]);
     return;
   }
   if (text.length > reg.options.maxPromptChars) {

@@ -69,6 +69,15 @@ export async function onPromptModal(reg: SessionRegistry, event: ModalSubmitEven
     if (session) await reg.chatFor(session).notify(session.record.thread, event.user, notice);
   };
   if (!card) return { errors: { [firstField(event)]: "This request is not pending any more." } };
+  // A form submitted by someone who may not decide (a forged submission) is refused in the form itself.
+  const owner = reg.get(card.threadKey)?.record.owner;
+  if (owner && !reg.options.policy.canDecide(event.user, owner)) {
+    return {
+      errors: {
+        [firstField(event)]: "Only the session's owner or an approver can answer this. Nothing was changed.",
+      },
+    };
+  }
   let answer: PromptAnswer | undefined;
   const text = (id: string) => (event.values[id] ?? "").trim().slice(0, 4000);
   if (event.callback === ModalCallbacks.denyReason && card.prompt.kind === "permission") {

@@ -17,7 +17,7 @@ describe("Discord: /copilot attach brings a terminal's session into a thread", (
   before(async () => {
     rt = await startSharedRuntime();
     ({ h, drv } = await startDiscordBridge(OWNER, {
-      env: rt.env,
+      env: { ...rt.env, BRIDGE_ADMINS: `discord:${OWNER}` },
     }));
     terminal = rt.terminal();
   });

@@ -14,7 +14,9 @@ describe("Discord: cloud sessions", () => {
   let drv: DiscordDriver;
   before(async () => {
     gh = await FakeGitHub.start();
-    ({ h, drv } = await startDiscordBridge(OWNER, { env: gitHubEnv(gh) }));
+    ({ h, drv } = await startDiscordBridge(OWNER, {
+      env: { ...gitHubEnv(gh), BRIDGE_ADMINS: `discord:${OWNER}` },
+    }));
   });
   after(async () => {
     await h?.stop();

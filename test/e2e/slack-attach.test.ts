@@ -16,7 +16,7 @@ describe("Slack: /copilot attach brings a terminal's session into a thread", () 
   before(async () => {
     rt = await startSharedRuntime();
     h = await BridgeHarness.start({
-      env: rt.env,
+      env: { ...rt.env, BRIDGE_ADMINS: `slack:${OWNER}` },
     });
     terminal = rt.terminal();
   });

@@ -11,7 +11,7 @@ describe("Slack: cloud sessions on GitHub's compute", () => {
   let h: BridgeHarness;
   before(async () => {
     gh = await FakeGitHub.start();
-    h = await BridgeHarness.start({ env: gitHubEnv(gh) });
+    h = await BridgeHarness.start({ env: { ...gitHubEnv(gh), BRIDGE_ADMINS: `slack:${OWNER}` } });
   });
   after(async () => {
     await h?.stop();

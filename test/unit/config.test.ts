@@ -58,3 +58,52 @@ test("approvers and BYOK provider are parsed", () => {
   assert.equal(c.provider?.type, "openai");
   assert.ok(c.secrets.includes("sk-secret"));
 });
+
+test("access settings: admins and allowed people by platform and role, cloud and attach reach", () => {
+  const c = parseConfig(
+    {
+      ...base,
+      BRIDGE_ADMINS: "slack:UADMIN,discord-role:42",
+      BRIDGE_ALLOWED_CHANNELS: "slack:C1,discord:99",
+      BRIDGE_ALLOWED_USERS: "discord:7",
+      BRIDGE_CLOUD: "everyone",
+      BRIDGE_AGENT_ENV: "JAVA_HOME, GOPATH",
+    },
+    process.cwd(),
+  );
+  assert.deepEqual(c.admins, [{ platform: "slack", id: "UADMIN" }]);
+  assert.deepEqual(c.adminRoles, [{ platform: "discord", id: "42" }]);
+  assert.deepEqual(c.allowedChannels, ["slack:C1", "discord:99"]);
+  assert.deepEqual(c.allowedUsers, [{ platform: "discord", id: "7" }]);
+  assert.equal(c.cloud, "everyone");
+  assert.equal(c.attach, "admins");
+  assert.deepEqual(c.agentEnv, ["JAVA_HOME", "GOPATH"]);
+  const defaults = parseConfig(base, process.cwd());
+  assert.equal(defaults.cloud, "admins");
+  assert.equal(defaults.allowedChannels, undefined);
+  assert.equal(defaults.allowedUsers, undefined);
+});
+
+const badAccess: [Record<string, string>, RegExp][] = [
+  [{ ...base, BRIDGE_ADMINS: "U1" }, /BRIDGE_ADMINS must be a comma-separated list/],
+  [{ ...base, BRIDGE_CLOUD: "maybe" }, /BRIDGE_CLOUD must be admins, everyone or off/],
+  [{ ...base, BRIDGE_ATTACH: "all" }, /BRIDGE_ATTACH must be admins, everyone or off/],
+  [{ ...base, BRIDGE_ALLOWED_CHANNELS: "C1" }, /BRIDGE_ALLOWED_CHANNELS must be/],
+  [{ ...base, BRIDGE_AGENT_ENV: "A-B" }, /BRIDGE_AGENT_ENV must be a comma-separated list/],
+  [
+    { ...base, BRIDGE_AGENT_ENV: "PATH,SLACK_BOT_TOKEN" },
+    /BRIDGE_AGENT_ENV: SLACK_BOT_TOKEN is one of the bridge's own/,
+  ],
+  [
+    { ...base, BRIDGE_AGENT_ENV: "GITHUB_TOKEN" },
+    /BRIDGE_AGENT_ENV: GITHUB_TOKEN is one of the bridge's own/,
+  ],
+];
+for (const [env, message] of badAccess) {
+  test(`rejects ${JSON.stringify(env)}`, () => {
+    assert.throws(
+      () => parseConfig(env, process.cwd()),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
+  });
+}

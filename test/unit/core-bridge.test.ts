@@ -36,7 +36,7 @@ async function startBridge(
       model: "fake-model",
     }),
     store: KeyvBridgeStore.open("memory://", silentLogger),
-    policy: new AccessPolicy([{ platform: "slack", id: APPROVER }], "owner-or-mention"),
+    policy: new AccessPolicy({ approvers: [{ platform: "slack", id: APPROVER }] }),
     log: silentLogger,
     workingDirectory: workdir,
     maxPromptChars: opts.maxPromptChars ?? 20_000,
