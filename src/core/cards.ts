@@ -45,8 +45,8 @@ export function promptCard(
     blocks.push({ type: "context", inline: ["Waiting for ", { user: owner }, " or an approver to answer."] });
     return { blocks, summary };
   }
-  const [icon, words, detail] = describe(state.outcome);
-  const line: Inline[] = [`${icon} `, { bold: words }];
+  const { icon, words, more, detail } = describe(state.outcome);
+  const line: Inline[] = [`${icon} `, { bold: words }, ...(more ?? [])];
   if (state.surface === "thread" && state.by) line.push(" by ", { user: state.by });
   else if (state.surface === "github") line.push(" on GitHub");
   else if (state.outcome.kind !== "cancelled" && state.outcome.kind !== "gone") {
@@ -54,26 +54,29 @@ export function promptCard(
   }
   line.push(" · ", { time: state.at });
   blocks.push({ type: "line", inline: line });
-  if (detail) blocks.push({ type: "context", inline: [detail] });
+  if (detail) blocks.push(quoted(detail.text, limits.cardCodeChars * 2, detail.label));
   return { blocks, summary: `${words}: ${summary}` };
 }
 
+/**
+ * What the agent waits on. Every field the model, the runtime or an MCP server wrote is a `quote` or
+ * `code` block (or a code span), never a bridge line: it cannot pass for the card's own status lines,
+ * nor become a link, a mention or formatting.
+ */
 function body(prompt: Prompt, limits: ChatLimits): { blocks: Block[]; summary: string } {
+  const long = limits.cardCodeChars * 2;
   switch (prompt.kind) {
     case "permission":
       return { blocks: permissionBody(prompt.view, limits), summary: prompt.view.title };
     case "question":
       return {
-        blocks: [
-          { type: "line", inline: [{ bold: "❓ Copilot asks" }] },
-          { type: "markdown", text: clip(prompt.question, limits.cardCodeChars * 2) },
-        ],
+        blocks: [{ type: "line", inline: [{ bold: "❓ Copilot asks" }] }, quoted(prompt.question, long)],
         summary: `Copilot asks: ${prompt.question.slice(0, 100)}`,
       };
     case "plan": {
       const blocks: Block[] = [
         { type: "line", inline: [{ bold: "📋 Copilot's plan is ready for review" }] },
-        { type: "markdown", text: clip(prompt.summary, limits.cardCodeChars * 2) },
+        quoted(prompt.summary, long),
       ];
       if (prompt.planContent.trim())
         blocks.push({ type: "code", text: clip(prompt.planContent, limits.cardCodeChars) });
@@ -82,12 +85,12 @@ function body(prompt: Prompt, limits: ChatLimits): { blocks: Block[]; summary: s
     case "form": {
       const blocks: Block[] = [
         { type: "line", inline: [{ bold: "📝 Copilot needs some details" }] },
-        { type: "markdown", text: clip(prompt.message, limits.cardCodeChars * 2) },
+        quoted(prompt.message, long),
       ];
-      if (prompt.unsupported) blocks.push({ type: "context", inline: [prompt.unsupported] });
+      if (prompt.unsupported) blocks.push(quoted(prompt.unsupported, long));
       else {
         const names = prompt.fields.map((f) => `${f.title}${f.required ? "" : " (optional)"}`).join(", ");
-        blocks.push({ type: "context", inline: [`Fields: ${names}`] });
+        blocks.push(quoted(names, long, "Fields: "));
       }
       return { blocks, summary: `Copilot needs some details: ${prompt.message.slice(0, 100)}` };
     }
@@ -95,15 +98,26 @@ function body(prompt: Prompt, limits: ChatLimits): { blocks: Block[]; summary: s
 }
 
 function permissionBody(view: PermissionView, limits: ChatLimits): Block[] {
-  const blocks: Block[] = [{ type: "line", inline: [{ bold: `🔐 ${view.title}` }] }];
-  if (view.intention) blocks.push({ type: "context", inline: [view.intention] });
+  // The title is the bridge's words, but may name an MCP tool: kept to one line so it adds none.
+  const title = view.title.replace(/\s+/g, " ").trim().slice(0, 200);
+  const blocks: Block[] = [{ type: "line", inline: [{ bold: `🔐 ${title}` }] }];
+  if (view.intention) blocks.push(quoted(view.intention, limits.cardCodeChars));
   if (view.command) blocks.push({ type: "code", text: clip(view.command, limits.cardCodeChars) });
-  if (view.path) blocks.push({ type: "line", inline: ["File: ", { code: view.path }] });
+  if (view.path?.includes("\n")) {
+    blocks.push({ type: "line", inline: ["Paths:"] });
+    blocks.push({ type: "code", text: clip(view.path, limits.cardCodeChars) });
+  } else if (view.path) blocks.push({ type: "line", inline: ["File: ", { code: view.path }] });
   if (view.url) blocks.push({ type: "line", inline: ["URL: ", { code: view.url }] });
   const diff = view.diff?.replace(/^\s*\n/, "");
   if (diff) blocks.push({ type: "code", text: clip(diff, limits.cardCodeChars), language: "diff" });
   if (view.details) blocks.push({ type: "code", text: clip(view.details, limits.cardCodeChars) });
   return blocks;
+}
+
+/** Untrusted text set apart as a quote, after an optional lead-in of the bridge's own. */
+function quoted(text: string, max: number, label?: string): Block {
+  const block: Block = { type: "quote", text: clip(text, max) };
+  return label === undefined ? block : { ...block, label };
 }
 
 function answerButtons(requestId: string, prompt: Prompt): Button[] {
@@ -150,23 +164,33 @@ function answerButtons(requestId: string, prompt: Prompt): Button[] {
   }
 }
 
-/** Icon, headline and an optional detail line for a closed card. */
-function describe(outcome: Outcome): [string, string, string | undefined] {
+interface Closed {
+  icon: string;
+  words: string;
+  /** More of the headline, after the bold words. */
+  more?: Inline[];
+  /** Someone else's words (an answer, a reason), shown quoted under the headline. */
+  detail?: { label?: string; text: string };
+}
+
+/** Icon, headline and an optional quoted detail for a closed card. */
+function describe(outcome: Outcome): Closed {
   switch (outcome.kind) {
     case "permission": {
       const [icon, words] = permissionWords[outcome.outcome];
-      return [icon, words, outcome.feedback ? `Reason: ${outcome.feedback}` : undefined];
+      return { icon, words, ...detail("Reason: ", outcome.feedback) };
     }
     case "question":
-      return ["💬", "Answered", `Answer: ${outcome.answer}`];
-    case "plan":
-      return outcome.approved
-        ? [
-            "✅",
-            `Plan approved${outcome.action ? ` (${planActionLabels[outcome.action] ?? outcome.action})` : ""}`,
-            undefined,
-          ]
-        : ["✏️", "Changes requested", outcome.feedback ? `Feedback: ${outcome.feedback}` : undefined];
+      return { icon: "💬", words: "Answered", detail: { label: "Answer: ", text: outcome.answer } };
+    case "plan": {
+      if (!outcome.approved)
+        return { icon: "✏️", words: "Changes requested", ...detail("Feedback: ", outcome.feedback) };
+      const known = outcome.action === undefined ? undefined : planActionLabels[outcome.action];
+      if (known) return { icon: "✅", words: `Plan approved (${known})` };
+      // An action the runtime named but the bridge does not know: its name is shown as code.
+      const more: Inline[] | undefined = outcome.action ? [" (", { code: outcome.action }, ")"] : undefined;
+      return { icon: "✅", words: "Plan approved", ...(more ? { more } : {}) };
+    }
     case "form": {
       const words = { accept: "Submitted", decline: "Declined", cancel: "Cancelled" }[outcome.action];
       const values = outcome.content
@@ -174,13 +198,18 @@ function describe(outcome: Outcome): [string, string, string | undefined] {
             .map(([k, v]) => `${k}: ${String(v)}`)
             .join(" · ")
         : undefined;
-      return [outcome.action === "accept" ? "✅" : "⛔", words, values];
+      return { icon: outcome.action === "accept" ? "✅" : "⛔", words, ...detail(undefined, values) };
     }
     case "cancelled":
-      return ["⏹️", "Cancelled (the turn was stopped)", undefined];
+      return { icon: "⏹️", words: "Cancelled (the turn was stopped)" };
     case "gone":
-      return ["☑️", "No longer pending (answered while the bridge was offline)", undefined];
+      return { icon: "☑️", words: "No longer pending (answered while the bridge was offline)" };
   }
+}
+
+function detail(label: string | undefined, text: string | undefined): Pick<Closed, "detail"> {
+  if (!text) return {};
+  return { detail: label === undefined ? { text } : { label, text } };
 }
 
 export function clip(text: string, max: number): string {

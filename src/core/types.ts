@@ -71,6 +71,13 @@ export type Block =
   | { type: "code"; text: string; language?: string }
   /** Small, secondary text. */
   | { type: "context"; inline: Inline[] }
+  /**
+   * Untrusted text (from the model, the runtime or another person) set apart as a block quote of
+   * plain text: every line is marked as quoted, so it can never pass for a line of the bridge's own,
+   * and nothing in it becomes formatting, a link or a mention. `label` is a bridge-authored lead-in
+   * shown at the start of the first quoted line (e.g. `Reason: `).
+   */
+  | { type: "quote"; text: string; label?: string }
   | { type: "buttons"; buttons: Button[] };
 
 export interface Message {

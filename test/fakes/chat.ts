@@ -343,6 +343,11 @@ function blockText(b: Block): string {
       return inlineText(b.inline);
     case "markdown":
       return b.text;
+    case "quote":
+      return `${b.label ?? ""}${b.text}`
+        .split("\n")
+        .map((l) => `> ${l}`)
+        .join("\n");
     case "code":
       return `\`\`\`\n${b.text}\n\`\`\``;
     case "buttons":

@@ -43,3 +43,54 @@ test("a message never exceeds Slack's section limit", () => {
   }
   assert.ok(rendered.blocks.length >= 4);
 });
+
+/** Slack links (`<url|label>`) in rendered mrkdwn. */
+function slackLinks(mrkdwn: string): { url: string; label: string }[] {
+  return [...mrkdwn.matchAll(/<(https?:[^|>]*)\|([^>]*)>/g)].map((m) => ({
+    url: m[1] ?? "",
+    label: m[2] ?? "",
+  }));
+}
+
+test("a model link whose label names another site shows its real target instead", () => {
+  for (const spoof of [
+    "[https://github.com/login](https://evil.example/x)",
+    "[github.com](https://evil.example/x)",
+    "[www.github.com/login](https://evil.example/x)",
+    "[**github.com**](https://evil.example/x)",
+    "[Sign in at https://github.com/login](https://evil.example/x)",
+    "[https://github.com@evil.example](https://evil.example/x)",
+    "[https://github.com](https://github.com.evil.example/x)",
+  ]) {
+    const out = markdownToMrkdwn(`Please sign in: ${spoof}`);
+    for (const { url, label } of slackLinks(out)) {
+      assert.equal(label, url, `${spoof} still renders as a link labelled ${label}: ${out}`);
+    }
+    assert.match(out, /evil\.example/, out);
+  }
+  assert.equal(
+    markdownToMrkdwn("[https://github.com/login](https://evil.example/x)"),
+    "https://github.com/login (<https://evil.example/x|https://evil.example/x>)",
+  );
+});
+
+test("a link labelled with its own host, or with plain words, stays a link", () => {
+  assert.equal(
+    markdownToMrkdwn("[github.com](https://github.com/login)"),
+    "<https://github.com/login|github.com>",
+  );
+  assert.equal(markdownToMrkdwn("[the docs](https://docs.example/x)"), "<https://docs.example/x|the docs>");
+  assert.equal(
+    markdownToMrkdwn("[README.md](https://github.com/o/r/blob/main/README.md)"),
+    "<https://github.com/o/r/blob/main/README.md|README.md>",
+  );
+});
+
+test("Slack syntax typed by the model never renders as Slack syntax", () => {
+  const out = markdownToMrkdwn(
+    "<!subteam^S123> <#C123> <@U123|name> <https://evil.example/x|https://github.com/login> <!here> <!date^1^{time}|x>",
+  );
+  assert.ok(!out.includes("<"), out);
+  assert.deepEqual(slackLinks(out), []);
+  assert.match(out, /&lt;!subteam\^S123&gt; &lt;#C123&gt; &lt;@U123\|name&gt;/);
+});

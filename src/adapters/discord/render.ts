@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Block, Button, Inline, Message, Modal, UserRef } from "../../core/types.js";
 import { discordLimits } from "./limits.js";
-import { codeBlock, codeSpan, escapePlain, link, modelMarkdown } from "./markdown.js";
+import { codeBlock, codeSpan, escapePlain, link, modelMarkdown, quotePlain } from "./markdown.js";
 
 export interface DiscordPayload {
   content: string;
@@ -50,8 +50,11 @@ export function renderInline(inline: readonly Inline[], pings: Set<string>): str
     .join("");
 }
 
+/** A Discord user as a mention; anyone else (a Slack decider, a malformed id) by platform and id. */
 function mention(user: UserRef, pings: Set<string>): string {
-  if (user.platform !== "discord" || !/^\d{1,20}$/.test(user.id)) return escapePlain(user.id);
+  if (user.platform !== "discord" || !/^\d{1,20}$/.test(user.id)) {
+    return escapePlain(`${user.platform === "slack" ? "Slack" : "Discord"} user ${user.id}`);
+  }
   pings.add(user.id);
   return `<@${user.id}>`;
 }
@@ -88,6 +91,8 @@ function renderBlock(block: Block, pings: Set<string>): string | unknown[] {
       return modelMarkdown(block.text);
     case "code":
       return codeBlock(block.text, block.language);
+    case "quote":
+      return quotePlain(`${block.label ?? ""}${block.text}`);
     case "context":
       return renderInline(block.inline, pings)
         .split("\n")

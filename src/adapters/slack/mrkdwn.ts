@@ -1,3 +1,5 @@
+import { labelMisleads } from "../../core/link-label.js";
+
 /**
  * Slack mrkdwn helpers. Everything that reaches Slack as text goes through `escapeText`, so model
  * output can never form `<!channel>`, `<!here>`, `<@U…>` or link syntax of its own.
@@ -27,6 +29,39 @@ export function link(url: string, label: string): string {
   const safeLabel = escapeText(label).replace(/\|/g, "¦");
   if (!/^https?:\/\/[^\s<>|]+$/.test(url)) return safeLabel;
   return `<${url.replace(/&/g, "&amp;")}|${safeLabel}>`;
+}
+
+/**
+ * A link written by the model: a label that names another site than the target (`[github.com](https://evil.example)`)
+ * is shown as text followed by the real target, never as the link's face.
+ */
+function modelLink(url: string, label: string): string {
+  if (!labelMisleads(label, url)) return link(url, label);
+  return `${escapeText(label)} (${link(url, url)})`;
+}
+
+/** Every character a client may show as a line break. */
+const lineBreaks = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/;
+
+/**
+ * Untrusted text shown as a block quote: every line starts with `>`, so it can never read as a line
+ * of the bridge's own; `& < >` are escaped and `* _ ~ \`` swapped for look-alikes (`_` only where it
+ * could open or close italics), so it is never formatting, a link or a mention (the section is sent
+ * with `verbatim`, so Slack links nothing).
+ */
+export function quoteLines(text: string): string[] {
+  return text.split(lineBreaks).map((line) => `> ${plain(line)}`);
+}
+
+function plain(text: string): string {
+  return (
+    escapeText(text)
+      .replace(/\*/g, "∗")
+      // Slack italicises only from and to a word's edge: `snake_case` names keep their underscores.
+      .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, "ˍ")
+      .replace(/~/g, "∼")
+      .replace(/`/g, "ˋ")
+  );
 }
 
 /**
@@ -71,7 +106,7 @@ function convertProse(text: string): string {
   const withoutLinks = text
     .replace(/\uE000/g, "")
     .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_m, label: string, url: string) => {
-      links.push(link(url, label));
+      links.push(modelLink(url, label));
       return `\uE000${links.length - 1}\uE000`;
     });
   return escapeText(withoutLinks)

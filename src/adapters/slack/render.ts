@@ -1,6 +1,6 @@
-import type { Block, Inline, Message, Modal } from "../../core/types.js";
+import type { Block, Inline, Message, Modal, UserRef } from "../../core/types.js";
 import { slackLimits } from "./limits.js";
-import { codeBlock, codeSpan, escapeText, link, markdownToMrkdwn } from "./mrkdwn.js";
+import { codeBlock, codeSpan, escapeText, link, markdownToMrkdwn, quoteLines } from "./mrkdwn.js";
 
 // Block Kit shapes, kept loose on purpose: they are checked by Slack (and by the fake in tests).
 export type SlackBlock = Record<string, unknown>;
@@ -17,14 +17,19 @@ export function renderInline(inline: readonly Inline[]): string {
       if ("bold" in part) return `*${escapeText(part.bold)}*`;
       if ("italic" in part) return `_${escapeText(part.italic)}_`;
       if ("code" in part) return codeSpan(part.code);
-      if ("user" in part)
-        return /^[UW][A-Z0-9]+$/.test(part.user.id) ? `<@${part.user.id}>` : escapeText(part.user.id);
+      if ("user" in part) return mention(part.user);
       if ("link" in part) return link(part.link, part.label);
       const seconds = Math.floor(part.time / 1000);
       const fallback = `${new Date(part.time).toISOString().slice(11, 16)} UTC`;
       return `<!date^${seconds}^{time}|${fallback}>`;
     })
     .join("");
+}
+
+/** A Slack user as a mention; anyone else (a Discord decider, a malformed id) by platform and id. */
+function mention(user: UserRef): string {
+  if (user.platform === "slack" && /^[UW][A-Z0-9]+$/.test(user.id)) return `<@${user.id}>`;
+  return escapeText(`${user.platform === "slack" ? "Slack" : "Discord"} user ${user.id}`);
 }
 
 /** Renders a neutral message as Block Kit plus the plain `text` Slack uses for notifications. */
@@ -42,6 +47,8 @@ function renderBlock(block: Block): SlackBlock[] {
       return sections(markdownToMrkdwn(block.text));
     case "code":
       return sections(codeBlock(block.text));
+    case "quote":
+      return quoteSections(`${block.label ?? ""}${block.text}`);
     case "context":
       return [
         {
@@ -84,6 +91,45 @@ function sections(mrkdwn: string): SlackBlock[] {
     out.push({ type: "section", text: { type: "mrkdwn", text: piece } });
   }
   return out;
+}
+
+/**
+ * A quote as sections of whole quoted lines, sent `verbatim` (no automatic links or mentions). A line
+ * too long for one section is cut into pieces that each start with the quote mark again, so no section
+ * ever starts with text of the quote's own.
+ */
+function quoteSections(text: string): SlackBlock[] {
+  const max = slackLimits.sectionChars;
+  const out: SlackBlock[] = [];
+  let section = "";
+  for (const piece of quoteLines(text).flatMap((line) => splitQuoted(line, max))) {
+    if (section.length > 0 && section.length + 1 + piece.length > max) {
+      out.push(verbatimSection(section));
+      section = "";
+    }
+    section = section.length > 0 ? `${section}\n${piece}` : piece;
+  }
+  if (section.length > 0) out.push(verbatimSection(section));
+  return out;
+}
+
+/** A quoted line (`> …`) longer than `max` as several quoted lines, never splitting an escape. */
+function splitQuoted(line: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = line.slice(2);
+  while (rest.length > max - 2) {
+    let piece = rest.slice(0, max - 2);
+    const amp = piece.lastIndexOf("&");
+    if (amp > piece.length - 6 && !piece.slice(amp).includes(";")) piece = piece.slice(0, amp);
+    out.push(`> ${piece}`);
+    rest = rest.slice(piece.length);
+  }
+  out.push(`> ${rest}`);
+  return out;
+}
+
+function verbatimSection(text: string): SlackBlock {
+  return { type: "section", text: { type: "mrkdwn", text, verbatim: true } };
 }
 
 function cut(text: string, max: number): string {

@@ -111,7 +111,7 @@ export function sessionCwd(messages: ChatMessage[]): string | undefined {
 
 // ---------------------------------------------------------------- default rules
 
-const DIRECTIVE = /^[ \t]*(RUN|WRITE|ECHO|LONG|SLOW|STREAM|ASK|PLAN|FORM):[ \t]?/m;
+const DIRECTIVE = /^[ \t]*(RUN_AS|RUN|WRITE|ECHO|LONG|SLOW|STREAM|ASK|PLAN|FORM):[ \t]?/m;
 
 /** The runtime's prompt when an autopilot turn ended without `task_complete`. */
 export const AUTOPILOT_NUDGE = "You have not yet marked the task as complete";
@@ -216,7 +216,7 @@ function directive(text: string): { name: string; line: string; rest: string; bo
  * Default behaviour when no responder answers. Looks at the last message (see lastReal): a tool
  * result is echoed back (except the plan.md write of a multi-line PLAN, which is followed by
  * exit_plan_mode); the autopilot nudge is answered with task_complete; otherwise the last user text
- * is matched against directives (the earliest one at a line start wins: RUN, WRITE, ECHO, LONG,
+ * is matched against directives (the earliest one at a line start wins: RUN, RUN_AS, WRITE, ECHO, LONG,
  * SLOW, STREAM, ASK, PLAN, FORM), else a "You said" reply with the user turn count.
  */
 export function defaultReply(req: ModelRequest): Reply {
@@ -240,6 +240,14 @@ export function defaultReply(req: ModelRequest): Reply {
     switch (d.name) {
       case "RUN":
         return { tool: "bash", args: { command: line, description: `Run ${line}`.slice(0, 100) } };
+      case "RUN_AS": {
+        // `RUN_AS: <description> | <cmd>`: a description of the model's own choosing (a literal `\n`
+        // becomes a line break), e.g. one that imitates the bridge's status lines.
+        const bar = line.indexOf("|");
+        const command = line.slice(bar + 1).trim();
+        const description = line.slice(0, Math.max(bar, 0)).trim().replaceAll("\\n", "\n");
+        return { tool: "bash", args: { command, description } };
+      }
       case "WRITE": {
         const sp = /^(\S+)[ \t]?([\s\S]*)$/.exec(rest.replace(/^[ \t]+/, ""));
         const file = sp?.[1] ?? "";
