@@ -53,6 +53,10 @@ export interface Config {
   /** Pace platform calls to the documented rate limits (BRIDGE_RATE_LIMITS, default on). */
   rateLimits: boolean;
   maxPromptChars: number;
+  /** Most messages a thread queues while a turn runs (BRIDGE_MAX_QUEUED). */
+  maxQueued: number;
+  /** Messages per person per thread for all but owners and approvers (BRIDGE_USER_RATE); `off`: none. */
+  userRate: { count: number; windowMs: number } | "off";
   streamIntervalMs: number;
   logLevel: LogLevel;
   /** Values never to be printed. */
@@ -162,6 +166,11 @@ const schema = z.object({
     "BRIDGE_REPLY_MODE must be owner-or-mention, mention or any",
   ),
   BRIDGE_MAX_PROMPT_CHARS: int("BRIDGE_MAX_PROMPT_CHARS", 1, 1_000_000),
+  BRIDGE_MAX_QUEUED: int("BRIDGE_MAX_QUEUED", 1, 1000),
+  BRIDGE_USER_RATE: optionalText.refine(
+    (v) => v === undefined || v === "off" || /^[1-9]\d{0,5}\/(minute|hour)$/.test(v),
+    "BRIDGE_USER_RATE must be N/minute, N/hour (N from 1) or off",
+  ),
   BRIDGE_STREAM_INTERVAL_MS: int("BRIDGE_STREAM_INTERVAL_MS", 50, 10_000),
   LOG_LEVEL: optionalText.refine(
     (v) => v === undefined || ["debug", "info", "warn", "error", "silent"].includes(v),
@@ -209,6 +218,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     remoteByDefault: e.BRIDGE_REMOTE === "on",
     rateLimits: e.BRIDGE_RATE_LIMITS !== "off",
     maxPromptChars: Number(e.BRIDGE_MAX_PROMPT_CHARS ?? 20_000),
+    maxQueued: Number(e.BRIDGE_MAX_QUEUED ?? 20),
+    userRate: userRate(e.BRIDGE_USER_RATE ?? "5/minute"),
     streamIntervalMs: Number(e.BRIDGE_STREAM_INTERVAL_MS ?? 700),
     logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? "info",
     secrets: [],
@@ -299,6 +310,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     e.COPILOT_CONNECTION_TOKEN,
   ].filter((s): s is string => typeof s === "string");
   return config;
+}
+
+/** `5/minute` → 5 per 60 s; `off` → no limit. */
+function userRate(raw: string): Config["userRate"] {
+  if (raw === "off") return "off";
+  const [count = "", unit] = raw.split("/");
+  return { count: Number(count), windowMs: unit === "hour" ? 3_600_000 : 60_000 };
 }
 
 /** `slack:U1,discord:2,discord-role:3` → people and (Discord) roles, each platform-qualified. */

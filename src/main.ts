@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     log,
     workingDirectory: config.workingDirectory,
     maxPromptChars: config.maxPromptChars,
+    maxQueued: config.maxQueued,
+    userRate: config.userRate,
     streamIntervalMs: config.streamIntervalMs,
     dedupTtlMs: 24 * 3600 * 1000,
     resumeConcurrency: 8,

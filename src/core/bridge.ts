@@ -8,6 +8,7 @@ import type {
   ThreadMessageEvent,
 } from "./chat.js";
 import { errorText } from "./errors.js";
+import { queueFullRefusal, rateRefusal } from "./flood.js";
 import { cleanEvent, cleanModal } from "./input-text.js";
 import { failure, said } from "./messages.js";
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
@@ -126,6 +127,15 @@ export class Bridge implements InboundHandler {
     if (text === "") return;
     const reply = (notice: Parameters<typeof chat.notify>[2]) =>
       chat.notify(event.thread, event.user, notice);
+    // Someone else's session: a budget per person (controls included), told once per window when spent.
+    if (!this.options.policy.canDecide(event.user, session.record.owner)) {
+      const verdict = session.admit(event.user);
+      if (!verdict.allowed) {
+        const rule = session.userRate;
+        if (verdict.first && rule) await reply(rateRefusal(rule, verdict.retryInMs));
+        return;
+      }
+    }
     const control = parseControl(text);
     if (control) {
       await runControl(this.reg, session, event.user, control, reply);
@@ -142,7 +152,9 @@ export class Bridge implements InboundHandler {
       return;
     }
     try {
-      await session.prompt(text, event.user);
+      if ((await session.prompt(text, event.user)) === "full") {
+        await reply(queueFullRefusal(session.record.queue.length));
+      }
     } catch (error) {
       session.say(failure("Could not send that to Copilot:", errorText(error)));
     }

@@ -1,5 +1,6 @@
 import type { CopilotGateway } from "./agent.js";
 import type { ChatAdapter } from "./chat.js";
+import { defaultMaxQueued, defaultUserRate, type RateRule } from "./flood.js";
 import type { Logger } from "./log.js";
 import type { AccessPolicy } from "./policy.js";
 import { ThreadSession } from "./session.js";
@@ -14,6 +15,13 @@ export interface BridgeOptions {
   log: Logger;
   workingDirectory: string;
   maxPromptChars: number;
+  /** Most messages a thread queues while a turn runs (BRIDGE_MAX_QUEUED; default 20). */
+  maxQueued?: number;
+  /**
+   * Messages a person other than the owner and approvers may send in one thread (BRIDGE_USER_RATE;
+   * default 5 a minute); `"off"`: no limit.
+   */
+  userRate?: RateRule | "off";
   streamIntervalMs: number;
   /** How long inbound event ids are remembered for de-duplication. */
   dedupTtlMs: number;
@@ -74,6 +82,9 @@ export class SessionRegistry {
       store: this.options.store,
       log: this.options.log,
       streamIntervalMs: this.options.streamIntervalMs,
+      maxQueued: this.options.maxQueued ?? defaultMaxQueued,
+      maxPromptChars: this.options.maxPromptChars,
+      userRate: this.options.userRate === "off" ? undefined : (this.options.userRate ?? defaultUserRate),
       now: this.now,
     });
     this.sessions.set(record.thread.key, session);

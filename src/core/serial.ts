@@ -2,8 +2,19 @@
 export class SerialQueue {
   private tail: Promise<void> = Promise.resolve();
   private pending = 0;
+  private readonly lanes: SerialQueue[] = [];
 
   constructor(private readonly onError: (error: unknown) => void) {}
+
+  /**
+   * A queue beside this one: its tasks keep their own order but never wait behind this queue's
+   * (a control's answer is not held up by a thread's backlog). `idle()` waits for both.
+   */
+  lane(): SerialQueue {
+    const lane = new SerialQueue(this.onError);
+    this.lanes.push(lane);
+    return lane;
+  }
 
   /** Queues `task`; the returned promise settles with it. */
   run<T>(task: () => Promise<T>): Promise<T> {
@@ -26,12 +37,13 @@ export class SerialQueue {
     this.run(task).catch(() => {});
   }
 
+  /** Tasks queued and not yet finished (lanes not counted). */
   get size(): number {
     return this.pending;
   }
 
-  /** Resolves once everything queued so far has run. */
-  idle(): Promise<void> {
-    return this.tail;
+  /** Resolves once everything queued so far (here and in its lanes) has run. */
+  async idle(): Promise<void> {
+    await Promise.all([this.tail, ...this.lanes.map((lane) => lane.idle())]);
   }
 }

@@ -1,6 +1,15 @@
 import type { AgentEvent, AgentSession } from "./agent.js";
 import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
+import {
+  nextBatch,
+  type Queued,
+  QueueNotice,
+  type RateRule,
+  type RateVerdict,
+  RateWindows,
+} from "./flood.js";
+import type { LiveMessageDeps } from "./live-message.js";
 import type { Logger } from "./log.js";
 import { sessionHeader } from "./messages.js";
 import { PromptDesk } from "./prompt-desk.js";
@@ -19,12 +28,26 @@ export interface SessionDeps {
   store: BridgeStore;
   log: Logger;
   streamIntervalMs: number;
+  /** Most messages waiting for a turn to end (BRIDGE_MAX_QUEUED). */
+  maxQueued: number;
+  /** Longest prompt: queued messages sent together stay within it. */
+  maxPromptChars: number;
+  /** Messages per person in this thread, for everyone but its owner and approvers (BRIDGE_USER_RATE). */
+  userRate: RateRule | undefined;
   now(): number;
 }
 
 /** One chat thread bound to one Copilot session: shows its events, feeds it prompts in order. */
 export class ThreadSession {
+  /** Bridge posts in thread order: the transcript, cards, notices. */
   readonly queue: SerialQueue;
+  /** Answers to controls and header edits: in order among themselves, never behind `queue`. */
+  private readonly controls: SerialQueue;
+  /** Who sent each message of `record.queue` (empty for messages queued before a restart). */
+  private queuedFrom: (UserRef | undefined)[] = [];
+  /** The thread's one notice about the messages queued during the running turn. */
+  private queueNotice: QueueNotice | undefined;
+  private readonly rates: RateWindows | undefined;
   readonly desk: PromptDesk;
   private readonly transcript: Transcript;
   private agentSession: AgentSession | undefined;
@@ -43,6 +66,8 @@ export class ThreadSession {
     this.queue = new SerialQueue((error) =>
       deps.log.warn("thread update failed", { thread: record.thread.key, error: errorText(error) }),
     );
+    this.controls = this.queue.lane();
+    this.rates = deps.userRate ? new RateWindows(deps.userRate, deps.now) : undefined;
     this.transcript = new Transcript(deps.chat, record.thread, this.queue, deps.streamIntervalMs, deps.now);
     this.desk = new PromptDesk({
       answerAt: () => (this.record.cloud ? (this.record.remoteUrl ?? "") : undefined),
@@ -177,12 +202,24 @@ export class ThreadSession {
     return this.busy;
   }
 
-  /** Aborts the running turn; its pending cards are closed as cancelled. */
-  async stop(): Promise<void> {
+  /**
+   * Aborts the running turn; its pending cards are closed as cancelled and the messages queued for
+   * after it are dropped (a stop that the next queued message undoes is none). Returns how many were.
+   */
+  async stop(): Promise<number> {
     const agent = this.agentSession;
     if (!agent) throw new Error("the session is not connected to Copilot");
+    const dropped = this.record.queue.length;
+    if (dropped > 0) {
+      this.record = { ...this.record, queue: [] };
+      this.queuedFrom = [];
+      this.persistQueue();
+    }
+    this.queueNotice?.dropped(dropped);
+    this.queueNotice = undefined;
     await agent.abort();
     this.desk.cancelPending();
+    return dropped;
   }
 
   /**
@@ -193,7 +230,7 @@ export class ThreadSession {
     if (this.record.remoteUrl === url) return;
     this.record = { ...this.record, remoteUrl: url };
     const record = this.record;
-    this.queue.push(async () => {
+    this.controls.push(async () => {
       // The record as it is now, not as it was when queued: a cloud session's id is set meanwhile,
       // and writing the older copy lost it (the session was then not resumed after a restart).
       await this.deps.store.putThread(this.record);
@@ -232,7 +269,7 @@ export class ThreadSession {
     if (this.record.remoteUrl === undefined) return;
     const { remoteUrl: _gone, ...rest } = this.record;
     this.record = rest;
-    this.queue.push(() => this.deps.store.putThread(this.record));
+    this.controls.push(() => this.deps.store.putThread(this.record));
   }
 
   /** The mode the runtime reports when a session is attached. */
@@ -245,40 +282,66 @@ export class ThreadSession {
     if (mode === this.record.mode) return;
     this.record = { ...this.record, mode };
     const header = sessionHeader(this.record);
-    this.queue.push(async () => {
+    this.controls.push(async () => {
       await this.deps.store.putThread(this.record);
       await this.deps.chat.edit(this.record.header, header);
     });
   }
 
-  /** Sends a prompt now, or queues it (and says so) while a turn is running. */
-  async prompt(text: string, from: UserRef): Promise<"sent" | "queued"> {
+  /**
+   * Counts a message from someone who is neither owner nor approver against their budget in this
+   * thread (BRIDGE_USER_RATE); everything is allowed when there is none.
+   */
+  admit(user: UserRef): RateVerdict {
+    return this.rates?.take(user) ?? { allowed: true };
+  }
+
+  /** The budget `admit` keeps, if any. */
+  get userRate(): RateRule | undefined {
+    return this.deps.userRate;
+  }
+
+  /**
+   * Sends a prompt now, or queues it while a turn is running (one notice per turn says what waits);
+   * `full` when `maxQueued` messages wait already: nothing was queued.
+   */
+  async prompt(text: string, from: UserRef): Promise<"sent" | "queued" | "full"> {
     if (this.busy) {
+      if (this.record.queue.length >= this.deps.maxQueued) return "full";
+      this.queuedFrom = [...this.queued().map((q) => q.from), from];
       this.record = { ...this.record, queue: [...this.record.queue, text] };
+      this.queueNotice ??= new QueueNotice(this.liveDeps());
+      this.queueNotice.added(from, this.record.queue.length);
       await this.deps.store.putThread(this.record);
-      const position = this.record.queue.length;
-      this.say({
-        blocks: [
-          {
-            type: "context",
-            inline: [
-              "⏳ Copilot is still working; the message from ",
-              { user: from },
-              ` is queued (${position} waiting) and will be sent when this turn ends.`,
-            ],
-          },
-        ],
-        summary: "Message queued",
-      });
       return "queued";
     }
     await this.send(text);
     return "sent";
   }
 
+  /** The queued messages with their senders, where known. */
+  private queued(): Queued[] {
+    return this.record.queue.map((text, i) => ({ text, from: this.queuedFrom[i] }));
+  }
+
+  private liveDeps(): LiveMessageDeps {
+    return {
+      post: (m, options) => this.deps.chat.post(this.record.thread, m, options),
+      edit: (ref, m, options) => this.deps.chat.edit(ref, m, options),
+      schedule: (task) => this.queue.push(task),
+      intervalMs: this.deps.streamIntervalMs,
+      now: this.deps.now,
+    };
+  }
+
   /** Posts a bridge-authored message in the thread, in order with everything else. */
   say(message: Message): void {
     this.queue.push(() => this.deps.chat.post(this.record.thread, message));
+  }
+
+  /** Posts the answer to a control (`status`, `stop`…) now: never behind the thread's backlog. */
+  sayNow(message: Message): void {
+    this.controls.push(() => this.deps.chat.post(this.record.thread, message));
   }
 
   private async send(text: string): Promise<void> {
@@ -293,20 +356,34 @@ export class ThreadSession {
     }
   }
 
+  /** The turn ended: every message queued meanwhile (as much as fits in one prompt) goes as one. */
   private turnEnded(): void {
     this.transcript.settle();
     this.busy = false;
-    const [next, ...rest] = this.record.queue;
-    if (next === undefined) return;
-    this.record = { ...this.record, queue: rest };
+    const queued = this.queued();
+    if (queued.length === 0) return;
+    const { prompt, taken } = nextBatch(queued, this.record.owner, this.deps.maxPromptChars);
+    const rest = queued.slice(taken);
+    this.record = { ...this.record, queue: rest.map((q) => q.text) };
+    this.queuedFrom = rest.map((q) => q.from);
+    this.persistQueue();
+    this.queueNotice?.sent(taken);
+    this.queueNotice = undefined;
+    if (rest.length > 0) {
+      this.queueNotice = new QueueNotice(this.liveDeps());
+      for (const [i, q] of rest.entries()) this.queueNotice.added(q.from, i + 1);
+    }
+    this.send(prompt).catch((error: unknown) => {
+      this.say({
+        blocks: [{ type: "line", inline: ["⚠️ Could not send the queued messages: ", errorText(error)] }],
+        summary: "Could not send the queued messages",
+      });
+    });
+  }
+
+  private persistQueue(): void {
     this.deps.store.putThread(this.record).catch((error: unknown) => {
       this.deps.log.warn("could not persist the queue", { error: errorText(error) });
-    });
-    this.send(next).catch((error: unknown) => {
-      this.say({
-        blocks: [{ type: "line", inline: ["⚠️ Could not send the queued message: ", errorText(error)] }],
-        summary: "Could not send the queued message",
-      });
     });
   }
 }

@@ -73,7 +73,7 @@ export async function runControl(
   reply: (notice: Notice) => Promise<void>,
 ): Promise<void> {
   if (control.kind === "help") {
-    session.say(said([threadHelp], "Help"));
+    session.sayNow(said([threadHelp], "Help"));
     return;
   }
   if (control.kind === "status") {
@@ -84,7 +84,7 @@ export async function runControl(
         link: await chat.linkTo(session.record.thread, card.message).catch(() => undefined),
       })),
     );
-    session.say(
+    session.sayNow(
       statusMessage({
         record: session.record,
         state: session.agent ? (session.working ? "working" : "idle") : "reconnecting",
@@ -117,8 +117,12 @@ export async function runControl(
   }
   try {
     if (control.kind === "stop") {
-      await session.stop();
-      session.say(said(["⏹️ Stopped by ", { user }, "."], "Stopped"));
+      const dropped = await session.stop();
+      const also =
+        dropped === 0
+          ? ""
+          : ` ${dropped === 1 ? "1 queued message was" : `${dropped} queued messages were`} dropped.`;
+      session.sayNow(said(["⏹️ Stopped by ", { user }, `.${also}`], "Stopped"));
       return;
     }
     if (control.kind === "remote") {
@@ -126,7 +130,7 @@ export async function runControl(
       else {
         await agent.disableRemote();
         session.forgetRemote();
-        session.say(
+        session.sayNow(
           said(
             ["Remote control turned off by ", { user }, ". The session keeps working here."],
             "Remote off",
@@ -138,12 +142,12 @@ export async function runControl(
     if (control.kind === "mode" && control.mode) {
       await agent.setMode(control.mode);
       const warn = control.mode === "autopilot" ? "⚠️ " : "";
-      session.say(
+      session.sayNow(
         said([`${warn}Mode set to ${describeMode(control.mode)} by `, { user }, "."], "Mode changed"),
       );
     }
   } catch (error) {
-    if (error instanceof BridgeError) session.say(said([`⚠️ ${error.userMessage}`], error.userMessage));
+    if (error instanceof BridgeError) session.sayNow(said([`⚠️ ${error.userMessage}`], error.userMessage));
     else await reply(`Copilot did not accept that: ${errorText(error)}`);
   }
 }
@@ -157,7 +161,7 @@ export async function turnOnRemote(session: ThreadSession): Promise<void> {
     const { url } = await agent.enableRemote();
     if (url) session.showRemote(url);
     else
-      session.say(
+      session.sayNow(
         said(["Remote control is on; the link follows as soon as GitHub confirms it."], "Remote on"),
       );
   } catch (error) {
@@ -166,7 +170,7 @@ export async function turnOnRemote(session: ThreadSession): Promise<void> {
     await new Promise((done) => setTimeout(done, remoteExplanationWaitMs));
     if (session.remoteWarnedAt >= asked) return;
     const text = error instanceof BridgeError ? error.userMessage : errorText(error);
-    session.say(said([`⚠️ ${text}`], text));
+    session.sayNow(said([`⚠️ ${text}`], text));
   }
 }
 

@@ -43,7 +43,12 @@ describe("Discord: talking in a session thread", () => {
     await drv.waitModelSaw("SLOW: 2500", "the slow turn to start");
     await drv.say(threadId, "after the slow one");
     const queued = await drv.waitReply(threadId, /queued \(1 waiting\)/);
-    assert.match(queued.content, new RegExp(`<@${OWNER}>`));
+    assert.match(
+      queued.content,
+      new RegExp(
+        `⏳ Copilot is still working; the message from <@${OWNER}> is queued \\(1 waiting\\) and will be sent when this turn ends\\.`,
+      ),
+    );
     assert.ok(
       !drv.replies(threadId).some((m) => /slow done/.test(m.content)),
       "announced while the turn runs",
@@ -62,5 +67,11 @@ describe("Discord: talking in a session thread", () => {
       1,
       "the queued prompt was sent once",
     );
+    // The one notice of the turn now says what became of the message.
+    await h.discord.waitFor(() => /📨/.test(queued.content) || undefined, {
+      what: "the notice to say it was sent",
+    });
+    assert.match(queued.content, new RegExp(`📨 The queued message from <@${OWNER}> was sent to Copilot\\.`));
+    assert.equal(drv.replies(threadId).filter((m) => /⏳|📨/.test(m.content)).length, 1, "one notice");
   });
 });

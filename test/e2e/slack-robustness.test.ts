@@ -133,13 +133,20 @@ describe("Slack: bad input, duplicates and busy sessions", () => {
       thread_ts: header.ts,
     });
     const queued = await h.waitForReply(header, /queued \(1 waiting\)/);
-    assert.match(visible(queued), new RegExp(`<@${OWNER}>`));
+    assert.equal(
+      visible(queued),
+      `⏳ Copilot is still working; the message from <@${OWNER}> is queued (1 waiting) and will be sent when this turn ends.`,
+    );
     await h.waitForReply(header, /slow done/);
     await h.waitForReply(header, /You said: after the slow one \(user turns: 2\)/);
     const order = h.slack.thread(header.channel, header.ts).map(visible);
     const slow = order.findIndex((t) => /slow done/.test(t));
     const next = order.findIndex((t) => /after the slow one \(user turns/.test(t));
     assert.ok(slow < next, "the queued prompt is answered after the running turn");
+    // The one notice of the turn says what became of the message.
+    await h.slack.waitFor(() => /^📨/.test(visible(queued)), { what: "the notice to say it was sent" });
+    assert.equal(visible(queued), `📨 The queued message from <@${OWNER}> was sent to Copilot.`);
+    assert.equal(order.filter((t) => /^(⏳|📨)/.test(t)).length, 1, "one notice");
   });
 
   test("a stranger's thread message without a mention is not sent to the agent", async () => {

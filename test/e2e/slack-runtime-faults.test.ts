@@ -133,7 +133,7 @@ describe("Slack: malformed events, a stalled method and JSON-RPC errors from the
       rt.calls.find((c) => c.method === "session.send" && c.params.prompt === "SLOW 3000"),
     );
     await say(header, "queued behind the slow turn");
-    await expectReply(header, [/is queued/]);
+    await expectReply(header, [/is queued \(1 waiting\)/]);
     await expectReply(header, [/You said: queued behind the slow turn/]);
     assert.doesNotMatch(threadText(header), /Could not|invalid_value/);
   });

@@ -24,6 +24,10 @@ const bad: [Record<string, string>, RegExp][] = [
   [{ ...base, COPILOT_RUNTIME_URL: "http://x" }, /COPILOT_RUNTIME_URL must be host:port/],
   [{ ...base, BRIDGE_WORKDIR: "/does/not/exist" }, /BRIDGE_WORKDIR: .* does not exist/],
   [{ ...base, SLACK_PORT: "99999" }, /SLACK_PORT must be a whole number/],
+  [{ ...base, BRIDGE_MAX_QUEUED: "0" }, /BRIDGE_MAX_QUEUED must be a whole number from 1 to 1000/],
+  [{ ...base, BRIDGE_USER_RATE: "5" }, /BRIDGE_USER_RATE must be N\/minute, N\/hour/],
+  [{ ...base, BRIDGE_USER_RATE: "0/minute" }, /BRIDGE_USER_RATE must be/],
+  [{ ...base, BRIDGE_USER_RATE: "5/day" }, /BRIDGE_USER_RATE must be/],
   [
     { ...base, COPILOT_RUNTIME_URL: "127.0.0.1:4000", GITHUB_TOKEN: "ghp_x" },
     /GITHUB_TOKEN cannot be used with/,
@@ -107,3 +111,17 @@ for (const [env, message] of badAccess) {
     );
   });
 }
+
+test("flood limits: BRIDGE_MAX_QUEUED and BRIDGE_USER_RATE, with their defaults", () => {
+  const defaults = parseConfig(base, process.cwd());
+  assert.equal(defaults.maxQueued, 20);
+  assert.deepEqual(defaults.userRate, { count: 5, windowMs: 60_000 });
+  const set = parseConfig({ ...base, BRIDGE_MAX_QUEUED: "50", BRIDGE_USER_RATE: "30/hour" }, process.cwd());
+  assert.equal(set.maxQueued, 50);
+  assert.deepEqual(set.userRate, { count: 30, windowMs: 3_600_000 });
+  assert.deepEqual(parseConfig({ ...base, BRIDGE_USER_RATE: "12/minute" }, process.cwd()).userRate, {
+    count: 12,
+    windowMs: 60_000,
+  });
+  assert.equal(parseConfig({ ...base, BRIDGE_USER_RATE: "off" }, process.cwd()).userRate, "off");
+});
