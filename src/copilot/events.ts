@@ -1,7 +1,10 @@
 import type { PermissionRequest, PermissionRequestedEvent, SessionEvent } from "@github/copilot-sdk";
-import type { AgentEvent, PermissionOutcome, PermissionView } from "../core/agent.js";
+import type { AgentEvent, PermissionOutcome } from "../core/agent.js";
 import type { FormValue } from "../core/prompts.js";
 import { formFromSchema } from "./forms.js";
+import { permissionView } from "./permission-view.js";
+
+export { permissionView };
 
 /** Translates one SDK session event into the core's vocabulary; `undefined` for events the bridge ignores. */
 export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
@@ -199,77 +202,6 @@ export function promptOf(data: PermissionRequestedEvent["data"]): PromptRequest 
     };
   }
   return request as unknown as PromptRequest;
-}
-
-/** What a permission prompt would do, for a card. Unknown kinds are shown with their raw data. */
-export function permissionView(prompt: PromptRequest): PermissionView {
-  switch (prompt.kind) {
-    case "commands":
-      return {
-        kind: "shell",
-        rawKind: prompt.kind,
-        title: "Run a shell command",
-        intention: prompt.intention,
-        command: prompt.fullCommandText,
-        canApproveForSession: prompt.canOfferSessionApproval,
-        commandIdentifiers: prompt.commandIdentifiers,
-        ...(prompt.warning ? { details: prompt.warning } : {}),
-      };
-    case "write":
-      return {
-        kind: "write",
-        rawKind: prompt.kind,
-        title: "Write a file",
-        intention: prompt.intention,
-        path: prompt.fileName,
-        diff: prompt.diff || prompt.newFileContents || "",
-        canApproveForSession: prompt.canOfferSessionApproval,
-      };
-    case "read":
-      return {
-        kind: "read",
-        rawKind: prompt.kind,
-        title: "Read a file outside the workspace",
-        intention: prompt.intention,
-        path: prompt.path,
-        canApproveForSession: false,
-      };
-    case "path":
-      return {
-        kind: "read",
-        rawKind: prompt.kind,
-        title: `Access ${prompt.paths.length === 1 ? "a path" : "paths"} outside the workspace (${prompt.accessKind})`,
-        path: prompt.paths.join("\n"),
-        canApproveForSession: false,
-      };
-    case "url":
-      return {
-        kind: "url",
-        rawKind: prompt.kind,
-        title: "Fetch a URL",
-        intention: prompt.intention,
-        url: prompt.url,
-        canApproveForSession: false,
-      };
-    case "mcp":
-      return {
-        kind: "mcp",
-        rawKind: prompt.kind,
-        title: `Use MCP tool ${prompt.toolTitle || prompt.toolName} (${prompt.serverName})`,
-        ...(prompt.args === undefined ? {} : { details: JSON.stringify(prompt.args, null, 2) }),
-        canApproveForSession: false,
-      };
-    default: {
-      const { kind, toolCallId: _ignored, ...rest } = prompt as { kind: string; toolCallId?: string };
-      return {
-        kind: "other",
-        rawKind: kind,
-        title: `Permission request: ${kind}`,
-        details: JSON.stringify(rest, null, 2),
-        canApproveForSession: false,
-      };
-    }
-  }
 }
 
 /** Warnings in words a user can act on; the runtime's own text is kept after them. */

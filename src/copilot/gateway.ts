@@ -386,23 +386,26 @@ class SdkAgentSession implements AgentSession {
 type Decision = Exclude<PermissionRequestResult, { kind: "no-result" }>;
 
 /**
- * A plain `approve-for-session` is taken as approve-once by the runtime: the session-wide rule must
- * name what it covers (the request's command identifiers, or writes).
+ * A session-wide approval must say what it covers, or the runtime takes it as approve-once (or, for a
+ * URL, fails the tool): the view's `sessionApproval` is the protocol's `approval` for tool prompts;
+ * a URL prompt names its `domain` instead, and a path prompt sends none (the runtime then allows the
+ * path's folder). A view without one is approved once.
  */
-function toResult(decision: PermissionDecision, view: PermissionView): Decision {
+export function toResult(decision: PermissionDecision, view: PermissionView): Decision {
   switch (decision.kind) {
     case "approve-once":
       return { kind: "approve-once" };
-    case "approve-for-session":
-      if (view.kind === "shell" && view.commandIdentifiers?.length) {
-        return {
-          kind: "approve-for-session",
-          approval: { kind: "commands", commandIdentifiers: view.commandIdentifiers },
-        } as Decision;
+    case "approve-for-session": {
+      const { kind, ...fields } = view.sessionApproval ?? { kind: "" };
+      if (kind === "url" && typeof fields.domain === "string") {
+        return { kind: "approve-for-session", domain: fields.domain } as Decision;
       }
-      if (view.kind === "write")
-        return { kind: "approve-for-session", approval: { kind: "write" } } as Decision;
+      if (kind === "path") return { kind: "approve-for-session" } as Decision;
+      if (kind && kind !== "url") {
+        return { kind: "approve-for-session", approval: { kind, ...fields } } as Decision;
+      }
       return { kind: "approve-once" };
+    }
     case "deny":
       return decision.feedback ? { kind: "reject", feedback: decision.feedback } : { kind: "reject" };
   }

@@ -23,9 +23,20 @@ export interface PermissionView {
   url?: string;
   /** Anything else worth showing (tool arguments as JSON, memory fact…). */
   details?: string;
+  /** True exactly when `sessionApproval` is set: the card offers "Approve for session". */
   canApproveForSession: boolean;
-  /** The runtime's identifiers for the commands a session-wide approval covers. */
-  commandIdentifiers?: string[];
+  /** What "Approve for session" covers, when the runtime allows it for this request. */
+  sessionApproval?: SessionApproval;
+}
+
+/**
+ * What a session-wide approval covers, as JSON the Copilot side builds and reads back (e.g.
+ * `{kind: "commands", commandIdentifiers: ["ls"]}`, `{kind: "read"}`, `{kind: "url", domain}`).
+ * The core only stores it with the card and hands it back with the answer.
+ */
+export interface SessionApproval {
+  kind: string;
+  [field: string]: unknown;
 }
 
 export type PermissionOutcome = "approved" | "approved-for-session" | "denied";

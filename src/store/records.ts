@@ -35,19 +35,35 @@ export const threadRecord = z.object({
   cloud: z.string().optional(),
 }) satisfies z.ZodType<ThreadRecord>;
 
-const permissionView = z.object({
-  kind: z.enum(["shell", "write", "read", "url", "mcp", "other"]),
-  rawKind: z.string(),
-  title: z.string(),
-  intention: z.string().optional(),
-  command: z.string().optional(),
-  path: z.string().optional(),
-  diff: z.string().optional(),
-  url: z.string().optional(),
-  details: z.string().optional(),
-  canApproveForSession: z.boolean(),
-  commandIdentifiers: z.array(z.string()).optional(),
-});
+/** What "Approve for session" covers: JSON the Copilot side built (`kind` plus its own fields). */
+const sessionApproval = z.looseObject({ kind: z.string().min(1) });
+
+const permissionView = z
+  .object({
+    kind: z.enum(["shell", "write", "read", "url", "mcp", "other"]),
+    rawKind: z.string(),
+    title: z.string(),
+    intention: z.string().optional(),
+    command: z.string().optional(),
+    path: z.string().optional(),
+    diff: z.string().optional(),
+    url: z.string().optional(),
+    details: z.string().optional(),
+    canApproveForSession: z.boolean(),
+    sessionApproval: sessionApproval.optional(),
+    /** Cards stored before `sessionApproval` existed: the shell commands a session approval covered. */
+    commandIdentifiers: z.array(z.string()).optional(),
+  })
+  .transform(({ commandIdentifiers, ...view }) => {
+    if (view.sessionApproval) return { ...view, canApproveForSession: true };
+    if (!view.canApproveForSession) return view;
+    // A card stored before `sessionApproval`: only shell commands and writes could be approved for the session.
+    if (view.kind === "shell" && commandIdentifiers?.length) {
+      return { ...view, sessionApproval: { kind: "commands", commandIdentifiers } };
+    }
+    if (view.kind === "write") return { ...view, sessionApproval: { kind: "write" } };
+    return { ...view, canApproveForSession: false };
+  });
 
 const formValue = z.union([z.string(), z.number(), z.boolean()]);
 

@@ -111,7 +111,7 @@ export function sessionCwd(messages: ChatMessage[]): string | undefined {
 
 // ---------------------------------------------------------------- default rules
 
-const DIRECTIVE = /^[ \t]*(RUN_AS|RUN|WRITE|ECHO|LONG|SLOW|STREAM|ASK|PLAN|FORM):[ \t]?/m;
+const DIRECTIVE = /^[ \t]*(RUN_AS|RUN|WRITE|READ|FETCH|TOOL|ECHO|LONG|SLOW|STREAM|ASK|PLAN|FORM):[ \t]?/m;
 
 /** The runtime's prompt when an autopilot turn ended without `task_complete`. */
 export const AUTOPILOT_NUDGE = "You have not yet marked the task as complete";
@@ -130,6 +130,11 @@ export function longText(n: number): string {
 /** The STREAM text: n words `w0001 w0002 … w<n>` (5n−1 characters; its last word marks the end). */
 export function streamText(n: number): string {
   return Array.from({ length: n }, (_, i) => `w${String(i + 1).padStart(4, "0")}`).join(" ");
+}
+
+/** An absolute path as given, a relative one resolved against the session's cwd (else this process's). */
+function sessionPath(messages: ChatMessage[], file: string): string {
+  return isAbsolute(file) ? file : resolve(sessionCwd(messages) ?? process.cwd(), file);
 }
 
 /** Where plan mode wants plan.md: its system prompt says "Save the plan to: /abs/plan.md". */
@@ -216,8 +221,8 @@ function directive(text: string): { name: string; line: string; rest: string; bo
  * Default behaviour when no responder answers. Looks at the last message (see lastReal): a tool
  * result is echoed back (except the plan.md write of a multi-line PLAN, which is followed by
  * exit_plan_mode); the autopilot nudge is answered with task_complete; otherwise the last user text
- * is matched against directives (the earliest one at a line start wins: RUN, RUN_AS, WRITE, ECHO, LONG,
- * SLOW, STREAM, ASK, PLAN, FORM), else a "You said" reply with the user turn count.
+ * is matched against directives (the earliest one at a line start wins: RUN, RUN_AS, WRITE, READ, FETCH,
+ * TOOL, ECHO, LONG, SLOW, STREAM, ASK, PLAN, FORM), else a "You said" reply with the user turn count.
  */
 export function defaultReply(req: ModelRequest): Reply {
   const last = lastReal(req.messages);
@@ -250,10 +255,18 @@ export function defaultReply(req: ModelRequest): Reply {
       }
       case "WRITE": {
         const sp = /^(\S+)[ \t]?([\s\S]*)$/.exec(rest.replace(/^[ \t]+/, ""));
-        const file = sp?.[1] ?? "";
-        const cwd = sessionCwd(req.messages) ?? process.cwd();
-        const path = isAbsolute(file) ? file : resolve(cwd, file);
+        const path = sessionPath(req.messages, sp?.[1] ?? "");
         return { tool: "create", args: { path, file_text: sp?.[2] ?? "" } };
+      }
+      case "READ":
+        return { tool: "view", args: { path: sessionPath(req.messages, line) } };
+      case "FETCH":
+        return { tool: "web_fetch", args: { url: line } };
+      case "TOOL": {
+        // `TOOL: <name> <JSON arguments>`: any tool the runtime offers, e.g. an MCP server's.
+        const sp = /^(\S+)[ \t]*([\s\S]*)$/.exec(rest.replace(/^[ \t]+/, ""));
+        const args = sp?.[2]?.trim() ? (JSON.parse(sp[2]) as Record<string, unknown>) : {};
+        return { tool: sp?.[1] ?? "", args };
       }
       case "ECHO":
         return { text: rest };
