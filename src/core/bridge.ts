@@ -135,6 +135,12 @@ export class Bridge implements InboundHandler {
         if (verdict.first && rule) await reply(rateRefusal(rule, verdict.retryInMs));
         return;
       }
+      // BRIDGE_ALLOWED_USERS / _CHANNELS fence what reaches the agent as much as commands.
+      const fenced = this.options.policy.check(event.user, { kind: "start" }, session.record.origin);
+      if (!fenced.allowed) {
+        await reply(`${fenced.reason} It was not sent to Copilot.`);
+        return;
+      }
     }
     const control = parseControl(text);
     if (control) {

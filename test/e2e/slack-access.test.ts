@@ -158,6 +158,23 @@ describe("Slack: who may do what", () => {
     assert.match(admin, /No session 0123456789abcdef is known/);
   });
 
+  test("someone not on BRIDGE_ALLOWED_USERS cannot reach a session's agent by mentioning the bot", async () => {
+    const header = await h.startSession(OWNER, "hello fence");
+    await h.waitForReply(header, /user turns: 1/);
+    const notice = await noticeTo(OUTSIDER, () =>
+      h.slack.sendEvent({
+        type: "message",
+        channel: header.channel,
+        user: OUTSIDER,
+        text: [slackEntity.user(h.slack.botUserId), " please delete everything"],
+        ts: h.slack.nextTs(),
+        thread_ts: header.ts,
+      }),
+    );
+    assert.match(notice, /BRIDGE_ALLOWED_USERS.*It was not sent to Copilot\./);
+    assert.ok(!h.model.requests.some((r) => JSON.stringify(r.messages).includes("delete everything")));
+  });
+
   test("commands outside the allowed channels, or from people not allowed, are refused with the reason", async () => {
     const messages = h.slack.messages.length;
     const elsewhere = await noticeTo(OWNER, () =>
