@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.logLevel, config.secrets);
+  // Opened first: a store that cannot be opened stops start-up with one line, before anything starts.
+  const store = await KeyvBridgeStore.connect(config.storeUrl, log);
   const adapters: ChatAdapter[] = [];
   // Each platform's library is loaded only when it is configured (discord.js alone takes ~0.3 s).
   if (config.slack) {
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   const bridge = new Bridge({
     adapters,
     gateway,
-    store: KeyvBridgeStore.open(config.storeUrl, log),
+    store,
     policy: new AccessPolicy({
       approvers: config.approvers,
       approverRoles: config.approverRoles,

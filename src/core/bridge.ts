@@ -10,6 +10,7 @@ import type {
 import { errorText } from "./errors.js";
 import { queueFullRefusal, rateRefusal } from "./flood.js";
 import { cleanEvent, cleanModal } from "./input-text.js";
+import { LostThreads, lostThreadNotice, rewriteRecords } from "./lost-records.js";
 import { failure, said } from "./messages.js";
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
 import { type BridgeOptions, reconnectWaitMs, SessionRegistry } from "./registry.js";
@@ -25,6 +26,7 @@ const stopGraceMs = 3000;
 
 export class Bridge implements InboundHandler {
   private readonly reg: SessionRegistry;
+  private readonly lost = new LostThreads();
   private stopping = false;
 
   constructor(private readonly options: BridgeOptions) {
@@ -34,6 +36,8 @@ export class Bridge implements InboundHandler {
   /** Starts the runtime, loads known sessions, starts listening, then reconnects the sessions. */
   async start(): Promise<void> {
     this.options.gateway.onDisconnect(() => void this.reconnect());
+    // The store's file was deleted while running: write back every live thread and its pending cards.
+    this.options.store.onReset?.(() => rewriteRecords(this.reg.all(), this.options.store, this.options.log));
     await this.options.gateway.start();
     const known = await this.options.store.activeThreads();
     for (const record of known) this.reg.add(record);
@@ -169,6 +173,9 @@ export class Bridge implements InboundHandler {
   /** A message for a session that has ended: its owner (or whoever mentions the bot) is told so. */
   private async onEndedThread(event: ThreadMessageEvent): Promise<void> {
     const record = await this.options.store.getThread(event.thread.key);
+    if (!record && this.lost.shouldTell(event, this.options.policy)) {
+      await this.reg.adapter(event.thread.platform)?.notify(event.thread, event.user, lostThreadNotice);
+    }
     if (record?.state !== "ended") return;
     if (!this.options.policy.forwards(event.user, record.owner, event.mentionsBot)) return;
     const chat = this.reg.adapter(event.thread.platform);

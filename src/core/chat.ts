@@ -53,6 +53,11 @@ export interface ThreadMessageEvent {
   thread: ThreadRef;
   text: string;
   mentionsBot: boolean;
+  /**
+   * The thread is one the bot started (Slack: its first message is the bot's; Discord: the bot
+   * owns the thread): a message there is meant for the bridge even when it has no record of it.
+   */
+  botThread?: boolean;
 }
 
 /** A button clicked on a card. */

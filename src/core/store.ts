@@ -69,5 +69,10 @@ export interface BridgeStore {
   /** Records an inbound event id; `true` the first time it is seen within `ttlMs`. */
   firstSeen(eventId: string, ttlMs: number): Promise<boolean>;
   audit(entry: AuditEntry): Promise<void>;
+  /**
+   * `handler` runs when the store lost what it held and starts afresh (its file was deleted while
+   * the bridge ran): whoever knows records writes them back. Stores that cannot lose data omit it.
+   */
+  onReset?(handler: () => Promise<void>): void;
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import { buttonsOf, visible } from "../e2e/harness.js";
 import { FakeChat } from "../fakes/chat.js";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { FakeSlack } from "../fakes/slack/index.js";
+import { discordNotified, slackNotified } from "./pings.js";
 import { adapterContract } from "./suite.js";
 
 adapterContract("core fake", async (handler) => {
@@ -38,8 +39,8 @@ adapterContract("core fake", async (handler) => {
       if (!opened) throw new Error("no modal");
       await chat.submitModal(user, opened, values);
     },
-    // The fake shows neutral messages: model text stays in a markdown block the platforms escape.
-    couldPing: (ref) => !chat.shown(ref).message.blocks.every((b) => b.type === "markdown"),
+    // The fake renders like a platform (Slack's syntax): who its rendering would notify.
+    notified: (ref) => slackNotified(chat.shown(ref).wire),
     waitFor: (probe, what) => chat.waitFor(() => probe() ?? undefined, what),
     stop: () => chat.stop(),
   };
@@ -108,7 +109,7 @@ adapterContract("Slack", async (handler) => {
         },
       });
     },
-    couldPing: (ref) => /<!(channel|here|everyone)|<@[UW]/.test(JSON.stringify(message(ref))),
+    notified: (ref) => slackNotified(message(ref)),
     waitFor: (probe, what) => slack.waitFor(probe, { what }),
     stop: async () => {
       await adapter.stop();
@@ -175,18 +176,7 @@ adapterContract("Discord", async (handler) => {
         fields: values,
       });
     },
-    couldPing: (ref) => {
-      const m = message(ref);
-      const allowed = (m.allowed_mentions ?? { parse: ["everyone", "users", "roles"] }) as {
-        parse?: string[];
-        users?: string[];
-      };
-      return (
-        (allowed.parse ?? []).length > 0 ||
-        (allowed.users ?? []).length > 0 ||
-        /@(everyone|here)/.test(m.content)
-      );
-    },
+    notified: (ref) => discordNotified(message(ref).content, message(ref).allowed_mentions),
     waitFor: (probe, what) => discord.waitFor(probe, { what }),
     stop: async () => {
       await adapter.stop();

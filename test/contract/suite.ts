@@ -25,8 +25,11 @@ export interface ContractSubject {
   click(user: string, ref: MessageRef, label: string): Promise<void>;
   modalsOpened(): { title: string; fields: string[] }[];
   submitLastModal(user: string, values: Record<string, string>): Promise<void>;
-  /** Whether showing this message could notify anyone. */
-  couldPing(ref: MessageRef): boolean;
+  /**
+   * Who showing this message notifies, read from what the platform received by its own rules
+   * (see pings.ts): user ids, `@everyone` / `@here` / `@channel`, groups and roles.
+   */
+  notified(ref: MessageRef): string[];
   waitFor<T>(probe: () => T | undefined | false | null, what: string): Promise<T>;
   stop(): Promise<void>;
 }
@@ -184,17 +187,44 @@ export function adapterContract(
       assert.equal(s.read(cardRef).buttons.length, 4);
     });
 
-    test("model text cannot notify anyone", async () => {
+    test("model text cannot notify anyone, in any block, as posted or edited", async () => {
+      const message: Message = {
+        blocks: [
+          { type: "markdown", text: `hey ${hostile}` },
+          { type: "line", inline: [hostile, { bold: hostile }, { italic: hostile }, { code: hostile }] },
+          { type: "quote", label: hostile, text: hostile },
+          { type: "code", text: hostile },
+          { type: "context", inline: [hostile] },
+        ],
+        summary: `hey ${hostile}`,
+      };
+      const ref = await s.adapter.post(thread, message);
+      assert.deepEqual(s.notified(ref), [], s.read(ref).text);
+      const [, ...rest] = message.blocks;
+      await s.adapter.edit(ref, {
+        blocks: [{ type: "markdown", text: `edited ${hostile}` }, ...rest],
+        summary: `edited ${hostile}`,
+      });
+      await s.waitFor(() => /edited/.test(s.read(ref).text), "the edit");
+      assert.deepEqual(s.notified(ref), [], s.read(ref).text);
+    });
+
+    test("the person the bridge names is notified, and no one the text around it names", async () => {
       const ref = await s.adapter.post(thread, {
         blocks: [
           {
-            type: "markdown",
-            text: "hey @everyone @here <!channel> <!here> <@U123ABC> <@123456789012345678>",
+            type: "line",
+            inline: ["for ", { user: { platform: s.adapter.platform, id: s.user } }, ` ${hostile}`],
           },
         ],
-        summary: "hey @everyone <!channel>",
+        summary: "a card for its owner",
       });
-      assert.equal(s.couldPing(ref), false, s.read(ref).text);
+      assert.deepEqual(s.notified(ref), [s.user], s.read(ref).text);
     });
   });
 }
+
+/** Every way of notifying people in Slack and Discord syntax, as text a model could write. */
+const hostile =
+  "@everyone @here @channel <!channel> <!here> <!everyone> <!subteam^S0123ABC|@team> <@U123ABC> <@W123ABC|x> " +
+  "<@123456789012345678> <@!123456789012345678> <@&987654321098765432>";

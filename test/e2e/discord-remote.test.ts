@@ -6,6 +6,7 @@ import { FakeGitHub } from "../fakes/github/index.js";
 import { buttonId, buttons, type DiscordDriver, requestIdOf, startDiscordBridge } from "./discord-driver.js";
 import { checkoutOfDemo, gitHubEnv } from "./github.js";
 import type { BridgeHarness } from "./harness.js";
+import { assertRemoteTurnedOff, commandPolls, sessionOfLink } from "./mission-control.js";
 import { decodeQr } from "./qr.js";
 
 const OWNER = "240000000000000010";
@@ -61,6 +62,19 @@ describe("Discord: remote sessions through Mission Control", () => {
 
     await drv.say(threadId, "remote off");
     await drv.waitReply(threadId, new RegExp(`Remote control turned off by <@${OWNER}>`));
+  });
+
+  test("remote off tells Mission Control: the session can no longer be steered from GitHub", async () => {
+    const threadId = await drv.start("share then stop sharing");
+    await drv.waitReply(threadId, /user turns: 1/);
+    await drv.say(threadId, "remote on");
+    const link = await drv.waitReply(threadId, /Follow and steer this session on GitHub/);
+    const mc = sessionOfLink(gh, linkTarget.exec(link.content)?.[1] ?? "");
+    // Steerable: the runtime asks Mission Control for commands (every ~3 s).
+    await gh.waitFor(() => commandPolls(gh, mc) > 0, { what: "the first command poll", timeoutMs: 10_000 });
+    await drv.say(threadId, "remote off");
+    await drv.waitReply(threadId, new RegExp(`Remote control turned off by <@${OWNER}>`));
+    await assertRemoteTurnedOff(gh, mc);
   });
 
   test("a permission answered on github.com closes the card as answered on GitHub; a stale click changes nothing", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { BridgeHarness, visible } from "./harness.js";
+import { BridgeHarness, buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER21";
 const SESSIONS = 8;
@@ -43,10 +43,21 @@ describe("Slack: a burst of sessions inside Slack's documented rate limits", () 
       );
       assert.match(visible(reply), /^w0001 w0002/m, "the reply starts at its beginning");
     }
-    // A card in the same busy channel still goes out and takes an answer.
+    // A card in the same busy channel still goes out and takes an answer: clicked, it closes with
+    // the outcome and the approved command runs.
     const header = await h.startSession(OWNER, "RUN: true");
     const card = await h.waitForCard(header);
     assert.match(visible(card), /true/);
+    await h.click(OWNER, card, "perm.once");
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "the card to close",
+      timeoutMs: 30_000,
+    });
+    assert.match(visible(card), new RegExp(`Approved once.* by <@${OWNER}>`));
+    await h.slack.waitFor(
+      () => h.slack.thread(header.channel, header.ts).find((m) => /Tool bash result/.test(visible(m))),
+      { what: "the command's result", timeoutMs: 30_000 },
+    );
     const stats = h.slack.rateLimitStats();
     assert.deepEqual(stats.limited, {}, `429s received: ${JSON.stringify(stats.limited)}`);
     assert.ok((stats.calls["chat.postMessage"] ?? 0) >= 2 * SESSIONS, "headers and replies were posted");

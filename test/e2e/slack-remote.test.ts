@@ -6,6 +6,7 @@ import { FakeGitHub } from "../fakes/github/index.js";
 import type { SlackMessage } from "../fakes/slack/index.js";
 import { checkoutOfDemo, gitHubEnv } from "./github.js";
 import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { assertRemoteTurnedOff, commandPolls, sessionOfLink } from "./mission-control.js";
 import { decodeQr } from "./qr.js";
 
 const OWNER = "UOWNER10";
@@ -49,6 +50,20 @@ describe("Slack: remote sessions through Mission Control", () => {
 
     await say(header, "remote off");
     await h.waitForReply(header, new RegExp(`Remote control turned off by <@${OWNER}>`));
+  });
+
+  test("remote off tells Mission Control: the session can no longer be steered from GitHub", async () => {
+    const header = await h.startSession(OWNER, "share then stop sharing");
+    await h.waitForReply(header, /user turns: 1/);
+    await say(header, "remote on");
+    const link = await h.waitForReply(header, /Follow and steer this session on GitHub/);
+    const url = /<(https:\/\/github\.com\/octo\/demo\/tasks\/[\w-]+)\|/.exec(visible(link))?.[1] ?? "";
+    const mc = sessionOfLink(gh, url);
+    // Steerable: the runtime asks Mission Control for commands (every ~3 s).
+    await gh.waitFor(() => commandPolls(gh, mc) > 0, { what: "the first command poll", timeoutMs: 10_000 });
+    await say(header, "remote off");
+    await h.waitForReply(header, new RegExp(`Remote control turned off by <@${OWNER}>`));
+    await assertRemoteTurnedOff(gh, mc);
   });
 
   test("a permission answered on github.com closes the card as answered on GitHub; a late click changes nothing", async () => {

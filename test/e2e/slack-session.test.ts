@@ -141,12 +141,4 @@ describe("Slack: /copilot end to end with the real runtime", () => {
     assert.ok(!/(^|\s)@everyone/.test(text), text);
     assert.match(text, /\*done\*/);
   });
-
-  test("tokens never reach the log, even at debug level", () => {
-    const logs = h.logs();
-    assert.ok(logs.length > 0);
-    for (const secret of [h.slack.botToken, h.slack.appToken, "test-key"]) {
-      assert.ok(!logs.includes(secret), `${secret.slice(0, 5)}… appears in the log`);
-    }
-  });
 });

@@ -47,6 +47,11 @@ export class ShownMessage {
     return visible(this.message);
   }
 
+  /** What the fake platform received, in Slack's syntax: the text its notifications are read from. */
+  get wire(): { text: string; blocks: { text: string }[] } {
+    return wireMessage(this.message);
+  }
+
   get buttons(): Button[] {
     return this.message.blocks.flatMap((b) => (b.type === "buttons" ? b.buttons : []));
   }
@@ -329,6 +334,32 @@ export function inlineText(inline: Inline[]): string {
       return new Date(p.time).toISOString();
     })
     .join("");
+}
+
+/**
+ * The fake's rendering, like a platform adapter's: every text is escaped (`&`, `<`, `>`, bare
+ * `@channel` words) so nothing in it can mention anyone; only a `user` piece the bridge names
+ * becomes a mention (`<@id>`).
+ */
+export function wireMessage(message: Message): { text: string; blocks: { text: string }[] } {
+  const inline = (pieces: Inline[]) =>
+    pieces
+      .map((p) => (typeof p !== "string" && "user" in p ? `<@${p.user.id}>` : wireEscape(inlineText([p]))))
+      .join("");
+  return {
+    text: wireEscape(message.summary),
+    blocks: message.blocks.map((b) => ({
+      text: b.type === "line" || b.type === "context" ? inline(b.inline) : wireEscape(blockText(b)),
+    })),
+  };
+}
+
+function wireEscape(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/@(channel|here|everyone)\b/gi, "@\u200b$1");
 }
 
 /** A whole message as a reader sees it, one block per line. */

@@ -216,6 +216,7 @@ export class DiscordAdapter implements ChatAdapter {
         thread: discordThread(m.guildId, m.channelId),
         text,
         mentionsBot,
+        botThread: m.channel.ownerId === this.botId,
       });
       return;
     }
@@ -314,6 +315,7 @@ export class DiscordAdapter implements ChatAdapter {
         thread: discordThread(i.guildId, i.channelId),
         text,
         mentionsBot: true,
+        botThread: i.channel.ownerId === this.botId,
       });
       await pending.ephemeral("Sent to this thread's Copilot session.");
       return;

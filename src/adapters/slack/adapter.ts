@@ -1,4 +1,5 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
+import { z } from "zod";
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
 import { BridgeError, errorText } from "../../core/errors.js";
 import type { Logger } from "../../core/log.js";
@@ -230,6 +231,8 @@ export class SlackAdapter implements ChatAdapter {
       if (e.subtype || e.bot_id || !e.user || e.user === this.botUserId) return;
       if (!e.thread_ts || e.thread_ts === e.ts) return; // only replies inside threads
       const { text, mentioned } = stripMention(e.text ?? "", this.botUserId);
+      // A reply names who posted its thread's first message: the bot, for a session's thread.
+      const parent = threadParent.safeParse(event);
       await handler.handle({
         type: "message",
         id: `slack:msg:${e.channel}:${e.ts}`,
@@ -237,6 +240,7 @@ export class SlackAdapter implements ChatAdapter {
         thread: slackThread(e.team ?? this.teamId, e.channel, e.thread_ts),
         text: await this.decode(text),
         mentionsBot: mentioned,
+        botThread: parent.success && parent.data.parent_user_id === this.botUserId,
       });
     };
     this.app.event("message", onMessage);
@@ -344,6 +348,8 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 }
+
+const threadParent = z.object({ parent_user_id: z.string() });
 
 function renderNotice(notice: Notice): string {
   return typeof notice === "string" ? escapeText(notice) : renderInline(notice);

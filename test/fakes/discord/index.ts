@@ -39,8 +39,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Faults } from "./faults.js";
-import { GatewayServer } from "./gateway.js";
+import { GatewayServer, Intent } from "./gateway.js";
 import { createMessage } from "./messages.js";
+import { apiThread } from "./objects.js";
 import {
   buttonClick,
   type ClickInput,
@@ -225,6 +226,33 @@ export class FakeDiscord {
     const m = createMessage(this.ctx, p.channel_id, { content }, p.files ?? [], { authorId: p.author_id });
     this.ctx.state.changed();
     return m;
+  }
+
+  /** A user starts a public thread in a channel (from no message): the user owns it, not the bot. */
+  startUserThread(p: { owner_id: string; channel_id?: string; name?: string }): string {
+    const { state } = this.ctx;
+    const t: DiscordThread = {
+      id: state.nextId(),
+      parent_id: p.channel_id ?? this.channelId,
+      name: p.name ?? "a thread of a user's",
+      owner_id: p.owner_id,
+      type: 11,
+      archived: false,
+      locked: false,
+      auto_archive_duration: 1440,
+      created_at: new Date().toISOString(),
+      members: [p.owner_id],
+    };
+    state.addThread(t);
+    this.ctx.gateway.dispatch(
+      "THREAD_CREATE",
+      { ...apiThread(state, t), newly_created: true },
+      {
+        intent: Intent.Guilds,
+      },
+    );
+    state.changed();
+    return t.id;
   }
 
   async clickButton(p: ClickInput): Promise<InteractionHandle> {

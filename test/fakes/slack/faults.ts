@@ -32,7 +32,7 @@ export class Faults {
 }
 
 /** Answers a request with the fault, the way Slack's edge would. */
-export function applyFault(fault: Fault, res: ServerResponse): void {
+export function applyFault(fault: Fault, res: ServerResponse, token?: string): void {
   if ("drop" in fault) {
     // Kill the TCP connection without an HTTP response: the client sees a network error.
     res.socket?.destroy();
@@ -41,7 +41,10 @@ export function applyFault(fault: Fault, res: ServerResponse): void {
   if ("slowReplyMs" in fault) return; // not a failure: the Web API answers it, late
   if ("slackError" in fault) {
     res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-    res.end(JSON.stringify({ ok: false, error: fault.slackError }));
+    const echo = fault.echoToken
+      ? { response_metadata: { messages: [`[ERROR] the token ${token ?? "(none)"} was refused`] } }
+      : {};
+    res.end(JSON.stringify({ ok: false, error: fault.slackError, ...echo }));
     return;
   }
   if (fault.status === 429) {

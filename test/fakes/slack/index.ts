@@ -17,6 +17,8 @@
  * and deliver it as Slack does, `& < >` escaped; mentions, channels and links the Slack client makes
  * are `slackEntity.user("U1")`, `.channel`, `.link`, `.broadcast`, `.subteam`, `.date` parts
  * (`["hi ", slackEntity.user("U1")]`, or the `slackTyped` tag), delivered in angle brackets.
+ * A `message` event in a thread gets `parent_user_id` (who posted the thread's first message: the
+ * bot, for a thread under a message the app posted) unless the test gives one, as Slack sends it.
  *
  * Rate limits (off by default; `FakeSlack.start({rateLimits: true})` or `fake.setRateLimits(true)`):
  * Slack's documented limits, "per API method per app per workspace", as token buckets (capacity =

@@ -91,6 +91,12 @@ export function eventPayload(state: SlackState, event: Json, eventId: string | u
   }
   if (filled.event_ts === undefined)
     filled.event_ts = typeof filled.ts === "string" ? filled.ts : state.nextTs();
+  // A reply in a thread names who posted the thread's first message, as Slack's message events do.
+  const threadTs = typeof filled.thread_ts === "string" ? filled.thread_ts : undefined;
+  if (filled.parent_user_id === undefined && threadTs !== undefined && threadTs !== filled.ts) {
+    const root = state.findMessage(String(filled.channel), threadTs);
+    if (root !== undefined) filled.parent_user_id = root.user;
+  }
   return {
     token: VERIFICATION_TOKEN,
     team_id: state.id.teamId,

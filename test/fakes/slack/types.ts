@@ -89,8 +89,12 @@ export type Fault =
   | { status: 429; retryAfter: number }
   | { status: 500 | 502 | 503 }
   | { drop: true }
-  /** HTTP 200 with `{ok: false, error: slackError}`. */
-  | { slackError: string }
+  /**
+   * HTTP 200 with `{ok: false, error: slackError}`. With `echoToken`, its `response_metadata`
+   * carries an `[ERROR]` message quoting the token the call was made with (as a proxy or gateway in
+   * front of Slack might): the Web API client logs such messages.
+   */
+  | { slackError: string; echoToken?: boolean }
   /** The call succeeds (and shows at once), but its answer reaches the client `delayMs` later. */
   | { slowReplyMs: number };
 

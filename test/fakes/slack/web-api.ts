@@ -73,7 +73,7 @@ export class WebApi {
     if (fault && slowReplyMs === 0) {
       call.fault = fault;
       state.recordCall(call);
-      applyFault(fault, res);
+      applyFault(fault, res, token);
       return;
     }
     const verdict = this.rateLimits.check(method, args);
