@@ -49,7 +49,7 @@ export function promptCard(
   const line: Inline[] = [`${icon} `, { bold: words }, ...(more ?? [])];
   if (state.surface === "thread" && state.by) line.push(" by ", { user: state.by });
   else if (state.surface === "github") line.push(" on GitHub");
-  else if (state.outcome.kind !== "cancelled" && state.outcome.kind !== "gone") {
+  else if (!["cancelled", "gone", "lost", "ended"].includes(state.outcome.kind)) {
     line.push(" elsewhere (terminal, GitHub or another client)");
   }
   line.push(" · ", { time: state.at });
@@ -178,7 +178,16 @@ function describe(outcome: Outcome): Closed {
   switch (outcome.kind) {
     case "permission": {
       const [icon, words] = permissionWords[outcome.outcome];
-      return { icon, words, ...detail("Reason: ", outcome.feedback) };
+      if (outcome.outcome !== "denied") return { icon, words };
+      // A plain deny ends the turn (as the Copilot CLI's "no" does); with a reason the agent goes on.
+      return outcome.feedback
+        ? {
+            icon,
+            words: "Denied with a reason",
+            more: [" (Copilot goes on)"],
+            ...detail("Reason: ", outcome.feedback),
+          }
+        : { icon, words, more: [" (Copilot stops this turn)"] };
     }
     case "question":
       return { icon: "💬", words: "Answered", detail: { label: "Answer: ", text: outcome.answer } };
@@ -204,6 +213,14 @@ function describe(outcome: Outcome): Closed {
       return { icon: "⏹️", words: "Cancelled (the turn was stopped)" };
     case "gone":
       return { icon: "☑️", words: "No longer pending (answered while the bridge was offline)" };
+    case "lost":
+      return {
+        icon: "⚠️",
+        words: "Lost: the Copilot runtime restarted before anyone answered",
+        more: [". Nothing was done; reply in the thread to try again"],
+      };
+    case "ended":
+      return { icon: "⏹️", words: "Closed (the session ended)" };
   }
 }
 

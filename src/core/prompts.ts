@@ -34,9 +34,14 @@ export type Outcome =
   | { kind: "question"; answer: string }
   | { kind: "plan"; approved: boolean; action?: string; feedback?: string }
   | { kind: "form"; action: "accept" | "decline" | "cancel"; content?: Record<string, FormValue> }
-  /** The turn was stopped, or the request is gone. */
+  /** The turn was stopped. */
   | { kind: "cancelled" }
-  | { kind: "gone" };
+  /** No longer pending, for a reason the bridge cannot tell (answered while it was offline). */
+  | { kind: "gone" }
+  /** Nobody answered: the Copilot runtime restarted and the request died with it. */
+  | { kind: "lost" }
+  /** The session was ended (by a person, or after being idle too long). */
+  | { kind: "ended" };
 
 export function outcomeOf(answer: PromptAnswer): Outcome {
   switch (answer.kind) {

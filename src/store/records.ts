@@ -119,6 +119,8 @@ export const outcome = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("cancelled") }),
   z.object({ kind: z.literal("gone") }),
+  z.object({ kind: z.literal("lost") }),
+  z.object({ kind: z.literal("ended") }),
 ]);
 
 export const cardRecord = z.object({

@@ -152,7 +152,7 @@ test("deny with a reason: the modal's reason reaches the agent and nothing runs"
   assert.equal(await h.chat.submitModal(APPROVER, opened, { reason: "not on a Friday" }), undefined);
   await h.reply(thread, /User feedback: not on a Friday/);
   await h.bridge.settled();
-  assert.match(card.text, new RegExp(`Denied by <@${APPROVER}>`));
+  assert.match(card.text, new RegExp(`Denied with a reason \\(Copilot goes on\\) by <@${APPROVER}>`));
   assert.match(card.text, /Reason: not on a Friday/);
   assert.deepEqual(card.buttons, []);
   assert.equal(existsSync(join(h.workdir, "denied.txt")), false);
