@@ -51,6 +51,7 @@ function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotG
       listener(event);
     };
   return {
+    runtimeOutlivesBridge: inner.runtimeOutlivesBridge,
     start: () => inner.start(),
     onDisconnect: (handler) => inner.onDisconnect(handler),
     stop: () => inner.stop(),

@@ -19,6 +19,7 @@ export const agentEvent = z.discriminatedUnion("type", [
     toolCallId: id,
     success: z.boolean(),
     error: text.optional(),
+    interrupted: z.literal(true).optional(),
   }),
   z.object({ type: z.literal("prompt.requested"), requestId: id, toolCallId: id.optional(), prompt }),
   z.object({

@@ -30,6 +30,7 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
         toolCallId: event.data.toolCallId,
         success: event.data.success,
         ...(event.data.error ? { error: event.data.error.message } : {}),
+        ...(interruptedByRestart(event.data) ? { interrupted: true } : {}),
       };
     case "permission.requested": {
       if (event.data.resolvedByHook) return undefined;
@@ -148,6 +149,14 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * A tool call a restart cut short: on resume the runtime closes it with a failure of its own, marked
+ * `interactionId: "resume"` (an abort's interruption carries the turn's interaction id instead).
+ */
+export function interruptedByRestart(data: { success: boolean; interactionId?: string }): boolean {
+  return !data.success && data.interactionId === "resume";
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   PendingPermission,
   PermissionDecision,
   PermissionView,
+  SessionHistory,
   SessionSummary,
 } from "../core/agent.js";
 import { BridgeError, errorText } from "../core/errors.js";
@@ -25,6 +26,7 @@ import type { Prompt, PromptAnswer } from "../core/prompts.js";
 import type { AgentMode } from "../core/types.js";
 import { agentEvent } from "./event-schema.js";
 import { explainRemoteError, permissionView, toAgentEvent } from "./events.js";
+import { historyOf } from "./history.js";
 
 export interface ProviderSettings {
   type: "openai" | "azure" | "anthropic";
@@ -118,7 +120,7 @@ export class SdkGateway implements CopilotGateway {
     await client?.stop().catch(() => undefined);
   }
 
-  get keepsCloudSessions(): boolean {
+  get runtimeOutlivesBridge(): boolean {
     return this.options.runtimeUrl !== undefined;
   }
 
@@ -375,6 +377,10 @@ class SdkAgentSession implements AgentSession {
       view: permissionView(item.request),
       ...(item.request.toolCallId ? { toolCallId: item.request.toolCallId } : {}),
     }));
+  }
+
+  async history(): Promise<SessionHistory> {
+    return historyOf(await within("the session's history", rpcTimeoutMs, this.session.getEvents()));
   }
 
   async disconnect(): Promise<void> {

@@ -45,7 +45,8 @@ export type AgentEvent =
   | { type: "message.delta"; messageId: string; delta: string }
   | { type: "message"; messageId: string; content: string }
   | { type: "tool.start"; toolCallId: string; toolName: string; summary?: string }
-  | { type: "tool.complete"; toolCallId: string; success: boolean; error?: string }
+  /** `interrupted`: the runtime restarted under the tool call and closed it when the session resumed. */
+  | { type: "tool.complete"; toolCallId: string; success: boolean; error?: string; interrupted?: boolean }
   | { type: "prompt.requested"; requestId: string; toolCallId?: string; prompt: Prompt }
   /** `surface: "github"` when the runtime says the answer came from github.com / GitHub Mobile. */
   | { type: "prompt.completed"; requestId: string; outcome: Outcome; surface?: "github" }
@@ -72,6 +73,17 @@ export interface PendingPermission {
   view: PermissionView;
 }
 
+/** How a tool call ended, as the session's history tells. */
+export type ToolFate = "ok" | "failed" | "interrupted";
+
+/** What a resumed session's history says about the work that was under way. */
+export interface SessionHistory {
+  /** A turn was started and has not ended (it may still be running on a runtime that survived). */
+  openTurn: boolean;
+  /** Tool calls that have ended, by tool call id. */
+  toolCalls: ReadonlyMap<string, ToolFate>;
+}
+
 export interface AgentSession {
   readonly id: string;
   send(prompt: string): Promise<void>;
@@ -84,6 +96,8 @@ export interface AgentSession {
   /** Answers a pending prompt; `true` when this answer won, `false` when it was already answered. */
   answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean>;
   pendingPermissions(): Promise<PendingPermission[]>;
+  /** The session's history, read after a resume to tell what survived. */
+  history(): Promise<SessionHistory>;
   disconnect(): Promise<void>;
 }
 
@@ -105,6 +119,12 @@ export interface SessionSummary {
 }
 
 export interface CopilotGateway {
+  /**
+   * Whether the runtime outlives the bridge (an external one): turns, prompts and cloud sessions then
+   * survive a bridge restart. The bundled runtime starts afresh with the bridge: a turn that was
+   * running dies, and it does not reliably know the cloud sessions an earlier one created.
+   */
+  readonly runtimeOutlivesBridge: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Called (once per connection) when the connection to the runtime is lost. */
@@ -123,9 +143,4 @@ export interface CopilotGateway {
   createCloudSession(repository: CloudRepository, listener: AgentListener): Promise<AgentSession>;
   /** A session the runtime knows (e.g. one started in a terminal), or undefined. */
   findSession(sessionId: string): Promise<SessionSummary | undefined>;
-  /**
-   * True when the runtime outlives the bridge (an external one): its cloud sessions can be resumed
-   * after a restart. A runtime the bridge spawns again does not reliably know them.
-   */
-  readonly keepsCloudSessions?: boolean;
 }

@@ -11,11 +11,10 @@ import { errorText } from "./errors.js";
 import { queueFullRefusal, rateRefusal } from "./flood.js";
 import { cleanEvent, cleanModal } from "./input-text.js";
 import { LostThreads, lostThreadNotice, rewriteRecords } from "./lost-records.js";
-import { failure, said } from "./messages.js";
+import { failure } from "./messages.js";
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
+import { reopen, resumeAll } from "./recovery.js";
 import { type BridgeOptions, reconnectWaitMs, SessionRegistry } from "./registry.js";
-import type { ThreadSession } from "./session.js";
-import type { CardRecord } from "./store.js";
 import { controlActions, onControlAction, parseControl, runControl } from "./thread-controls.js";
 
 export type { BridgeOptions } from "./registry.js";
@@ -42,7 +41,7 @@ export class Bridge implements InboundHandler {
     const known = await this.options.store.activeThreads();
     for (const record of known) this.reg.add(record);
     for (const adapter of this.reg.allAdapters()) await adapter.start(this);
-    void this.resumeAll(this.reg.all());
+    void resumeAll(this.reg, this.reg.all());
   }
 
   /**
@@ -67,7 +66,7 @@ export class Bridge implements InboundHandler {
     }
     if (this.stopping) return;
     this.options.log.info("reconnected to the Copilot runtime");
-    await this.resumeAll(this.reg.all());
+    await resumeAll(this.reg, this.reg.all());
   }
 
   async stop(): Promise<void> {
@@ -157,6 +156,14 @@ export class Bridge implements InboundHandler {
       );
       return;
     }
+    if (session.lost !== undefined) {
+      try {
+        await reopen(this.reg, session);
+      } catch (error) {
+        await reply(`Could not start a new Copilot session here: ${errorText(error)}`);
+        return;
+      }
+    }
     if (!(await session.connected(reconnectWaitMs))) {
       await reply("This session is reconnecting to Copilot; try again in a moment.");
       return;
@@ -190,68 +197,5 @@ export class Bridge implements InboundHandler {
           ]
         : "This Copilot session has ended. Nothing was sent. Start a new session with /copilot <prompt>.",
     );
-  }
-
-  /**
-   * A runtime started afresh does not reliably know the cloud sessions an earlier one created: after
-   * kill -9 the bundled runtime answered "Session not found", resumed one that then never answered,
-   * or did not answer the resume within 30 s. The agent keeps working on GitHub; the thread says where.
-   */
-  private async cloudLost(session: ThreadSession): Promise<void> {
-    const url = session.record.remoteUrl;
-    session.say(
-      said(
-        [
-          "☁️ The bridge restarted and cannot reconnect to this cloud session; it keeps running on GitHub",
-          ...(url ? [": ", { link: url, label: "open it there" }] : ["."]),
-          " (An external runtime, COPILOT_RUNTIME_URL, keeps cloud sessions across bridge restarts.)",
-        ],
-        "Cloud session continues on GitHub",
-      ),
-    );
-    session.record = { ...session.record, state: "ended" };
-    await this.options.store.putThread(session.record);
-    this.reg.remove(session.record.thread.key);
-  }
-
-  /** Resumes sessions (after a start or a reconnection), reconciling the cards each thread still shows. */
-  private async resumeAll(sessions: ThreadSession[]): Promise<void> {
-    const cards = new Map<string, CardRecord[]>();
-    for (const card of await this.options.store.pendingCards()) {
-      const list = cards.get(card.threadKey);
-      if (list) list.push(card);
-      else cards.set(card.threadKey, [card]);
-    }
-    const work = [...sessions];
-    const worker = async () => {
-      for (let session = work.shift(); session; session = work.shift()) {
-        if (session.record.cloud && !this.options.gateway.keepsCloudSessions) {
-          await this.cloudLost(session);
-          continue;
-        }
-        try {
-          const agent = await this.options.gateway.resumeSession(
-            session.record.sessionId,
-            session.onEvent,
-            session.record.cloud ? { cloud: true } : undefined,
-          );
-          session.attach(agent, false);
-          if (session.record.cloud) continue;
-          session.desk.reconcile(
-            cards.get(session.record.thread.key) ?? [],
-            await agent.pendingPermissions(),
-          );
-          this.options.log.info("session resumed", { thread: session.record.thread.key });
-        } catch (error) {
-          this.options.log.warn("could not resume a session", {
-            thread: session.record.thread.key,
-            error: errorText(error),
-          });
-          if (session.record.cloud) await this.cloudLost(session);
-          else session.say(failure("Could not reconnect this session after a restart:", errorText(error)));
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: this.options.resumeConcurrency }, worker));
   }
 }

@@ -116,7 +116,10 @@ async function attachSession(
     session.attach(agent, false);
     session.adoptMode(await agent.getMode().catch(() => base.mode));
     await reg.options.store.putThread(session.record);
-    session.desk.reconcile([], await agent.pendingPermissions());
+    const [pending, history] = await Promise.all([agent.pendingPermissions(), agent.history()]);
+    session.desk.reconcile([], pending, { runtimeRestarted: false, history });
+    // The terminal's turn may still be running: messages from the thread wait for it.
+    session.resumed(pending.length > 0 || history.openTurn);
   } catch (error) {
     reg.remove(opened.thread.key);
     await chat.post(opened.thread, failure("Could not attach the session:", errorText(error)));

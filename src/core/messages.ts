@@ -67,7 +67,7 @@ export function failure(what: string, reason: string): Message {
 
 export interface StatusFacts {
   record: ThreadRecord;
-  state: "working" | "idle" | "reconnecting";
+  state: "working" | "idle" | "reconnecting" | "not resumed";
   model: string;
   pending: { title: string; link: string | undefined }[];
   queued: number;

@@ -1,4 +1,4 @@
-import type { AgentSession, PendingPermission } from "./agent.js";
+import type { AgentSession, PendingPermission, SessionHistory, ToolFate } from "./agent.js";
 import { promptCard } from "./cards.js";
 import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
@@ -39,19 +39,50 @@ export class PromptDesk {
 
   /**
    * After a restart: the runtime does not announce requests again, so compare the cards this thread
-   * still shows as pending with what the runtime says is pending, post what is missing and close the rest.
+   * still shows as pending with what the runtime says is pending and with the session's history:
+   * - a permission still pending keeps its card (its buttons work); one the runtime shows but the
+   *   thread does not gets a card;
+   * - anything else that a runtime started afresh no longer holds is "lost": nobody answered it;
+   * - on a runtime that outlived the bridge, a request whose tool call ended meanwhile was answered
+   *   elsewhere (its card is finalised); questions, plans and forms have no pending list, so they
+   *   stay answerable unless their tool call ended.
    */
-  reconcile(shown: CardRecord[], pending: PendingPermission[]): void {
+  reconcile(
+    shown: CardRecord[],
+    pending: PendingPermission[],
+    facts: { runtimeRestarted: boolean; history: SessionHistory },
+  ): void {
     for (const card of shown) {
       this.cards.set(card.requestId, card);
       if (card.toolCallId) this.byToolCall.set(card.toolCallId, card.requestId);
     }
     const live = new Set(pending.map((p) => p.requestId));
     for (const p of pending) this.requested(p.requestId, { kind: "permission", view: p.view }, p.toolCallId);
-    // Only permissions can be checked: the runtime keeps no list of pending questions, plans or forms.
     for (const card of shown) {
-      if (card.prompt.kind === "permission" && !live.has(card.requestId)) {
+      if (live.has(card.requestId)) continue;
+      // A runtime started afresh: nobody could answer what it no longer holds (a runtime whose client
+      // died closes a waiting question or permission itself, so even a finished tool call tells nothing).
+      if (facts.runtimeRestarted) {
+        this.finalizeElsewhere(card.requestId, { kind: "lost" });
+        continue;
+      }
+      const fate = card.toolCallId ? facts.history.toolCalls.get(card.toolCallId) : undefined;
+      if (fate === "interrupted") this.finalizeElsewhere(card.requestId, { kind: "lost" });
+      else if (fate && card.prompt.kind === "permission") {
+        this.finalizeElsewhere(card.requestId, {
+          kind: "permission",
+          outcome: fate === "ok" ? "approved" : "denied",
+        });
+      } else if (fate || card.prompt.kind === "permission")
         this.finalizeElsewhere(card.requestId, { kind: "gone" });
+    }
+  }
+
+  /** The session is gone: every card still waiting is closed as lost. */
+  loseAll(): void {
+    for (const [requestId, card] of this.cards) {
+      if (card.state.status === "pending" && !this.claims.has(requestId)) {
+        this.finalizeElsewhere(requestId, { kind: "lost" });
       }
     }
   }
@@ -61,7 +92,11 @@ export class PromptDesk {
     if (toolCallId) this.byToolCall.set(toolCallId, requestId);
     this.ctx.queue.push(async () => {
       const known = this.cards.get(requestId) ?? (await this.ctx.store.getCard(requestId));
-      if (known) {
+      // A request raised again after its card was closed as lost or gone gets a fresh card.
+      const closedAsGone =
+        known?.state.status === "decided" &&
+        (known.state.outcome.kind === "lost" || known.state.outcome.kind === "gone");
+      if (known && !closedAsGone) {
         if (known.state.status === "pending") this.cards.set(requestId, known);
         return;
       }
@@ -76,19 +111,23 @@ export class PromptDesk {
       );
       let posted = () => {};
       this.posting.set(requestId, new Promise<void>((done) => (posted = done)));
+      // The record is written before the card is posted: a card anyone can see is always known, even
+      // after a crash right after the post (without its message, which a restart then replaces).
+      const record: CardRecord = {
+        requestId,
+        threadKey: this.ctx.thread.key,
+        message: { channel: this.ctx.thread.channel, id: "" },
+        prompt,
+        state,
+        createdAt: this.ctx.now(),
+        ...(toolCallId ? { toolCallId } : {}),
+      };
       try {
-        const ref = await this.ctx.chat.post(this.ctx.thread, message);
-        const record: CardRecord = {
-          requestId,
-          threadKey: this.ctx.thread.key,
-          message: ref,
-          prompt,
-          state,
-          createdAt: this.ctx.now(),
-          ...(toolCallId ? { toolCallId } : {}),
-        };
-        this.cards.set(requestId, record);
         await this.ctx.store.putCard(record);
+        const ref = await this.ctx.chat.post(this.ctx.thread, message);
+        const shown: CardRecord = { ...record, message: ref };
+        this.cards.set(requestId, shown);
+        await this.ctx.store.putCard(shown);
       } finally {
         this.posting.delete(requestId);
         posted();
@@ -123,11 +162,18 @@ export class PromptDesk {
    * the runtime as a Mission Control command and brings none, only the tool's own events: so a
    * session shared on GitHub shows it as answered there.
    */
-  toolFinished(toolCallId: string, success: boolean, sharedOnGitHub: boolean): void {
+  toolFinished(toolCallId: string, fate: ToolFate, sharedOnGitHub: boolean): void {
     const requestId = this.byToolCall.get(toolCallId);
     this.byToolCall.delete(toolCallId);
     if (requestId === undefined || this.claims.has(requestId)) return;
-    const outcome: Outcome = { kind: "permission", outcome: success ? "approved" : "denied" };
+    // The runtime died under the tool call (it says so when the session is resumed): nobody answered.
+    if (fate === "interrupted") {
+      this.finalizeElsewhere(requestId, { kind: "lost" });
+      return;
+    }
+    // Questions, plans and forms are finalised by their own completion events.
+    if (this.cards.get(requestId)?.prompt.kind !== "permission") return;
+    const outcome: Outcome = { kind: "permission", outcome: fate === "ok" ? "approved" : "denied" };
     this.finalizeElsewhere(requestId, outcome, sharedOnGitHub ? "github" : "elsewhere");
   }
 
@@ -226,9 +272,12 @@ export class PromptDesk {
     );
     try {
       // The record and the card are independent: neither waits for the other.
+      // A card whose post never came back (a crash in between) is shown anew with its outcome.
       const [stored, shown] = await Promise.allSettled([
         this.ctx.store.putCard(updated),
-        this.ctx.chat.edit(card.message, message),
+        card.message.id === ""
+          ? this.ctx.chat.post(this.ctx.thread, message)
+          : this.ctx.chat.edit(card.message, message),
       ]);
       if (stored.status === "rejected") throw stored.reason;
       if (shown.status === "rejected") throw shown.reason;

@@ -1,4 +1,4 @@
-import type { AgentEvent, AgentSession } from "./agent.js";
+import type { AgentEvent, AgentSession, ToolFate } from "./agent.js";
 import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
 import {
@@ -17,6 +17,7 @@ import type { Prompt } from "./prompts.js";
 import { SerialQueue } from "./serial.js";
 import type { BridgeStore, ThreadRecord } from "./store.js";
 import { Transcript } from "./transcript.js";
+import { interruptedLine, TurnLog, turnContinues } from "./turn.js";
 import type { AgentMode, Message, UserRef } from "./types.js";
 
 const errorIdleFallbackMs = 5000;
@@ -52,6 +53,10 @@ export class ThreadSession {
   private readonly transcript: Transcript;
   private agentSession: AgentSession | undefined;
   private busy = false;
+  /** What the running turn has shown, so it never ends in silence. */
+  private readonly turn = new TurnLog();
+  /** Why the session could not be resumed after a restart; the next message starts a new one. */
+  lost: string | undefined;
   private errorFallback: NodeJS.Timeout | undefined;
   /** When the runtime last explained why remote control is off (its own words beat a generic error). */
   remoteWarnedAt = 0;
@@ -88,7 +93,60 @@ export class ThreadSession {
   attach(agent: AgentSession, busy: boolean): void {
     this.agentSession = agent;
     this.busy = busy;
+    this.lost = undefined;
+    if (this.record.lost !== undefined) {
+      const { lost: _resumed, ...rest } = this.record;
+      this.record = rest;
+    }
     this.markReady();
+  }
+
+  /**
+   * After a resume: whether the turn that was running goes on (a runtime that survived, or a
+   * permission the runtime restored). If it died, the thread is told, and what was queued for after
+   * it is sent now, in order.
+   */
+  resumed(turnAlive: boolean): void {
+    this.deps.log.debug("turn state after resume", {
+      thread: this.record.thread.key,
+      turnAlive,
+      wasWorking: this.record.working === true,
+      queued: this.record.queue.length,
+    });
+    this.busy = turnAlive;
+    if (turnAlive) return;
+    if (this.record.working) {
+      this.transcript.settle();
+      this.say(interruptedLine());
+      this.setWorking(false);
+    }
+    this.drain();
+  }
+
+  /**
+   * The session could not be resumed: the thread is told once, its cards close as lost, and the
+   * next message (or what is queued, at once) goes to a new session in the same thread.
+   */
+  markLost(reason: string): void {
+    this.lost = reason;
+    this.markReady();
+    this.desk.loseAll();
+    if (this.record.lost !== undefined) return; // said before an earlier restart
+    this.record = { ...this.record, lost: reason, working: false };
+    this.persistQueue();
+    this.say({
+      blocks: [
+        {
+          type: "line",
+          inline: [
+            "⚠️ ",
+            { bold: "This Copilot session could not be resumed after a restart" },
+            ` (${reason}). Reply in this thread to start a new session here.`,
+          ],
+        },
+      ],
+      summary: "This Copilot session could not be resumed",
+    });
   }
 
   /** The connection to the runtime was lost: wait for the next `attach`. */
@@ -107,7 +165,7 @@ export class ThreadSession {
 
   /** The connected session, waiting up to `timeoutMs` for a resume in progress. */
   async connected(timeoutMs: number): Promise<AgentSession | undefined> {
-    if (this.agentSession) return this.agentSession;
+    if (this.agentSession || this.lost !== undefined) return this.agentSession;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.ready, new Promise((done) => (timer = setTimeout(done, timeoutMs)))]);
     clearTimeout(timer);
@@ -120,13 +178,14 @@ export class ThreadSession {
         this.transcript.delta(event.messageId, event.delta);
         break;
       case "message":
+        if (event.content.trim() !== "") this.turn.reply();
         this.transcript.message(event.messageId, event.content);
         break;
       case "tool.start":
         this.transcript.toolStarted(event.toolCallId, event.toolName, event.summary);
         break;
       case "tool.complete":
-        this.desk.toolFinished(event.toolCallId, event.success, this.record.remoteUrl !== undefined);
+        this.desk.toolFinished(event.toolCallId, toolFate(event), this.record.remoteUrl !== undefined);
         this.transcript.toolCompleted(event.toolCallId, event.success, event.error);
         break;
       case "prompt.requested":
@@ -135,6 +194,12 @@ export class ThreadSession {
           this.declineForm(event.requestId, event.prompt);
         break;
       case "prompt.completed":
+        if (
+          event.outcome.kind === "permission" &&
+          event.outcome.outcome === "denied" &&
+          !event.outcome.feedback
+        )
+          this.turn.deniedPlainly();
         this.desk.completed(event.requestId, event.outcome, event.surface);
         break;
       case "remote.message":
@@ -160,8 +225,11 @@ export class ThreadSession {
         this.showRemote(event.url);
         break;
       case "error":
+        this.turn.explainedElsewhere();
         this.say({
-          blocks: [{ type: "line", inline: ["⚠️ ", { bold: "Copilot error: " }, event.message] }],
+          blocks: [
+            { type: "line", inline: ["⚠️ ", { bold: "Copilot error: " }, event.message, turnContinues] },
+          ],
           summary: `Copilot error: ${event.message}`,
         });
         // The runtime ends a failed turn with session.idle; end it here only if that never comes,
@@ -217,6 +285,7 @@ export class ThreadSession {
     }
     this.queueNotice?.dropped(dropped);
     this.queueNotice = undefined;
+    this.turn.explainedElsewhere();
     await agent.abort();
     this.desk.cancelPending();
     return dropped;
@@ -306,13 +375,16 @@ export class ThreadSession {
    * `full` when `maxQueued` messages wait already: nothing was queued.
    */
   async prompt(text: string, from: UserRef): Promise<"sent" | "queued" | "full"> {
-    if (this.busy) {
+    // Messages still queued from before a restart go first, together with this one.
+    if (this.busy || this.record.queue.length > 0) {
       if (this.record.queue.length >= this.deps.maxQueued) return "full";
       this.queuedFrom = [...this.queued().map((q) => q.from), from];
       this.record = { ...this.record, queue: [...this.record.queue, text] };
+      // Stored before the thread says it is queued: a crash in between must not lose a message shown as queued.
+      await this.deps.store.putThread(this.record);
       this.queueNotice ??= new QueueNotice(this.liveDeps());
       this.queueNotice.added(from, this.record.queue.length);
-      await this.deps.store.putThread(this.record);
+      if (!this.busy) this.drain();
       return "queued";
     }
     await this.send(text);
@@ -348,6 +420,8 @@ export class ThreadSession {
     const agent = this.agentSession;
     if (!agent) throw new Error("the session is not connected to Copilot yet");
     this.busy = true;
+    this.turn.begin();
+    this.setWorking(true);
     try {
       await agent.send(text);
     } catch (error) {
@@ -360,6 +434,15 @@ export class ThreadSession {
   private turnEnded(): void {
     this.transcript.settle();
     this.busy = false;
+    const line = this.turn.endLine();
+    if (line) this.say(line);
+    this.turn.explainedElsewhere();
+    if (this.record.queue.length === 0) this.setWorking(false);
+    this.drain();
+  }
+
+  /** Sends what is queued (as much as fits in one prompt) as one turn. */
+  private drain(): void {
     const queued = this.queued();
     if (queued.length === 0) return;
     const { prompt, taken } = nextBatch(queued, this.record.owner, this.deps.maxPromptChars);
@@ -374,11 +457,34 @@ export class ThreadSession {
       for (const [i, q] of rest.entries()) this.queueNotice.added(q.from, i + 1);
     }
     this.send(prompt).catch((error: unknown) => {
+      // Not sent: the messages go back to the head of the queue, to be sent after a reconnection or
+      // with the next message; nothing accepted is dropped.
+      const back = queued.slice(0, taken);
+      this.queuedFrom = [...back.map((q) => q.from), ...this.queuedFrom];
+      this.record = { ...this.record, queue: [...back.map((q) => q.text), ...this.record.queue] };
+      this.persistQueue();
+      if (!this.agentSession) return; // the connection is gone: they are sent once it is back
       this.say({
-        blocks: [{ type: "line", inline: ["⚠️ Could not send the queued messages: ", errorText(error)] }],
+        blocks: [
+          {
+            type: "line",
+            inline: [
+              "⚠️ Could not send the queued messages: ",
+              errorText(error),
+              ". They stay queued and go with your next message.",
+            ],
+          },
+        ],
         summary: "Could not send the queued messages",
       });
     });
+  }
+
+  /** Whether a turn is running, kept in the store so a restart can tell a turn died with it. */
+  private setWorking(working: boolean): void {
+    if ((this.record.working ?? false) === working) return;
+    this.record = { ...this.record, working };
+    this.persistQueue();
   }
 
   private persistQueue(): void {
@@ -386,6 +492,11 @@ export class ThreadSession {
       this.deps.log.warn("could not persist the queue", { error: errorText(error) });
     });
   }
+}
+
+function toolFate(event: { success: boolean; interrupted?: boolean }): ToolFate {
+  if (event.interrupted) return "interrupted";
+  return event.success ? "ok" : "failed";
 }
 
 function shorten(text: string, max: number): string {

@@ -17,6 +17,10 @@ export interface ThreadRecord {
   createdAt: number;
   /** Messages received while the agent was busy, sent in order when the turn ends. */
   queue: string[];
+  /** A turn is running (kept so that a restart can tell the thread a turn died with it). */
+  working?: boolean;
+  /** Why the session could not be resumed (the thread was told); the next message starts a new one. */
+  lost?: string;
   /** The Mission Control URL, once the session is shared (the runtime announces it only once). */
   remoteUrl?: string;
   /** `owner/repo[@branch]` of a session that runs on GitHub's compute. */

@@ -4,6 +4,7 @@ import { BridgeError, errorText } from "./errors.js";
 import { describeMode, said, statusMessage, threadHelp } from "./messages.js";
 import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
+import { turnContinues } from "./turn.js";
 import type { AgentMode, UserRef } from "./types.js";
 
 export type Control =
@@ -87,7 +88,13 @@ export async function runControl(
     session.sayNow(
       statusMessage({
         record: session.record,
-        state: session.agent ? (session.working ? "working" : "idle") : "reconnecting",
+        state: session.agent
+          ? session.working
+            ? "working"
+            : "idle"
+          : session.lost !== undefined
+            ? "not resumed"
+            : "reconnecting",
         model: reg.options.model ?? "the runtime's default",
         pending,
         queued: session.record.queue.length,
@@ -112,7 +119,11 @@ export async function runControl(
   }
   const agent = await session.connected(reconnectWaitMs);
   if (!agent) {
-    await reply("This session is reconnecting to Copilot; try again in a moment.");
+    await reply(
+      session.lost !== undefined
+        ? "This session could not be resumed after a restart; reply in the thread to start a new one."
+        : "This session is reconnecting to Copilot; try again in a moment.",
+    );
     return;
   }
   try {
@@ -122,7 +133,7 @@ export async function runControl(
         dropped === 0
           ? ""
           : ` ${dropped === 1 ? "1 queued message was" : `${dropped} queued messages were`} dropped.`;
-      session.sayNow(said(["⏹️ Stopped by ", { user }, `.${also}`], "Stopped"));
+      session.sayNow(said(["⏹️ Stopped by ", { user }, `.${also}${turnContinues}`], "Stopped"));
       return;
     }
     if (control.kind === "remote") {

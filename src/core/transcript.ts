@@ -11,7 +11,8 @@ const activityLinesPerMessage = 30;
 interface ToolLine {
   name: string;
   summary: string | undefined;
-  state: "running" | "ok" | "failed";
+  /** `stopped`: still running when the turn ended (stopped, or cut short by a restart). */
+  state: "running" | "ok" | "failed" | "stopped";
   error?: string;
 }
 
@@ -79,6 +80,8 @@ export class Transcript {
   settle(): void {
     for (const entry of this.texts.values()) if (entry.text.trim().length > 0) entry.live.complete();
     this.texts.clear();
+    for (const line of this.activity?.lines.values() ?? [])
+      if (line.state === "running") line.state = "stopped";
     this.activity?.live.complete();
     this.activity = undefined;
   }
@@ -131,13 +134,15 @@ function renderActivity(lines: Map<string, ToolLine>): Message[] {
   const messages: Message[] = [];
   for (let i = 0; i < all.length; i += activityLinesPerMessage) {
     const blocks: Block[] = all.slice(i, i + activityLinesPerMessage).map(activityLine);
-    messages.push({ blocks, summary: "Copilot is working…" });
+    const running = all.some((l) => l.state === "running");
+    // The plain-text summary (Slack's notification and fallback text) follows the lines' state.
+    messages.push({ blocks, summary: running ? "Copilot is working…" : `Copilot's steps (${all.length})` });
   }
   return messages;
 }
 
 function activityLine(line: ToolLine): Block {
-  const icon = line.state === "running" ? "⏳" : line.state === "ok" ? "✓" : "✗";
+  const icon = { running: "⏳", ok: "✓", failed: "✗", stopped: "⏹" }[line.state];
   const isShell = line.name === "bash" || line.name === "shell";
   const inline: Inline[] = line.summary
     ? [`${icon} ${isShell ? "ran" : line.name} `, { code: line.summary }]

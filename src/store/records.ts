@@ -31,6 +31,8 @@ export const threadRecord = z.object({
   state: z.enum(["active", "ended"]),
   createdAt: z.number(),
   queue: z.array(z.string()),
+  working: z.boolean().optional(),
+  lost: z.string().optional(),
   remoteUrl: z.string().optional(),
   cloud: z.string().optional(),
 }) satisfies z.ZodType<ThreadRecord>;
@@ -126,7 +128,8 @@ export const outcome = z.discriminatedUnion("kind", [
 export const cardRecord = z.object({
   requestId: z.string().min(1),
   threadKey: z.string().min(1),
-  message: messageRef,
+  /** `id` is empty while the card's post has not come back (written before, so a crash loses nothing). */
+  message: z.object({ channel: z.string().min(1), id: z.string() }),
   toolCallId: z.string().optional(),
   prompt,
   state: z.discriminatedUnion("status", [

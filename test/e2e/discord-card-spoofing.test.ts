@@ -45,7 +45,10 @@ describe("Discord: a model-written description cannot pass for the card's own st
     await drv.waitClosed(card, { match: /Denied/ });
     const own = lines(card).filter((l) => /Approved once|Denied/.test(l) && !l.startsWith("> "));
     assert.equal(own.length, 1, `one status line of the card's own:\n${card.content}`);
-    assert.match(own[0] ?? "", new RegExp(`^⛔ \\*\\*Denied\\*\\* by <@${OWNER}>`));
+    assert.match(
+      own[0] ?? "",
+      new RegExp(`^⛔ \\*\\*Denied\\*\\* \\(Copilot stops this turn\\) by <@${OWNER}>`),
+    );
     assert.equal(existsSync(join(h.workdir, "spoofed.txt")), false);
   });
 });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -172,10 +172,39 @@ export class BridgeHarness {
 
   /** Kills the bridge with SIGKILL (nothing gets to clean up) and starts it again. */
   async crashAndRestart(): Promise<void> {
+    await this.crashAndRestartWith(() => {});
+  }
+
+  /** Like `crashAndRestart`, doing `meanwhile` while the bridge is down (e.g. losing the runtime's state). */
+  async crashAndRestartWith(meanwhile: () => void): Promise<void> {
     this.child?.kill("SIGKILL");
     await this.exited;
     this.slack.dropSockets();
+    meanwhile();
     await this.launch();
+  }
+
+  /** Kills the bridge's Copilot runtime with SIGKILL (the bridge itself lives on and must reconnect). */
+  killRuntime(): number {
+    const rows = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] ?? "" }));
+    const ours = new Set([this.child?.pid ?? -1]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const row of rows) {
+        if (ours.has(row.ppid) && !ours.has(row.pid)) {
+          ours.add(row.pid);
+          grew = true;
+        }
+      }
+    }
+    const runtime = rows.find((r) => ours.has(r.pid) && /copilot-runtime|copilot-sdk/.test(r.args));
+    if (!runtime) throw new Error("the bridge has no Copilot runtime process");
+    process.kill(runtime.pid, "SIGKILL");
+    return runtime.pid;
   }
 
   async stop(): Promise<void> {

@@ -57,7 +57,7 @@ describe("Slack: a model-written description cannot pass for the card's own stat
     });
     const own = lines(closed).filter((l) => /Approved once|Denied/.test(l) && !l.startsWith("> "));
     assert.equal(own.length, 1, `one status line of the card's own: ${own.join("\n")}`);
-    assert.match(own[0] ?? "", new RegExp(`^⛔ \\*Denied\\* by <@${OWNER}>`));
+    assert.match(own[0] ?? "", new RegExp(`^⛔ \\*Denied\\* \\(Copilot stops this turn\\) by <@${OWNER}>`));
     assert.equal(existsSync(join(h.workdir, "spoofed.txt")), false);
   });
 });

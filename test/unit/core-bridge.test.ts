@@ -268,7 +268,12 @@ test("stop drops the queued messages and says so", async (t) => {
   await h.chat.message(thread, STRANGER, "queued one", true);
   await h.chat.message(thread, STRANGER, "queued two", true);
   await h.chat.message(thread, OWNER, "stop");
-  await h.reply(thread, new RegExp(`^⏹️ Stopped by <@${OWNER}>\\. 2 queued messages were dropped\\.$`));
+  await h.reply(
+    thread,
+    new RegExp(
+      `^⏹️ Stopped by <@${OWNER}>\\. 2 queued messages were dropped\\. Reply in this thread to continue\\.$`,
+    ),
+  );
   await h.reply(
     thread,
     new RegExp(`^🗑️ 2 queued messages from <@${STRANGER}> were not sent: the turn was stopped\\.$`),

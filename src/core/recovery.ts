@@ -1,0 +1,124 @@
+import { errorText } from "./errors.js";
+import { said } from "./messages.js";
+import type { SessionRegistry } from "./registry.js";
+import type { ThreadSession } from "./session.js";
+import type { CardRecord } from "./store.js";
+
+/**
+ * Resumes sessions after a start or a reconnection to the runtime, and tells each thread the truth
+ * about what survived: cards still pending keep working, requests that died with the runtime are
+ * closed as lost, a turn that died is reported, and what was queued is sent at once, in order.
+ */
+export async function resumeAll(reg: SessionRegistry, sessions: ThreadSession[]): Promise<void> {
+  const { gateway, store, log, resumeConcurrency } = reg.options;
+  const cards = new Map<string, CardRecord[]>();
+  for (const card of await store.pendingCards()) {
+    const list = cards.get(card.threadKey);
+    if (list) list.push(card);
+    else cards.set(card.threadKey, [card]);
+  }
+  const work = [...sessions];
+  const worker = async () => {
+    for (let session = work.shift(); session; session = work.shift()) {
+      if (session.record.cloud && !gateway.runtimeOutlivesBridge) {
+        await cloudLost(reg, session);
+        continue;
+      }
+      // Known lost before this restart: the thread was told; the next message starts a new session.
+      if (session.record.lost !== undefined && !gateway.runtimeOutlivesBridge) {
+        lost(reg, session, session.record.lost);
+        continue;
+      }
+      try {
+        await resumeOne(reg, session, cards.get(session.record.thread.key) ?? []);
+        log.info("session resumed", { thread: session.record.thread.key });
+      } catch (error) {
+        log.warn("could not resume a session", {
+          thread: session.record.thread.key,
+          error: errorText(error),
+        });
+        if (session.record.cloud) await cloudLost(reg, session);
+        else lost(reg, session, errorText(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: resumeConcurrency }, worker));
+}
+
+async function resumeOne(reg: SessionRegistry, session: ThreadSession, shown: CardRecord[]): Promise<void> {
+  const { gateway, log } = reg.options;
+  const agent = await gateway.resumeSession(
+    session.record.sessionId,
+    session.onEvent,
+    session.record.cloud ? { cloud: true } : undefined,
+  );
+  session.attach(agent, false);
+  if (session.record.cloud) return;
+  const [pending, history] = await Promise.all([agent.pendingPermissions(), agent.history()]);
+  const runtimeRestarted = !gateway.runtimeOutlivesBridge;
+  session.desk.reconcile(shown, pending, { runtimeRestarted, history });
+  // A permission the runtime kept pending holds its turn open; on a runtime that outlived the bridge
+  // an unfinished turn may still be running. Otherwise the turn died with the runtime.
+  session.resumed(pending.length > 0 || (!runtimeRestarted && history.openTurn));
+  // A runtime started afresh is no longer connected to Mission Control: share the session again.
+  if (runtimeRestarted && session.record.remoteUrl) {
+    agent.enableRemote().catch((error: unknown) => {
+      log.warn("could not share a resumed session again", { error: errorText(error) });
+    });
+  }
+}
+
+/**
+ * A session the runtime no longer has: the thread is told once; what is queued goes to a new session
+ * in the same thread at once, and otherwise the next message starts one.
+ */
+function lost(reg: SessionRegistry, session: ThreadSession, reason: string): void {
+  session.markLost(reason.replace(/^Request [\w.]+ failed with message: /, ""));
+  if (session.record.queue.length > 0) {
+    reopen(reg, session).catch((error: unknown) => {
+      reg.options.log.warn("could not start a new session in a thread", { error: errorText(error) });
+    });
+  }
+}
+
+/** Starts a new Copilot session for a thread whose session was lost, and drains its queue into it. */
+export async function reopen(reg: SessionRegistry, session: ThreadSession): Promise<void> {
+  const agent = await reg.options.gateway.createSession(
+    { workingDirectory: session.record.workingDirectory },
+    session.onEvent,
+  );
+  session.record = { ...session.record, sessionId: agent.id, working: false };
+  session.attach(agent, false);
+  await reg.options.store.putThread(session.record);
+  session.say(
+    said(
+      [
+        "🔄 Started a new Copilot session in this thread. It does not know the earlier conversation: say what it needs to know.",
+      ],
+      "New Copilot session",
+    ),
+  );
+  session.resumed(false);
+}
+
+/**
+ * A runtime started afresh does not reliably know the cloud sessions an earlier one created: after
+ * kill -9 the bundled runtime answered "Session not found", resumed one that then never answered,
+ * or did not answer the resume within 30 s. The agent keeps working on GitHub; the thread says where.
+ */
+async function cloudLost(reg: SessionRegistry, session: ThreadSession): Promise<void> {
+  const url = session.record.remoteUrl;
+  session.say(
+    said(
+      [
+        "☁️ The bridge restarted and cannot reconnect to this cloud session; it keeps running on GitHub",
+        ...(url ? [": ", { link: url, label: "open it there" }] : ["."]),
+        " (An external runtime, COPILOT_RUNTIME_URL, keeps cloud sessions across bridge restarts.)",
+      ],
+      "Cloud session continues on GitHub",
+    ),
+  );
+  session.record = { ...session.record, state: "ended" };
+  await reg.options.store.putThread(session.record);
+  reg.remove(session.record.thread.key);
+}
