@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { FakeModel } from "../fakes/model/index.js";
-import { FakeSlack, type SlackMessage } from "../fakes/slack/index.js";
+import { FakeSlack, type SlackMessage, type SlackTypedText } from "../fakes/slack/index.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -247,7 +247,8 @@ export class BridgeHarness {
   }
 
   /** `user` writes `text` in the thread under `header`. */
-  say(header: SlackMessage, user: string, text: string): Promise<unknown> {
+  /** `text` is what the user typed; entities (mentions, links) as `slackEntity` parts. */
+  say(header: SlackMessage, user: string, text: SlackTypedText): Promise<unknown> {
     return this.slack.sendEvent({
       type: "message",
       channel: header.channel,

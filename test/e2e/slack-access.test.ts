@@ -46,14 +46,7 @@ describe("Slack: who may do what", () => {
     return notice.text;
   }
   const strangerSays = (header: SlackMessage, words: string) =>
-    h.slack.sendEvent({
-      type: "message",
-      channel: header.channel,
-      user: STRANGER,
-      text: [slackEntity.user(h.slack.botUserId), ` ${words}`],
-      ts: h.slack.nextTs(),
-      thread_ts: header.ts,
-    });
+    h.say(header, STRANGER, [slackEntity.user(h.slack.botUserId), ` ${words}`]);
   const ownerSays = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
   const refusal = new RegExp(
     `Only <@${OWNER}> or an approver can (do that|decide this)\\. Nothing was changed\\.`,

@@ -17,15 +17,7 @@ describe("Slack: session controls", () => {
     await h?.stop();
   });
 
-  const say = (header: SlackMessage, user: string, text: SlackTypedText) =>
-    h.slack.sendEvent({
-      type: "message",
-      channel: header.channel,
-      user,
-      text,
-      ts: h.slack.nextTs(),
-      thread_ts: header.ts,
-    });
+  const say = (header: SlackMessage, user: string, text: SlackTypedText) => h.say(header, user, text);
 
   test("mode plan from the thread: the header follows and the thread says who changed it", async () => {
     const header = await h.startSession(OWNER, "hello");

@@ -21,15 +21,7 @@ describe("Slack: a flood of messages in a session thread", () => {
     await h?.stop();
   });
 
-  const say = (header: SlackMessage, user: string, text: SlackTypedText) =>
-    h.slack.sendEvent({
-      type: "message",
-      channel: header.channel,
-      user,
-      text,
-      ts: h.slack.nextTs(),
-      thread_ts: header.ts,
-    });
+  const say = (header: SlackMessage, user: string, text: SlackTypedText) => h.say(header, user, text);
   const mention = (header: SlackMessage, user: string, text: string) =>
     say(header, user, [slackEntity.user(h.slack.botUserId), ` ${text}`]);
   const thread = (header: SlackMessage) => h.slack.thread(header.channel, header.ts).map(visible);
