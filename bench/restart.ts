@@ -50,7 +50,62 @@ export interface RestartResult {
   durationSeconds: number;
 }
 
-const median = (values: number[]) =>
+/** When the bridge asked Slack for `auth.test` and `apps.connections.open` (for the rounds' timings). */
+export function startupCalls(rig: Rig): StartupCall[] {
+  const calls: StartupCall[] = [];
+  rig.slack.onCall((c) => {
+    if (c.method === "auth.test" || c.method === "apps.connections.open")
+      calls.push({ method: c.method, at: wallNow() });
+  });
+  return calls;
+}
+
+export interface StartupCall {
+  method: string;
+  at: number;
+}
+
+/**
+ * One round: kills `previous` with SIGKILL (if any), starts a bridge on the rig's store and times it
+ * from spawn to serving and to `n` sessions resumed.
+ */
+export async function restartRound(
+  rig: Rig,
+  n: number,
+  calls: readonly StartupCall[],
+  previous?: BridgeProcess,
+): Promise<{ round: RestartRound; bridge: BridgeProcess }> {
+  if (previous) {
+    await previous.kill9();
+    rig.slack.dropSockets();
+  }
+  const next = await rig.startBridge();
+  const bridge = next.bridge;
+  const t0 = bridge.spawnedAt;
+  const boot = await bridge.probeStart();
+  const serving = await bridge.waitForLines(/copilot-chat-bridge is serving/, 1, 30_000);
+  const allResumed = await bridge.waitForLines(/session resumed/, n, 60_000);
+  const u = bridge.usage();
+  const call = (method: string) => calls.find((c) => c.method === method && c.at >= t0)?.at ?? Number.NaN;
+  const round_: RestartRound = {
+    bootMs: round(boot - t0, 0),
+    runtimeMs: round((bridge.runtimeSeenAt ?? Number.NaN) - t0, 0),
+    authTestMs: round(call("auth.test") - t0, 0),
+    connectionsOpenMs: round(call("apps.connections.open") - t0, 0),
+    helloMs: round(next.helloAt - t0, 0),
+    servingLogMs: serving === undefined ? Number.NaN : round(serving - t0, 0),
+    allResumedMs: allResumed === undefined ? Number.NaN : round(allResumed - t0, 0),
+    resumed: bridge.count(/session resumed/),
+    bridgeCpuS: cpuBetween({ cpuSeconds: 0, rssBytes: 0 }, u.bridge),
+    bridgeRssMb: mb(u.bridge?.rssBytes),
+    runtimeRssMb: mb(u.runtime?.rssBytes),
+  };
+  // Let the resumed sessions settle before the next crash.
+  await new Promise((done) => setTimeout(done, 500));
+  return { round: round_, bridge };
+}
+
+export const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
 
 export async function measureRestart(options: RestartOptions = {}): Promise<RestartResult> {
@@ -68,43 +123,15 @@ export async function measureRestart(options: RestartOptions = {}): Promise<Rest
     const fillSeconds = round((wallNow() - started) / 1000, 1);
     const slack = new SlackSessions(rig.slack);
     for (const s of seeded) slack.adopt(s.tag, s.channel, s.ts);
-    const calls: { method: string; at: number }[] = [];
-    rig.slack.onCall((c) => {
-      if (c.method === "auth.test" || c.method === "apps.connections.open")
-        calls.push({ method: c.method, at: wallNow() });
-    });
+    const calls = startupCalls(rig);
 
     // Round 0 is the first start on the filled store (warm-up, not in the median); then kill -9s.
     const results: RestartRound[] = [];
     let bridge: BridgeProcess | undefined;
     for (let r = 0; r <= rounds; r++) {
-      if (bridge) {
-        await bridge.kill9();
-        rig.slack.dropSockets();
-      }
-      const next = await rig.startBridge();
+      const next = await restartRound(rig, n, calls, bridge);
       bridge = next.bridge;
-      const t0 = bridge.spawnedAt;
-      const boot = await bridge.probeStart();
-      const serving = await bridge.waitForLines(/copilot-chat-bridge is serving/, 1, 30_000);
-      const allResumed = await bridge.waitForLines(/session resumed/, n, 60_000);
-      const u = bridge.usage();
-      const call = (method: string) => calls.find((c) => c.method === method && c.at >= t0)?.at ?? Number.NaN;
-      results.push({
-        bootMs: round(boot - t0, 0),
-        runtimeMs: round((bridge.runtimeSeenAt ?? Number.NaN) - t0, 0),
-        authTestMs: round(call("auth.test") - t0, 0),
-        connectionsOpenMs: round(call("apps.connections.open") - t0, 0),
-        helloMs: round(next.helloAt - t0, 0),
-        servingLogMs: serving === undefined ? Number.NaN : round(serving - t0, 0),
-        allResumedMs: allResumed === undefined ? Number.NaN : round(allResumed - t0, 0),
-        resumed: bridge.count(/session resumed/),
-        bridgeCpuS: cpuBetween({ cpuSeconds: 0, rssBytes: 0 }, u.bridge),
-        bridgeRssMb: mb(u.bridge?.rssBytes),
-        runtimeRssMb: mb(u.runtime?.rssBytes),
-      });
-      // Let the resumed sessions settle before the next crash.
-      await new Promise((done) => setTimeout(done, 500));
+      results.push(next.round);
     }
 
     // Every fifth session answers a new message after the last restart (all of them would spend ~15 s

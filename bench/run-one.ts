@@ -1,13 +1,14 @@
 /**
  * Runs one benchmark scenario on its own and prints its table and JSON (for trying a scenario
  * without the whole `npm run bench`):
- *   node --import tsx bench/run-one.ts scale|overhead|restart|streaming|streaming-discord ['{"levels":[20,40]}']
+ *   node --import tsx bench/run-one.ts scale|overhead|restart|store|streaming|streaming-discord ['{"levels":[20,40]}']
  * The optional second argument is the scenario's options as JSON. To profile the bridge processes:
  *   BENCH_BRIDGE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --import tsx bench/run-one.ts overhead
  */
 import { measureOverhead, printOverhead } from "./overhead.js";
 import { measureRestart, printRestart } from "./restart.js";
 import { measureScale, printScale } from "./scale.js";
+import { measureStoreGrowth, printStoreGrowth } from "./store-growth.js";
 import { measureSlackStreaming, printStreaming } from "./streaming.js";
 import { measureDiscordStreaming } from "./streaming-discord.js";
 
@@ -37,6 +38,11 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   restart: async () => {
     const r = await measureRestart(options);
     printRestart(r);
+    return r;
+  },
+  store: async () => {
+    const r = await measureStoreGrowth(options);
+    printStoreGrowth(r);
     return r;
   },
 };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures the bridge against the fakes with the real Copilot runtime and prints a
  * table per scenario plus JSON (bench/results/latest.json). Not part of the test suite.
- *   BENCH_ONLY=latency,streaming,scale,overhead,restart   scenarios to run (default: all)
+ *   BENCH_ONLY=latency,streaming,scale,overhead,restart,store   scenarios to run (default: all)
  *   BENCH_PROMPTS=N                                        permission prompts (default 500)
  * One scenario alone, with options: node --import tsx bench/run-one.ts <scenario> '<json>'.
  */
@@ -13,10 +13,11 @@ import { measureRestart, printRestart } from "./restart.js";
 import { measureScale } from "./scale.js";
 import { printScale } from "./scale-print.js";
 import { summarize } from "./stats.js";
+import { measureStoreGrowth, printStoreGrowth } from "./store-growth.js";
 import { measureSlackStreaming, printStreaming } from "./streaming.js";
 import { measureDiscordStreaming } from "./streaming-discord.js";
 
-const only = new Set((process.env.BENCH_ONLY ?? "latency,streaming,scale,overhead,restart").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "latency,streaming,scale,overhead,restart,store").split(","));
 const prompts = Number(process.env.BENCH_PROMPTS ?? 500);
 const started = Date.now();
 const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
@@ -69,6 +70,12 @@ await scenario("overhead", async () => {
 await scenario("restart", async () => {
   const r = await measureRestart();
   printRestart(r);
+  return r;
+});
+
+await scenario("store", async () => {
+  const r = await measureStoreGrowth();
+  printStoreGrowth(r);
   return r;
 });
 

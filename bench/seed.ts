@@ -8,7 +8,7 @@
 import { CopilotClient, type CopilotSession } from "@github/copilot-sdk";
 import { slackThread } from "../src/adapters/slack/inbound.js";
 import { silentLogger } from "../src/core/log.js";
-import type { ThreadRecord } from "../src/core/store.js";
+import type { CardRecord, ThreadRecord } from "../src/core/store.js";
 import { KeyvBridgeStore } from "../src/store/keyv-store.js";
 import type { Rig } from "./rig.js";
 import { BENCH_USER } from "./slack-sessions.js";
@@ -82,6 +82,65 @@ export async function writeRecords(rig: Rig, sessions: readonly SeededSession[])
         queue: [],
       };
       await store.putThread(record);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Writes `count` sessions that have ended (thread records and one decided card each, as a month of
+ * use leaves them) into the rig's store (the bridge must not be running). None needs the runtime.
+ */
+export async function writeEndedRecords(rig: Rig, count: number): Promise<void> {
+  const store = KeyvBridgeStore.open(rig.storeUrl, silentLogger);
+  const team = rig.slack.teamId;
+  const at = Date.now() - 20 * 24 * 3600 * 1000;
+  const one = async (i: number) => {
+    const channel = `CE${i % 50}`;
+    const ts = `1600000000.${String(i).padStart(6, "0")}`;
+    const thread = slackThread(team, channel, ts);
+    const record: ThreadRecord = {
+      thread,
+      origin: { platform: "slack", channel, workspace: team },
+      title: `ended session ${i}`,
+      sessionId: `ended-${i}`,
+      owner: { platform: "slack", id: BENCH_USER },
+      header: { channel, id: ts },
+      workingDirectory: rig.workdir,
+      mode: "interactive",
+      state: "ended",
+      createdAt: at,
+      queue: [],
+    };
+    await store.putThread(record);
+    const card: CardRecord = {
+      requestId: `ended-request-${i}`,
+      threadKey: thread.key,
+      message: { channel, id: `${ts}1` },
+      prompt: {
+        kind: "permission",
+        view: {
+          kind: "shell",
+          rawKind: "shell",
+          title: "Run a shell command",
+          command: "ls",
+          canApproveForSession: false,
+        },
+      },
+      state: {
+        status: "decided",
+        outcome: { kind: "permission", outcome: "approved" },
+        surface: "thread",
+        at,
+      },
+      createdAt: at,
+    };
+    await store.putCard(card);
+  };
+  try {
+    for (let i = 0; i < count; i += 250) {
+      await Promise.all(Array.from({ length: Math.min(250, count - i) }, (_, j) => one(i + j)));
     }
   } finally {
     await store.close();

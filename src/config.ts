@@ -58,6 +58,10 @@ export interface Config {
   /** Messages per person per thread for all but owners and approvers (BRIDGE_USER_RATE); `off`: none. */
   userRate: { count: number; windowMs: number } | "off";
   streamIntervalMs: number;
+  /** Days without a prompt after which a session ends by itself (BRIDGE_SESSION_IDLE_DAYS, default 14). */
+  sessionIdleDays: number;
+  /** Days audit entries are kept (BRIDGE_AUDIT_DAYS, default 90). */
+  auditDays: number;
   logLevel: LogLevel;
   /** Values never to be printed. */
   secrets: string[];
@@ -172,6 +176,8 @@ const schema = z.object({
     "BRIDGE_USER_RATE must be N/minute, N/hour (N from 1) or off",
   ),
   BRIDGE_STREAM_INTERVAL_MS: int("BRIDGE_STREAM_INTERVAL_MS", 50, 10_000),
+  BRIDGE_SESSION_IDLE_DAYS: int("BRIDGE_SESSION_IDLE_DAYS", 1, 3650),
+  BRIDGE_AUDIT_DAYS: int("BRIDGE_AUDIT_DAYS", 1, 36_500),
   LOG_LEVEL: optionalText.refine(
     (v) => v === undefined || ["debug", "info", "warn", "error", "silent"].includes(v),
     "LOG_LEVEL must be debug, info, warn, error or silent",
@@ -194,7 +200,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
   const e = parsed.data;
   const config: Config = {
     workingDirectory: resolve(cwd, e.BRIDGE_WORKDIR ?? "."),
-    storeUrl: e.BRIDGE_STORE_URL ?? `sqlite://${resolve(cwd, "data/bridge.sqlite")}`,
+    storeUrl: storeUrlOf(e.BRIDGE_STORE_URL, cwd),
     approvers: people(e.BRIDGE_APPROVERS).users,
     approverRoles: people(e.BRIDGE_APPROVERS).roles,
     admins: people(e.BRIDGE_ADMINS).users,
@@ -221,6 +227,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     maxQueued: Number(e.BRIDGE_MAX_QUEUED ?? 20),
     userRate: userRate(e.BRIDGE_USER_RATE ?? "5/minute"),
     streamIntervalMs: Number(e.BRIDGE_STREAM_INTERVAL_MS ?? 700),
+    sessionIdleDays: Number(e.BRIDGE_SESSION_IDLE_DAYS ?? 14),
+    auditDays: Number(e.BRIDGE_AUDIT_DAYS ?? 90),
     logLevel: (e.LOG_LEVEL as LogLevel | undefined) ?? "info",
     secrets: [],
   };
@@ -310,6 +318,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     e.COPILOT_CONNECTION_TOKEN,
   ].filter((s): s is string => typeof s === "string");
   return config;
+}
+
+/** BRIDGE_STORE_URL, or the default `sqlite://<cwd>/data/bridge.sqlite` (also for `npm run audit`). */
+export function storeUrlOf(value: string | undefined, cwd: string): string {
+  const url = value?.trim();
+  return url ? url : `sqlite://${resolve(cwd, "data/bridge.sqlite")}`;
 }
 
 /** `5/minute` → 5 per 60 s; `off` → no limit. */

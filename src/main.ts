@@ -89,6 +89,8 @@ async function main(): Promise<void> {
     dedupTtlMs: 24 * 3600 * 1000,
     resumeConcurrency: 8,
     remoteByDefault: config.remoteByDefault,
+    sessionIdleMs: config.sessionIdleDays * 24 * 3600 * 1000,
+    auditRetentionMs: config.auditDays * 24 * 3600 * 1000,
     qrCode: qrPng,
     ...(config.model ? { model: config.model } : {}),
   });

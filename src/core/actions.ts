@@ -15,6 +15,7 @@ export const Actions = {
   cancelForm: "form.cancel",
   stop: "ctl.stop",
   mode: "ctl.mode",
+  end: "ctl.end",
 } as const;
 
 export const ModalCallbacks = {

@@ -7,8 +7,10 @@ import type {
   ModalSubmitEvent,
   ThreadMessageEvent,
 } from "./chat.js";
+import { remembersDelivery } from "./dedup.js";
 import { errorText } from "./errors.js";
 import { queueFullRefusal, rateRefusal } from "./flood.js";
+import { Housekeeping } from "./housekeeping.js";
 import { cleanEvent, cleanModal } from "./input-text.js";
 import { LostThreads, lostThreadNotice, rewriteRecords } from "./lost-records.js";
 import { failure } from "./messages.js";
@@ -26,10 +28,12 @@ const stopGraceMs = 3000;
 export class Bridge implements InboundHandler {
   private readonly reg: SessionRegistry;
   private readonly lost = new LostThreads();
+  private readonly housekeeping: Housekeeping;
   private stopping = false;
 
   constructor(private readonly options: BridgeOptions) {
     this.reg = new SessionRegistry(options);
+    this.housekeeping = new Housekeeping(this.reg);
   }
 
   /** Starts the runtime, loads known sessions, starts listening, then reconnects the sessions. */
@@ -41,6 +45,8 @@ export class Bridge implements InboundHandler {
     const known = await this.options.store.activeThreads();
     for (const record of known) this.reg.add(record);
     for (const adapter of this.reg.allAdapters()) await adapter.start(this);
+    // Sessions idle too long end (and leave the registry) before the others are resumed.
+    this.housekeeping.start();
     void resumeAll(this.reg, this.reg.all());
   }
 
@@ -71,6 +77,7 @@ export class Bridge implements InboundHandler {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.housekeeping.stop();
     for (const adapter of this.reg.allAdapters()) await adapter.stop().catch(() => {});
     // What the threads still have to show may be waiting for the platform's rate budget: give it a
     // moment, not forever (the runtime keeps the sessions; a restart resumes them).
@@ -93,7 +100,8 @@ export class Bridge implements InboundHandler {
 
   async handle(inbound: CommandEvent | ThreadMessageEvent | ActionEvent): Promise<void> {
     const event = cleanEvent(inbound);
-    if (!(await this.options.store.firstSeen(event.id, this.options.dedupTtlMs))) {
+    const remembered = await remembersDelivery(this.reg, event);
+    if (remembered && !(await this.options.store.firstSeen(event.id, this.options.dedupTtlMs))) {
       this.options.log.debug("duplicate delivery ignored", { id: event.id });
       return;
     }

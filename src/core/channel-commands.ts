@@ -1,3 +1,5 @@
+import { record } from "./audit.js";
+import { showAudit } from "./audit-command.js";
 import type { ChatAdapter, CommandEvent } from "./chat.js";
 import { errorText } from "./errors.js";
 import { failure, said, sessionHeader, usage } from "./messages.js";
@@ -26,6 +28,11 @@ export async function onCommand(reg: SessionRegistry, event: CommandEvent): Prom
   }
   if (word === "sessions") {
     await event.reply(await listSessions(reg, event));
+    return;
+  }
+  const audit = /^audit(?:\s+(\d+))?$/i.exec(text);
+  if (audit) {
+    await showAudit(reg, event, audit[1]);
     return;
   }
   if (/^cloud\b/i.test(text)) {
@@ -118,6 +125,11 @@ async function attachSession(
     await reg.options.store.putThread(session.record);
     const [pending, history] = await Promise.all([agent.pendingPermissions(), agent.history()]);
     session.desk.reconcile([], pending, { runtimeRestarted: false, history });
+    record(reg.options, {
+      kind: "attach",
+      ...commandAudit(reg, event, opened.thread.key),
+      sessionId: id,
+    });
     // The terminal's turn may still be running: messages from the thread wait for it.
     session.resumed(pending.length > 0 || history.openTurn);
   } catch (error) {
@@ -172,6 +184,7 @@ async function startCloudSession(reg: SessionRegistry, event: CommandEvent, text
     session.record = { ...session.record, sessionId: agent.id };
     session.attach(agent, false);
     await reg.options.store.putThread(session.record);
+    record(reg.options, { kind: "cloud", ...commandAudit(reg, event, opened.thread.key), repository: where });
     await session.prompt(prompt.trim(), event.user);
   } catch (error) {
     reg.options.log.warn("could not start a cloud session", { error: errorText(error) });
@@ -199,7 +212,19 @@ function newRecord(
     sessionId,
     state: "active",
     createdAt: reg.now(),
+    lastActivityAt: reg.now(),
     queue: [],
+  };
+}
+
+/** Who ran a command, where, and the thread it opened: for the audit log. */
+function commandAudit(reg: SessionRegistry, event: CommandEvent, threadKey: string) {
+  const { platform, channel, workspace } = event.channel;
+  return {
+    at: reg.now(),
+    threadKey,
+    user: { platform: event.user.platform, id: event.user.id },
+    channel: { platform, channel, workspace },
   };
 }
 

@@ -1,5 +1,5 @@
 import { Actions } from "./actions.js";
-import type { ThreadRecord } from "./store.js";
+import type { SessionEnding, ThreadRecord } from "./store.js";
 import type { AgentMode, Block, Button, Inline, Message } from "./types.js";
 
 /** Bridge-authored texts, in one place. */
@@ -7,14 +7,15 @@ import type { AgentMode, Block, Button, Inline, Message } from "./types.js";
 export const usage = [
   "Usage: `/copilot <what you want Copilot to do>` starts a Copilot session in a new thread.",
   "`/copilot sessions` lists this channel's sessions; `/copilot attach <session-id>` brings a session started in a terminal into a new thread; `/copilot cloud owner/repo[@branch] <prompt>` runs a session on GitHub's compute; `/copilot help` shows this text.",
-  "In a session's thread: reply to continue; `stop`, `status`, `mode plan|interactive|autopilot`, `help`.",
+  "`/copilot audit [n]` (admins) shows the last n audited actions.",
+  "In a session's thread: reply to continue; `stop`, `status`, `mode plan|interactive|autopilot`, `end`, `help`.",
 ].join("\n");
 
 export const threadHelp = [
   "Reply in this thread to continue the session (others mention the bot).",
   "Controls, as a message on its own (or after mentioning the bot):",
-  "`stop` aborts the current turn · `status` shows the session · `mode plan` / `mode interactive` / `mode autopilot` switches how Copilot works · `remote on` / `remote off` shares the session on GitHub (link and QR code) · `help` shows this.",
-  "Only the session's owner or an approver may stop it, change its mode or answer its prompts.",
+  "`stop` aborts the current turn · `status` shows the session · `mode plan` / `mode interactive` / `mode autopilot` switches how Copilot works · `remote on` / `remote off` shares the session on GitHub (link and QR code) · `end` ends the session for good · `help` shows this.",
+  "Only the session's owner or an approver may stop it, change its mode, end it or answer its prompts.",
 ].join("\n");
 
 const modeWords: Record<AgentMode, string> = {
@@ -27,31 +28,62 @@ export function describeMode(mode: AgentMode): string {
   return modeWords[mode];
 }
 
-/** The session's root message: who started it, what for, where, the mode, and its controls. */
+/**
+ * The session's root message: who started it, what for, where, the mode, and its controls; once
+ * the session has ended, how it ended instead of the controls.
+ */
 export function sessionHeader(
-  record: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode">,
+  record: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode" | "ended">,
 ): Message {
+  const blocks: Block[] = [
+    { type: "line", inline: ["🤖 ", { bold: "Copilot session" }, " started by ", { user: record.owner }] },
+    { type: "markdown", text: quote(record.title) },
+    {
+      type: "context",
+      inline: ["Mode: ", { code: record.mode }, " · Working directory: ", { code: record.workingDirectory }],
+    },
+  ];
+  if (record.ended) blocks.push({ type: "line", inline: endedLine(record.ended) });
+  else blocks.push({ type: "buttons", buttons: headerControls(record.mode) });
+  return { blocks, summary: `Copilot session: ${record.title.slice(0, 100)}` };
+}
+
+function headerControls(current: AgentMode): Button[] {
   const controls: Button[] = [{ action: Actions.stop, label: "Stop", style: "danger", payload: "turn" }];
   for (const mode of ["interactive", "plan", "autopilot"] as const) {
-    if (mode !== record.mode) controls.push({ action: Actions.mode, label: `Mode: ${mode}`, payload: mode });
+    if (mode !== current) controls.push({ action: Actions.mode, label: `Mode: ${mode}`, payload: mode });
   }
-  return {
-    blocks: [
-      { type: "line", inline: ["🤖 ", { bold: "Copilot session" }, " started by ", { user: record.owner }] },
-      { type: "markdown", text: quote(record.title) },
-      {
-        type: "context",
-        inline: [
-          "Mode: ",
-          { code: record.mode },
-          " · Working directory: ",
-          { code: record.workingDirectory },
-        ],
-      },
-      { type: "buttons", buttons: controls },
-    ],
-    summary: `Copilot session: ${record.title.slice(0, 100)}`,
-  };
+  controls.push({ action: Actions.end, label: "End session", payload: "session" });
+  return controls;
+}
+
+/** "⏹️ Session ended by @x · 14:02", or after how many days without activity. */
+export function endedLine(ended: SessionEnding): Inline[] {
+  const how: Inline[] =
+    ended.reason === "user"
+      ? ["Session ended by ", { user: ended.by }]
+      : [`Session ended after ${days(ended.days)} without activity`];
+  return ["⏹️ ", ...how, " · ", { time: ended.at }];
+}
+
+/** What the thread is told when its session ends. */
+export function sessionEndedMessage(ended: SessionEnding, closed: number, dropped: number): Message {
+  const what: string[] = [];
+  if (closed > 0)
+    what.push(`${closed === 1 ? "1 waiting prompt was" : `${closed} waiting prompts were`} closed`);
+  if (dropped > 0)
+    what.push(`${dropped === 1 ? "1 queued message was" : `${dropped} queued messages were`} dropped`);
+  const also = what.length > 0 ? ` ${what.join("; ")}.` : "";
+  const next = " Start a new session with /copilot <prompt>.";
+  const inline: Inline[] =
+    ended.reason === "user"
+      ? ["⏹️ Session ended by ", { user: ended.by }, `.${also}${next}`]
+      : [`⏹️ This session ended after ${days(ended.days)} without activity.${also}${next}`];
+  return said(inline, "Session ended");
+}
+
+function days(n: number): string {
+  return n === 1 ? "1 day" : `${n} days`;
 }
 
 export function said(inline: Inline[], summary: string): Message {

@@ -1,4 +1,5 @@
 import type { AgentSession, PendingPermission, SessionHistory, ToolFate } from "./agent.js";
+import { answeredElsewhere } from "./audit.js";
 import { promptCard } from "./cards.js";
 import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
@@ -206,6 +207,7 @@ export class PromptDesk {
       const won = await agent.answer(card.requestId, answer, card.prompt);
       await this.ctx.store
         .audit({
+          kind: "answer",
           at: this.ctx.now(),
           threadKey: card.threadKey,
           requestId: card.requestId,
@@ -262,6 +264,7 @@ export class PromptDesk {
     if (card?.state.status !== "pending") return;
     const updated: CardRecord = { ...card, state };
     this.cards.set(requestId, updated);
+    answeredElsewhere(this.ctx, updated);
     const message = promptCard(
       requestId,
       card.prompt,

@@ -33,8 +33,18 @@ export interface BridgeOptions {
   qrCode?: (text: string) => Promise<Uint8Array>;
   /** Model name shown by `status` (the runtime's default when unset). */
   model?: string;
+  /** A session without a prompt for this long ends by itself (BRIDGE_SESSION_IDLE_DAYS; default 14 days). */
+  sessionIdleMs?: number;
+  /** How long audit entries are kept (BRIDGE_AUDIT_DAYS; default 90 days). */
+  auditRetentionMs?: number;
+  /** How often idle sessions are ended and expired store rows removed (default: hourly). */
+  sweepEveryMs?: number;
   now?: () => number;
 }
+
+const day = 24 * 3600 * 1000;
+export const defaultSessionIdleMs = 14 * day;
+export const defaultAuditRetentionMs = 90 * day;
 
 /** How long a click or message waits for its session to reconnect after a restart. */
 export const reconnectWaitMs = 15_000;

@@ -421,6 +421,8 @@ export class ThreadSession {
     if (!agent) throw new Error("the session is not connected to Copilot yet");
     this.busy = true;
     this.turn.begin();
+    // A prompt is activity: a session ends by itself only after BRIDGE_SESSION_IDLE_DAYS without one.
+    this.record = { ...this.record, lastActivityAt: this.deps.now() };
     this.setWorking(true);
     try {
       await agent.send(text);

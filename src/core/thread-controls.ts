@@ -1,9 +1,11 @@
 import { Actions } from "./actions.js";
+import { record } from "./audit.js";
 import type { ActionEvent, Notice } from "./chat.js";
 import { BridgeError, errorText } from "./errors.js";
 import { describeMode, said, statusMessage, threadHelp } from "./messages.js";
 import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
+import { endSession } from "./session-end.js";
 import { turnContinues } from "./turn.js";
 import type { AgentMode, UserRef } from "./types.js";
 
@@ -11,6 +13,7 @@ export type Control =
   | { kind: "stop" }
   | { kind: "mode"; mode: AgentMode | undefined }
   | { kind: "remote"; on: boolean }
+  | { kind: "end" }
   | { kind: "status" }
   | { kind: "help" };
 
@@ -22,7 +25,7 @@ const promptTitles = {
 
 const modes: readonly AgentMode[] = ["interactive", "plan", "autopilot"];
 
-/** A thread message that is a control keyword on its own (`stop`, `status`, `help`, `mode plan`). */
+/** A thread message that is a control keyword on its own (`stop`, `status`, `help`, `mode plan`, `end`). */
 export function parseControl(text: string): Control | undefined {
   const words = text
     .trim()
@@ -34,6 +37,7 @@ export function parseControl(text: string): Control | undefined {
   if (first === "stop" && second === undefined) return { kind: "stop" };
   if (first === "status" && second === undefined) return { kind: "status" };
   if (first === "help" && second === undefined) return { kind: "help" };
+  if (first === "end" && (second === undefined || second === "session")) return { kind: "end" };
   if (first === "remote" && (second === "on" || second === "off"))
     return { kind: "remote", on: second === "on" };
   if (first === "mode") {
@@ -44,7 +48,7 @@ export function parseControl(text: string): Control | undefined {
   return undefined;
 }
 
-export const controlActions: ReadonlySet<string> = new Set([Actions.stop, Actions.mode]);
+export const controlActions: ReadonlySet<string> = new Set([Actions.stop, Actions.mode, Actions.end]);
 
 /** A click on a session header's controls. */
 export async function onControlAction(reg: SessionRegistry, event: ActionEvent): Promise<void> {
@@ -54,7 +58,12 @@ export async function onControlAction(reg: SessionRegistry, event: ActionEvent):
     return;
   }
   const mode = modes.find((m) => m === event.payload);
-  const control: Control = event.action === Actions.stop ? { kind: "stop" } : { kind: "mode", mode };
+  const control: Control =
+    event.action === Actions.stop
+      ? { kind: "stop" }
+      : event.action === Actions.end
+        ? { kind: "end" }
+        : { kind: "mode", mode };
   if (control.kind === "mode" && !mode) {
     await event.reply("That button is not one this bridge knows. Nothing was changed.");
     return;
@@ -63,8 +72,8 @@ export async function onControlAction(reg: SessionRegistry, event: ActionEvent):
 }
 
 /**
- * Runs a control. Who may: `status` and `help` anyone; `stop` and `mode` the owner or an approver
- * (autopilot included, and it is announced in the thread).
+ * Runs a control. Who may: `status` and `help` anyone; `stop`, `mode`, `remote` and `end` the owner
+ * or an approver (autopilot included, and it is announced in the thread). What they do is audited.
  */
 export async function runControl(
   reg: SessionRegistry,
@@ -111,6 +120,10 @@ export async function runControl(
     ]);
     return;
   }
+  if (control.kind === "end") {
+    await endSession(reg, session, { reason: "user", by: user });
+    return;
+  }
   if (control.kind === "mode" && control.mode === undefined) {
     await reply(
       `This session is in ${describeMode(session.record.mode)} mode. Use: mode plan | interactive | autopilot`,
@@ -126,9 +139,11 @@ export async function runControl(
     );
     return;
   }
+  const audit = { at: reg.now(), threadKey: session.record.thread.key, user: plain(user) };
   try {
     if (control.kind === "stop") {
       const dropped = await session.stop();
+      record(reg.options, { kind: "stop", ...audit, dropped });
       const also =
         dropped === 0
           ? ""
@@ -148,10 +163,12 @@ export async function runControl(
           ),
         );
       }
+      record(reg.options, { kind: "remote", ...audit, on: control.on });
       return;
     }
     if (control.kind === "mode" && control.mode) {
       await agent.setMode(control.mode);
+      record(reg.options, { kind: "mode", ...audit, mode: control.mode });
       const warn = control.mode === "autopilot" ? "⚠️ " : "";
       session.sayNow(
         said([`${warn}Mode set to ${describeMode(control.mode)} by `, { user }, "."], "Mode changed"),
@@ -186,3 +203,8 @@ export async function turnOnRemote(session: ThreadSession): Promise<void> {
 }
 
 const remoteExplanationWaitMs = 1500;
+
+/** Who, as the store keeps people (roles are never persisted). */
+function plain(user: UserRef): UserRef {
+  return { platform: user.platform, id: user.id };
+}

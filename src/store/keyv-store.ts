@@ -1,73 +1,32 @@
-import Keyv from "keyv";
+import { randomUUID } from "node:crypto";
+import type Keyv from "keyv";
 import type { z } from "zod";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
-import type { AuditEntry, BridgeStore, CardRecord, ThreadRecord } from "../core/store.js";
+import type { AuditEntry, BridgeStore, CardRecord, SweepCounts, ThreadRecord } from "../core/store.js";
+import {
+  type Connection,
+  disconnect,
+  memoryConnection,
+  type Namespace,
+  namespaces,
+  sqliteConnection,
+  sqliteConnectionNow,
+} from "./connection.js";
 import { auditEntry, cardRecord, threadRecord } from "./records.js";
-import { SqliteFile, type SqliteSpace } from "./sqlite-file.js";
+import type { KeyRange } from "./rows.js";
+import { SqliteFile } from "./sqlite-file.js";
 
-const auditTtlMs = 90 * 24 * 3600 * 1000;
 const cardTtlMs = 30 * 24 * 3600 * 1000;
 /** How often the SQLite file is checked for having been deleted (or replaced). */
 const defaultCheckEveryMs = 2000;
-
-type Namespace = "threads" | "cards" | "dedup" | "audit";
-const namespaces: readonly Namespace[] = ["threads", "cards", "dedup", "audit"];
-
-/** The keyv namespaces on one backend, and when they are ready to use. */
-interface Connection {
-  spaces: Record<Namespace, Keyv>;
-  /** Resolves once every namespace is open and set up; rejects with why not. */
-  ready: Promise<void>;
-  /** Resolves once the backend has shown it can be written. */
-  writable(): Promise<void>;
-}
-
-function memoryConnection(): Connection {
-  const spaces = {} as Record<Namespace, Keyv>;
-  for (const namespace of namespaces) spaces[namespace] = new Keyv({ namespace });
-  return { spaces, ready: Promise.resolve(), writable: async () => {} };
-}
-
 /**
- * One connection per namespace to the same file (keyv's SQLite store serves one namespace each),
- * all opened at once: usable at once, a failure shows on first use. (For `open`.)
+ * In `active`, marks the index as built. Stores written before it existed have none: their
+ * threads are read once to build it. (`~` sorts after every thread key: `slack:…`, `discord:…`.)
  */
-function sqliteConnectionNow(file: SqliteFile): Connection {
-  const opened = {} as Record<Namespace, SqliteSpace>;
-  for (const namespace of namespaces) opened[namespace] = file.open(namespace);
-  return sqliteConnectionOf(file, opened, Promise.all(namespaces.map((n) => opened[n].ready)));
-}
-
-/** The same, the first connection set up before the others open: one that fails tells why. */
-async function sqliteConnection(file: SqliteFile): Promise<Connection> {
-  const rest = namespaces.filter((n) => n !== "threads");
-  const opened = {} as Record<Namespace, SqliteSpace>;
-  opened.threads = file.open("threads");
-  try {
-    await opened.threads.ready;
-    for (const namespace of rest) opened[namespace] = file.open(namespace, false);
-    const connection = sqliteConnectionOf(file, opened, Promise.all(rest.map((n) => opened[n].ready)));
-    await connection.ready;
-    return connection;
-  } catch (error) {
-    await Promise.all(Object.values(opened).map((o) => o.keyv.disconnect().catch(() => {})));
-    throw error;
-  }
-}
-
-function sqliteConnectionOf(
-  file: SqliteFile,
-  opened: Record<Namespace, SqliteSpace>,
-  setUp: Promise<unknown>,
-): Connection {
-  const spaces = {} as Record<Namespace, Keyv>;
-  for (const namespace of namespaces) spaces[namespace] = opened[namespace].keyv;
-  const ready = setUp.then(() => undefined);
-  // Nobody may be waiting yet: a failure is reported by whoever awaits `ready`.
-  ready.catch(() => {});
-  return { spaces, ready, writable: () => file.checkWritable(opened.threads) };
-}
+const indexBuilt = "~built";
+/** Keys read from the file in one query. */
+const readBatch = 500;
 
 export interface StoreOptions {
   /** How often a SQLite file is checked for having been deleted (default 2000 ms). */
@@ -79,7 +38,6 @@ export class KeyvBridgeStore implements BridgeStore {
   private connection: Connection;
   /** Pending while the store's file is being recreated: reads and writes wait for the new one. */
   private usable: Promise<void> = Promise.resolve();
-  private auditSeq = 0;
   private readonly checking = new Set<string>();
   private readonly resetHandlers: (() => Promise<void>)[] = [];
   private watcher: NodeJS.Timeout | undefined;
@@ -150,16 +108,26 @@ export class KeyvBridgeStore implements BridgeStore {
   }
 
   async putThread(record: ThreadRecord): Promise<void> {
-    await (await this.space("threads")).set(record.thread.key, threadRecord.parse(record));
+    const key = record.thread.key;
+    await (await this.space("threads")).set(key, threadRecord.parse(record));
+    const active = await this.space("active");
+    if (record.state === "active") await active.set(key, 1);
+    else await active.delete(key);
   }
 
   async activeThreads(): Promise<ThreadRecord[]> {
-    const all = await this.scan("threads", threadRecord);
+    await this.indexActive();
+    const keys = await (await this.rows("active")).keys({ to: indexBuilt });
+    const all = await this.readMany("threads", keys, threadRecord);
     return all.filter((t) => t.state === "active" && t.sessionId !== "");
   }
 
   async pendingCards(): Promise<CardRecord[]> {
-    const all = await this.scan("cards", cardRecord);
+    const all = await this.readRange(
+      "cards",
+      { where: { path: ["state", "status"], equals: "pending" } },
+      cardRecord,
+    );
     return all.filter((c) => c.state.status === "pending");
   }
 
@@ -176,17 +144,48 @@ export class KeyvBridgeStore implements BridgeStore {
     if (this.checking.has(eventId)) return false;
     this.checking.add(eventId);
     try {
-      if (await (await this.space("dedup")).has(eventId)) return false;
-      await (await this.space("dedup")).set(eventId, 1, ttlMs);
+      const dedup = await this.space("dedup");
+      // Not `has()`: keyv's SQLite store answers it from the row alone, expired or not.
+      if ((await dedup.get(eventId)) !== undefined) return false;
+      await dedup.set(eventId, 1, ttlMs);
       return true;
     } finally {
       this.checking.delete(eventId);
     }
   }
 
+  /** Kept until `sweep` removes it (BRIDGE_AUDIT_DAYS); keys sort by time (13-digit epoch ms). */
   async audit(entry: AuditEntry): Promise<void> {
-    const key = `${entry.at}:${entry.requestId}:${this.auditSeq++}`;
-    await (await this.space("audit")).set(key, auditEntry.parse(entry), auditTtlMs);
+    const key = `${entry.at}:${randomUUID()}`;
+    await (await this.space("audit")).set(key, auditEntry.parse(entry));
+  }
+
+  async auditLog(query: { limit?: number; since?: number; oldestFirst?: boolean }): Promise<AuditEntry[]> {
+    return this.readRange(
+      "audit",
+      {
+        ...(query.since !== undefined ? { from: String(query.since) } : {}),
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+        descending: query.oldestFirst !== true,
+      },
+      auditEntry,
+    );
+  }
+
+  async sweep(options: { auditBefore: number }): Promise<SweepCounts> {
+    const now = Date.now();
+    return {
+      dedup: await (await this.rows("dedup")).deleteExpired(now),
+      cards: await (await this.rows("cards")).deleteExpired(now),
+      audit: await (await this.rows("audit")).deleteBefore(String(options.auditBefore)),
+    };
+  }
+
+  /** Rows per namespace (for tests and benchmarks). */
+  async counts(): Promise<Record<Namespace, number>> {
+    const out = {} as Record<Namespace, number>;
+    for (const namespace of namespaces) out[namespace] = await (await this.rows(namespace)).count();
+    return out;
   }
 
   async close(): Promise<void> {
@@ -208,6 +207,21 @@ export class KeyvBridgeStore implements BridgeStore {
   private async space(name: Namespace): Promise<Keyv> {
     await this.usable;
     return this.connection.spaces[name];
+  }
+
+  private async rows(name: Namespace) {
+    await this.usable;
+    return this.connection.rows[name];
+  }
+
+  /** Builds the index of active threads, once, for a store written before it existed. */
+  private async indexActive(): Promise<void> {
+    const active = await this.space("active");
+    if ((await active.get(indexBuilt)) !== undefined) return;
+    const all = await this.readRange("threads", {}, threadRecord);
+    for (const record of all) if (record.state === "active") await active.set(record.thread.key, 1);
+    await active.set(indexBuilt, 1);
+    this.log.info("store: indexed the active threads", { threads: all.length });
   }
 
   /** Checks now and then that the file at the path is still the one open (unref'd: never keeps the process up). */
@@ -263,14 +277,23 @@ export class KeyvBridgeStore implements BridgeStore {
     }
   }
 
-  private async scan<T>(space: Namespace, schema: z.ZodType<T>): Promise<T[]> {
+  /** The records whose keys are in `range`, in key order (unreadable ones logged and skipped). */
+  private async readRange<T>(space: Namespace, range: KeyRange, schema: z.ZodType<T>): Promise<T[]> {
+    return this.readMany(space, await (await this.rows(space)).keys(range), schema);
+  }
+
+  private async readMany<T>(space: Namespace, keys: string[], schema: z.ZodType<T>): Promise<T[]> {
     const keyv = await this.space(space);
-    if (!keyv.iterator) throw new BridgeError("STORE", `the store cannot list ${space}`);
     const out: T[] = [];
-    for await (const [key, value] of keyv.iterator.call(keyv, undefined)) {
-      const parsed = schema.safeParse(value);
-      if (parsed.success) out.push(parsed.data);
-      else this.log.warn("ignoring an unreadable record", { namespace: space, key: String(key) });
+    for (let i = 0; i < keys.length; i += readBatch) {
+      const batch = keys.slice(i, i + readBatch);
+      const values: unknown[] = await keyv.getMany(batch);
+      values.forEach((value, j) => {
+        if (value === undefined) return; // expired, or removed meanwhile
+        const parsed = schema.safeParse(value);
+        if (parsed.success) out.push(parsed.data);
+        else this.log.warn("ignoring an unreadable record", { namespace: space, key: batch[j] });
+      });
     }
     return out;
   }
@@ -285,8 +308,4 @@ export class KeyvBridgeStore implements BridgeStore {
     }
     return parsed.data;
   }
-}
-
-async function disconnect(connection: Connection): Promise<void> {
-  await Promise.all(Object.values(connection.spaces).map((k) => k.disconnect().catch(() => {})));
 }

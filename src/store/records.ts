@@ -35,6 +35,13 @@ export const threadRecord = z.object({
   lost: z.string().optional(),
   remoteUrl: z.string().optional(),
   cloud: z.string().optional(),
+  lastActivityAt: z.number().optional(),
+  ended: z
+    .discriminatedUnion("reason", [
+      z.object({ reason: z.literal("user"), by: user, at: z.number() }),
+      z.object({ reason: z.literal("idle"), days: z.number(), at: z.number() }),
+    ])
+    .optional(),
 }) satisfies z.ZodType<ThreadRecord>;
 
 /** What "Approve for session" covers: JSON the Copilot side built (`kind` plus its own fields). */
@@ -163,11 +170,48 @@ const answer = z.union([
   }),
 ]);
 
-export const auditEntry = z.object({
-  at: z.number(),
-  threadKey: z.string(),
-  requestId: z.string(),
-  user,
-  answer,
-  won: z.boolean(),
-}) satisfies z.ZodType<AuditEntry>;
+const channel = z.object({ platform, channel: z.string().min(1), workspace: z.string() });
+const inThread = { at: z.number(), threadKey: z.string() };
+
+const auditKinds = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("answer"),
+    ...inThread,
+    requestId: z.string(),
+    user,
+    answer,
+    won: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal("answer-elsewhere"),
+    ...inThread,
+    requestId: z.string(),
+    surface: z.enum(["github", "elsewhere"]),
+    outcome,
+  }),
+  z.object({ kind: z.literal("stop"), ...inThread, user, dropped: z.number() }),
+  z.object({
+    kind: z.literal("mode"),
+    ...inThread,
+    user,
+    mode: z.enum(["interactive", "plan", "autopilot"]),
+  }),
+  z.object({ kind: z.literal("remote"), ...inThread, user, on: z.boolean() }),
+  z.object({ kind: z.literal("end"), ...inThread, user: user.optional(), idleDays: z.number().optional() }),
+  z.object({ kind: z.literal("attach"), ...inThread, user, channel, sessionId: z.string() }),
+  z.object({ kind: z.literal("cloud"), ...inThread, user, channel, repository: z.string() }),
+]);
+
+/** A row written before audit entries had a `kind`: an answer given in the thread. */
+const legacyAnswer = z
+  .object({
+    at: z.number(),
+    threadKey: z.string(),
+    requestId: z.string(),
+    user,
+    answer,
+    won: z.boolean(),
+  })
+  .transform((row) => ({ kind: "answer" as const, ...row }));
+
+export const auditEntry = z.union([auditKinds, legacyAnswer]) satisfies z.ZodType<AuditEntry>;

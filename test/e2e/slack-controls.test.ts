@@ -24,14 +24,14 @@ describe("Slack: session controls", () => {
     await h.waitForReply(header, /user turns: 1/);
     assert.deepEqual(
       buttonsOf(header).map((b) => b.text),
-      ["Stop", "Mode: plan", "Mode: autopilot"],
+      ["Stop", "Mode: plan", "Mode: autopilot", "End session"],
     );
     await say(header, OWNER, "mode plan");
     await h.waitForReply(header, new RegExp(`Mode set to plan .* by <@${OWNER}>`));
     await h.slack.waitFor(() => /Mode: `plan`/.test(visible(header)), { what: "the header to show plan" });
     assert.deepEqual(
       buttonsOf(header).map((b) => b.text),
-      ["Stop", "Mode: interactive", "Mode: autopilot"],
+      ["Stop", "Mode: interactive", "Mode: autopilot", "End session"],
     );
     // The model works in plan mode now: it is offered the plan-approval tool.
     const before = h.model.requests.length;

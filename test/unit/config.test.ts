@@ -28,6 +28,9 @@ const bad: [Record<string, string>, RegExp][] = [
   [{ ...base, BRIDGE_USER_RATE: "5" }, /BRIDGE_USER_RATE must be N\/minute, N\/hour/],
   [{ ...base, BRIDGE_USER_RATE: "0/minute" }, /BRIDGE_USER_RATE must be/],
   [{ ...base, BRIDGE_USER_RATE: "5/day" }, /BRIDGE_USER_RATE must be/],
+  [{ ...base, BRIDGE_SESSION_IDLE_DAYS: "0" }, /BRIDGE_SESSION_IDLE_DAYS must be a whole number from 1/],
+  [{ ...base, BRIDGE_SESSION_IDLE_DAYS: "two weeks" }, /BRIDGE_SESSION_IDLE_DAYS must be a whole number/],
+  [{ ...base, BRIDGE_AUDIT_DAYS: "-5" }, /BRIDGE_AUDIT_DAYS must be a whole number from 1/],
   [
     { ...base, COPILOT_RUNTIME_URL: "127.0.0.1:4000", GITHUB_TOKEN: "ghp_x" },
     /GITHUB_TOKEN cannot be used with/,
@@ -124,4 +127,16 @@ test("flood limits: BRIDGE_MAX_QUEUED and BRIDGE_USER_RATE, with their defaults"
     windowMs: 60_000,
   });
   assert.equal(parseConfig({ ...base, BRIDGE_USER_RATE: "off" }, process.cwd()).userRate, "off");
+});
+
+test("sessions end after 14 idle days and audit entries are kept 90 days, unless told otherwise", () => {
+  const defaults = parseConfig(base, process.cwd());
+  assert.equal(defaults.sessionIdleDays, 14);
+  assert.equal(defaults.auditDays, 90);
+  const set = parseConfig(
+    { ...base, BRIDGE_SESSION_IDLE_DAYS: "3", BRIDGE_AUDIT_DAYS: "365" },
+    process.cwd(),
+  );
+  assert.equal(set.sessionIdleDays, 3);
+  assert.equal(set.auditDays, 365);
 });

@@ -23,6 +23,8 @@ async function startBridge(
     maxQueued?: number;
     userRate?: BridgeOptions["userRate"];
     now?: () => number;
+    sessionIdleMs?: number;
+    sweepEveryMs?: number;
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), "ccb-core-"));
@@ -48,6 +50,8 @@ async function startBridge(
     ...(opts.maxQueued ? { maxQueued: opts.maxQueued } : {}),
     ...(opts.userRate ? { userRate: opts.userRate } : {}),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.sessionIdleMs ? { sessionIdleMs: opts.sessionIdleMs } : {}),
+    ...(opts.sweepEveryMs ? { sweepEveryMs: opts.sweepEveryMs } : {}),
     streamIntervalMs: 50,
     dedupTtlMs: 60_000,
     resumeConcurrency: 2,
@@ -390,4 +394,42 @@ test("a platform failure opening the thread is told to the person who ran the co
   // DESIGN.md: "every user-visible failure is a clear message …, never a silent drop".
   assert.equal(notices.length, 1, `one notice expected, got ${JSON.stringify(notices)}`);
   assert.match(notices[0] ?? "", /could not|couldn't|failed/i);
+});
+
+test("a session without a prompt for longer than the idle limit ends at the next sweep; an active one does not", async (t) => {
+  const day = 24 * 3600 * 1000;
+  let offset = 0;
+  const h = await startBridge(t, {
+    now: () => Date.now() + offset,
+    sessionIdleMs: 3 * day,
+    sweepEveryMs: 100,
+  });
+  await h.chat.command(OWNER, "going quiet");
+  const quiet = await h.threadOf(0);
+  await h.reply(quiet, /user turns: 1/);
+  offset += 2 * day;
+  await h.chat.command(OWNER, "keeps talking");
+  const busy = await h.threadOf(1);
+  await h.reply(busy, /user turns: 1/);
+  assert.deepEqual(
+    quiet.header.buttons.map((b) => b.label),
+    ["Stop", "Mode: plan", "Mode: autopilot", "End session"],
+  );
+  offset += 2 * day; // quiet: 4 days without a prompt; busy: 2
+  await h.reply(
+    quiet,
+    /^⏹️ This session ended after 4 days without activity\. Start a new session with \/copilot <prompt>\.$/,
+  );
+  await h.chat.waitFor(
+    () => (quiet.header.buttons.length === 0 ? quiet : undefined),
+    "the header to lose its buttons",
+  );
+  assert.match(quiet.header.text, /⏹️ Session ended after 4 days without activity/);
+  const asked = h.model.requests.length;
+  await h.chat.message(quiet, OWNER, "hello?");
+  await h.noticeTo(OWNER, /This Copilot session has ended\. Nothing was sent\./);
+  await h.chat.message(busy, OWNER, "still here");
+  await h.reply(busy, /You said: still here/);
+  assert.equal(h.model.requests.length, asked + 1, "only the live session's message reached the model");
+  assert.ok(!busy.replies.some((r) => /ended/.test(r.text)));
 });

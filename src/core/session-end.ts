@@ -1,0 +1,74 @@
+import { record } from "./audit.js";
+import { errorText } from "./errors.js";
+import { sessionEndedMessage, sessionHeader } from "./messages.js";
+import type { SessionRegistry } from "./registry.js";
+import type { ThreadSession } from "./session.js";
+import type { CardRecord, SessionEnding } from "./store.js";
+import type { UserRef } from "./types.js";
+
+/** Why a session ends: a person (`end`, the header's button), or too long without a prompt. */
+export type EndCause = { reason: "user"; by: UserRef } | { reason: "idle"; days: number };
+
+/**
+ * Ends a session for good. It leaves the registry at once (a later message in the thread is told
+ * it has ended, and reaches no model), its record is marked ended in the store (a restart does not
+ * resume it), every card still waiting closes as "Closed (the session ended)", a running turn is
+ * aborted and what was queued is dropped, the Copilot session is let go, the header shows how it
+ * ended (no more buttons), and the thread says so.
+ *
+ * `storedCards`: the pending cards of the store, read once when many sessions end together (a session
+ * not resumed yet knows its cards only from there). Returns false when the session had ended already.
+ */
+export async function endSession(
+  reg: SessionRegistry,
+  session: ThreadSession,
+  cause: EndCause,
+  storedCards?: Promise<CardRecord[]>,
+): Promise<boolean> {
+  const key = session.record.thread.key;
+  if (reg.get(key) !== session) return false;
+  reg.remove(key);
+  const { store, log } = reg.options;
+  const at = reg.now();
+  const ended: SessionEnding =
+    cause.reason === "user"
+      ? { reason: "user", by: { platform: cause.by.platform, id: cause.by.id }, at }
+      : { reason: "idle", days: cause.days, at };
+  const dropped = session.record.queue.length;
+  // Written first: whatever the session still persists from now on keeps it ended.
+  session.record = { ...session.record, state: "ended", ended };
+  const warn = (what: string) => (error: unknown) =>
+    log.warn(`ending a session: ${what}`, { thread: key, error: errorText(error) });
+  await store.putThread(session.record).catch(warn("could not store it as ended"));
+
+  // Cards the desk does not hold (a session not resumed yet, a card still being posted) are in the store.
+  const waiting = new Set(session.desk.pending().map((c) => c.requestId));
+  const stored = await (storedCards ?? store.pendingCards()).catch(() => []);
+  for (const card of stored) if (card.threadKey === key) waiting.add(card.requestId);
+  for (const requestId of waiting) session.desk.completed(requestId, { kind: "ended" });
+
+  const agent = session.agent;
+  if (agent && session.working) await session.stop().catch(warn("could not abort the turn"));
+  await agent?.disconnect().catch(warn("could not disconnect the Copilot session"));
+  session.record = { ...session.record, queue: [], working: false };
+  await store.putThread(session.record).catch(warn("could not store it as ended"));
+
+  record(reg.options, {
+    kind: "end",
+    at,
+    threadKey: key,
+    ...(ended.reason === "user" ? { user: ended.by } : { idleDays: ended.days }),
+  });
+  const chat = reg.chatFor(session);
+  await chat
+    .edit(session.record.header, sessionHeader(session.record))
+    .catch(warn("could not edit the header"));
+  session.sayNow(sessionEndedMessage(ended, waiting.size, dropped));
+  log.info("session ended", { thread: key, reason: cause.reason });
+  return true;
+}
+
+/** When a session last had a prompt (or started). */
+export function lastActivity(session: ThreadSession): number {
+  return session.record.lastActivityAt ?? session.record.createdAt;
+}

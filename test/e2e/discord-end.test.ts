@@ -1,0 +1,68 @@
+/** Ending a session on Discord: `end` from the owner, the End session button refused to a stranger. */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { DiscordMessage } from "../fakes/discord/index.js";
+import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
+import type { BridgeHarness } from "./harness.js";
+
+const OWNER = "320000000000000001";
+const STRANGER = "320000000000000002";
+
+describe("Discord: ending a session", () => {
+  let h: BridgeHarness;
+  let drv: DiscordDriver;
+  before(async () => {
+    ({ h, drv } = await startDiscordBridge(OWNER));
+  });
+  after(async () => {
+    await h?.stop();
+  });
+
+  /** A message the bridge addressed to `user` in a thread (Discord has no ephemeral messages there). */
+  const noticeTo = (user: string, match: RegExp, from: number): Promise<DiscordMessage> =>
+    h.discord.waitFor(
+      () =>
+        h.discord.messages
+          .slice(from)
+          .find((m) => m.author.bot && m.content.startsWith(`<@${user}>`) && match.test(m.content)),
+      { what: `a notice to ${user} matching ${match}` },
+    );
+
+  test("a stranger's End session click is refused; `end` from the owner closes the card and the session", async () => {
+    const threadId = await drv.start("RUN: touch discord-never.txt");
+    const header = await drv.waitReply(threadId, /Copilot session/, "the header");
+    const card = await drv.waitCard(threadId);
+
+    const click = await drv.click(header, "End session", STRANGER);
+    await drv.ephemeralTo(
+      click,
+      new RegExp(`Only <@${OWNER}> or an approver can do that\\. Nothing was changed\\.`),
+    );
+    assert.ok(
+      buttons(header).some((b) => b.label === "End session"),
+      "the header keeps its controls",
+    );
+    assert.ok(buttons(card).length > 0, "the card still waits");
+
+    await drv.say(threadId, "end");
+    await drv.waitReply(
+      threadId,
+      new RegExp(`⏹️ Session ended by <@${OWNER}>\\. 1 waiting prompt was closed\\.`),
+    );
+    await drv.waitClosed(card, { match: /Closed \(the session ended\)/ });
+    await h.discord.waitFor(() => (buttons(header).length === 0 ? header : undefined), {
+      what: "the header to lose its buttons",
+    });
+    assert.match(header.content, new RegExp(`⏹️ Session ended by <@${OWNER}>`));
+
+    const asked = h.model.requests.length;
+    const from = h.discord.messages.length;
+    await drv.say(threadId, "are you there?");
+    await noticeTo(OWNER, /This Copilot session has ended\. Nothing was sent\./, from);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(h.model.requests.length, asked, "nothing reached the model");
+    assert.equal(existsSync(join(h.workdir, "discord-never.txt")), false);
+  });
+});
