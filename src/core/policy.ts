@@ -39,12 +39,14 @@ export type Verdict = { allowed: true } | { allowed: false; reason: string };
  * | start a session (`/copilot …`, a mention)   | –     | –        | –     | yes, becomes its owner |
  * | decide a card (permission, question, plan,  | yes   | yes      | yes   | no: a private notice   |
  * |   form, its modal)                          |       |          |       |                        |
- * | stop, mode, remote on/off (words, buttons)  | yes   | yes      | yes   | no: a private notice   |
+ * | stop, mode, remote on/off, end (words and   | yes   | yes      | yes   | no: a private notice   |
+ * |   the header's buttons)                     |       |          |       |                        |
  * | continue the session (a thread message)     | yes   | yes      | yes   | only mentioning the bot|
  * | status, help, sessions                      | yes   | yes      | yes   | yes                    |
  * | attach a terminal session (BRIDGE_ATTACH)   | –     | –        | yes   | no (default `admins`)  |
  * | cloud session (BRIDGE_CLOUD)                | –     | –        | yes   | no (default `admins`)  |
  * | change a channel's settings                 | –     | –        | yes   | no                     |
+ * | read the audit log (`/copilot audit`)       | –     | –        | yes   | no                     |
  *
  * On top of that, BRIDGE_ALLOWED_CHANNELS and BRIDGE_ALLOWED_USERS (when set) refuse every command
  * from elsewhere or from anyone else (admins excepted), with the reason.
