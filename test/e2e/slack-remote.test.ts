@@ -39,7 +39,14 @@ describe("Slack: remote sessions through Mission Control", () => {
     );
     assert.equal(decodeQr(qr.bytes), url);
 
+    const shared = sessionOfLink(gh, url);
     await h.crashAndRestart();
+    // The runtime started afresh is connected to Mission Control again: GitHub can still steer it.
+    const polls = commandPolls(gh, shared);
+    await gh.waitFor(() => commandPolls(gh, shared) > polls || undefined, {
+      what: "Mission Control to be polled again after the restart",
+      timeoutMs: 15_000,
+    });
     await say(header, "status");
     const status = await h.waitForReply(header, /Session status/);
     assert.ok(visible(status).includes(url), visible(status));
