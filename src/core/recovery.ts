@@ -107,6 +107,10 @@ export async function reopen(reg: SessionRegistry, session: ThreadSession): Prom
  * or did not answer the resume within 30 s. The agent keeps working on GitHub; the thread says where.
  */
 async function cloudLost(reg: SessionRegistry, session: ThreadSession): Promise<void> {
+  // Ended before the thread is told, so a reply to the notice already gets the ended answer.
+  session.record = { ...session.record, state: "ended" };
+  await reg.options.store.putThread(session.record);
+  reg.remove(session.record.thread.key);
   const url = session.record.remoteUrl;
   session.say(
     said(
@@ -118,7 +122,4 @@ async function cloudLost(reg: SessionRegistry, session: ThreadSession): Promise<
       "Cloud session continues on GitHub",
     ),
   );
-  session.record = { ...session.record, state: "ended" };
-  await reg.options.store.putThread(session.record);
-  reg.remove(session.record.thread.key);
 }
