@@ -1,7 +1,7 @@
 /**
  * Every ChatAdapter passes the same contract: the core's fake, and the real Slack and Discord
  * adapters against their fakes — all in one process, so Bolt and discord.js are loaded together
- * (FACTS.md: discord.js multipart uploads break there unless REST uses fetch).
+ * (with Bolt loaded, discord.js multipart uploads break unless its REST client uses fetch).
  */
 import "@slack/bolt";
 import { DiscordAdapter } from "../../src/adapters/discord/adapter.js";

@@ -1,7 +1,7 @@
 /**
  * The fake Discord against the real discord.js Client (gateway + REST), plus the fake's own
  * protocol behaviour: limits, faults, auth, interaction rules, raw gateway opcodes.
- * `@slack/bolt` is loaded on purpose: the bridge runs both in one process (see FACTS.md pitfall).
+ * `@slack/bolt` is loaded on purpose: the bridge runs both in one process (with Bolt loaded, discord.js uploads need REST over fetch).
  */
 import "@slack/bolt";
 import assert from "node:assert/strict";
