@@ -391,7 +391,7 @@ test("a platform failure opening the thread is told to the person who ran the co
   await h.chat.command(OWNER, "hello");
   assert.equal(h.chat.threads.length, 0);
   const notices = h.chat.noticesFor(OWNER);
-  // DESIGN.md: "every user-visible failure is a clear message …, never a silent drop".
+  // Every user-visible failure is a clear message, never a silent drop.
   assert.equal(notices.length, 1, `one notice expected, got ${JSON.stringify(notices)}`);
   assert.match(notices[0] ?? "", /could not|couldn't|failed/i);
 });
