@@ -259,6 +259,17 @@ export class BridgeHarness {
     });
   }
 
+  /** Waits for a message in the thread with a button labelled `label` (other than `except`). */
+  waitForButton(header: SlackMessage, label: string, except?: SlackMessage): Promise<SlackMessage> {
+    return this.slack.waitFor(
+      () =>
+        this.slack
+          .thread(header.channel, header.ts)
+          .find((m) => m.ts !== except?.ts && buttonsOf(m).some((b) => b.text === label)),
+      { what: `a message with a "${label}" button`, timeoutMs: 20_000 },
+    );
+  }
+
   /** Waits for the permission card in the thread (a message with buttons). */
   waitForCard(header: SlackMessage, nth = 0): Promise<SlackMessage> {
     return this.slack.waitFor(

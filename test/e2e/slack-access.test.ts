@@ -51,11 +51,7 @@ describe("Slack: who may do what", () => {
   const refusal = new RegExp(
     `Only <@${OWNER}> or an approver can (do that|decide this)\\. Nothing was changed\\.`,
   );
-  const cardWith = (header: SlackMessage, label: string) =>
-    h.slack.waitFor(
-      () => h.slack.thread(header.channel, header.ts).find((m) => buttonsOf(m).some((b) => b.text === label)),
-      { what: `a card with "${label}"`, timeoutMs: 20_000 },
-    );
+  const cardWith = (header: SlackMessage, label: string) => h.waitForButton(header, label);
 
   test("a stranger's Stop and mode buttons, stop, mode and remote on/off are refused; the turn runs on", async () => {
     const header = await h.startSession(OWNER, "SLOW: 3000");

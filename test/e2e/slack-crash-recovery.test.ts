@@ -106,12 +106,8 @@ describe("Slack: nothing lost when the bridge or the runtime is killed", () => {
 
   test("a question pending when the bridge dies is closed as lost; asking again gets a fresh card that works", async () => {
     const header = await h.startSession(OWNER, "ASK: Which colour? | red | blue");
-    const card = await h.slack.waitFor(
-      () =>
-        h.slack.thread(header.channel, header.ts).find((m) => buttonsOf(m).some((b) => b.text === "blue")),
-      { what: "the question" },
-    );
-    await settle(); // the crash comes once the card is up (a crash during its post is covered below)
+    const card = await h.waitForButton(header, "blue");
+    await settle(); // the crash comes once the card is up and recorded
     await h.crashAndRestart();
     await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
       what: "the card to close",
@@ -119,13 +115,7 @@ describe("Slack: nothing lost when the bridge or the runtime is killed", () => {
     assert.match(visible(card), /Lost: the Copilot runtime restarted before anyone answered/);
     assert.doesNotMatch(visible(card), /answered while the bridge was offline/);
     await say(header, "ASK: Which colour now? | red | blue");
-    const fresh = await h.slack.waitFor(
-      () =>
-        h.slack
-          .thread(header.channel, header.ts)
-          .find((m) => m.ts !== card.ts && buttonsOf(m).some((b) => b.text === "blue")),
-      { what: "a fresh card" },
-    );
+    const fresh = await h.waitForButton(header, "blue", card);
     await h.click(OWNER, fresh, "ask.choice#1");
     await h.waitForReply(header, /User selected: blue/);
   });
@@ -136,13 +126,7 @@ describe("Slack: nothing lost when the bridge or the runtime is killed", () => {
     await say(header, "mode plan");
     await h.slack.waitFor(() => /Mode: `plan`/.test(visible(header)), { what: "plan mode" });
     await say(header, "PLAN: - one step");
-    const card = await h.slack.waitFor(
-      () =>
-        h.slack
-          .thread(header.channel, header.ts)
-          .find((m) => buttonsOf(m).some((b) => b.text === "Request changes…")),
-      { what: "the plan" },
-    );
+    const card = await h.waitForButton(header, "Request changes…");
     await settle();
     await h.crashAndRestart();
     await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {

@@ -23,11 +23,7 @@ describe("Slack: questions, plans and forms", () => {
   });
 
   const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
-  const cardWith = (header: SlackMessage, label: string) =>
-    h.slack.waitFor(
-      () => h.slack.thread(header.channel, header.ts).find((m) => buttonsOf(m).some((b) => b.text === label)),
-      { what: `a card with "${label}"`, timeoutMs: 20_000 },
-    );
+  const cardWith = (header: SlackMessage, label: string) => h.waitForButton(header, label);
   const closed = (card: SlackMessage, match: RegExp) =>
     h.slack.waitFor(() => (buttonsOf(card).length === 0 && match.test(visible(card)) ? card : undefined), {
       what: `the card to close with ${match}`,
