@@ -8,12 +8,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SlackAdapter } from "../src/adapters/slack/adapter.js";
+import { SlackAdapter } from "../adapters/slack/adapter.js";
 import { SdkGateway } from "../src/copilot/gateway.js";
-import type { AgentListener, AgentSession, CopilotGateway } from "../src/core/agent.js";
 import { Bridge } from "../src/core/bridge.js";
 import { silentLogger } from "../src/core/log.js";
 import { AccessPolicy } from "../src/core/policy.js";
+import type { AgentListener, AgentSession, CopilotGateway } from "../src/core/ports/agent.js";
 import { KeyvBridgeStore } from "../src/store/keyv-store.js";
 import { FakeModel } from "../test/fakes/model/index.js";
 import { FakeSlack } from "../test/fakes/slack/index.js";

@@ -5,10 +5,11 @@
  * answers its first prompt (`ECHO: ok <tag>`), then gets the thread record the bridge writes for a
  * session started with `/copilot`. A bridge started on the store resumes them all.
  */
+
 import { CopilotClient, type CopilotSession } from "@github/copilot-sdk";
-import { slackThread } from "../src/adapters/slack/inbound.js";
+import { slackThread } from "../adapters/slack/inbound.js";
 import { silentLogger } from "../src/core/log.js";
-import type { CardRecord, ThreadRecord } from "../src/core/store.js";
+import type { CardRecord, ThreadRecord } from "../src/core/vocabulary/records.js";
 import { KeyvBridgeStore } from "../src/store/keyv-store.js";
 import type { Rig } from "./rig.js";
 import { BENCH_USER } from "./slack-sessions.js";
@@ -55,7 +56,13 @@ export async function seedSessions(
     }
   } finally {
     // The SDK's stop() detaches sessions one by one (~0.1 s each): detach them together first.
-    await Promise.all(opened.map((s) => s.disconnect().catch(() => {})));
+    await Promise.all(
+      opened.map((s) =>
+        s.disconnect().catch(() => {
+          // The seed is written; a connection that will not close changes nothing.
+        }),
+      ),
+    );
     await client.stop();
   }
   for (const s of seeded) s.ts = rig.slack.nextTs();

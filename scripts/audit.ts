@@ -5,12 +5,13 @@
  *   --since 2025-06-01 | 2025-06-01T12:00Z | 7d   only entries from then on (a date, or days back)
  *   --json                                        one JSON object per line instead of a table
  */
+
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { storeUrlOf } from "../src/config.js";
 import { auditFacts, auditTime, auditWhere } from "../src/core/audit-view.js";
 import { createLogger } from "../src/core/log.js";
-import type { AuditEntry } from "../src/core/store.js";
+import type { AuditEntry } from "../src/core/vocabulary/records.js";
 import { KeyvBridgeStore } from "../src/store/keyv-store.js";
 import { SqliteFile } from "../src/store/sqlite-file.js";
 

@@ -3,7 +3,7 @@
  * permissions it needs. Reads DISCORD_APPLICATION_ID, or derives it from DISCORD_BOT_TOKEN.
  */
 import { existsSync } from "node:fs";
-import { applicationIdFromToken, inviteUrl } from "../src/adapters/discord/invite.js";
+import { applicationIdFromToken, inviteUrl } from "../adapters/discord/invite.js";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
 const id =

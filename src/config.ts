@@ -4,7 +4,7 @@ import { z } from "zod";
 import { isBridgeSetting } from "./copilot/runtime-env.js";
 import type { LogLevel } from "./core/log.js";
 import type { Reach, ReplyMode } from "./core/policy.js";
-import type { UserRef } from "./core/types.js";
+import type { UserRef } from "./core/vocabulary/refs.js";
 
 export interface SlackConfig {
   botToken: string;

@@ -2,10 +2,10 @@ import { ConfigError, loadDotEnv, parseConfig } from "./config.js";
 import { SdkGateway } from "./copilot/gateway.js";
 import { runtimeEnv } from "./copilot/runtime-env.js";
 import { Bridge } from "./core/bridge.js";
-import type { ChatAdapter } from "./core/chat.js";
 import { errorText } from "./core/errors.js";
 import { createLogger } from "./core/log.js";
 import { AccessPolicy } from "./core/policy.js";
+import type { ChatAdapter } from "./core/ports/chat.js";
 import { qrPng } from "./qr.js";
 import { KeyvBridgeStore } from "./store/keyv-store.js";
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const adapters: ChatAdapter[] = [];
   // Each platform's library is loaded only when it is configured (discord.js alone takes ~0.3 s).
   if (config.slack) {
-    const { SlackAdapter } = await import("./adapters/slack/adapter.js");
+    const { SlackAdapter } = await import("../adapters/slack/adapter.js");
     adapters.push(
       new SlackAdapter({
         botToken: config.slack.botToken,
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     );
   }
   if (config.discord) {
-    const { DiscordAdapter } = await import("./adapters/discord/adapter.js");
+    const { DiscordAdapter } = await import("../adapters/discord/adapter.js");
     adapters.push(
       new DiscordAdapter({
         token: config.discord.botToken,
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("stopping", { signal });
-    bridge.stop().finally(() => process.exit(0));
+    void bridge.stop().finally(() => process.exit(0));
   };
   // A late reply on a closed runtime connection must not take the whole bridge down.
   process.on("unhandledRejection", (reason) =>

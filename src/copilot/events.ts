@@ -1,6 +1,7 @@
 import type { PermissionRequest, PermissionRequestedEvent, SessionEvent } from "@github/copilot-sdk";
-import type { AgentEvent, PermissionOutcome } from "../core/agent.js";
-import type { FormValue } from "../core/prompts.js";
+import type { AgentEvent } from "../core/vocabulary/agent-event.js";
+import type { PermissionOutcome } from "../core/vocabulary/permission.js";
+import type { FormValue } from "../core/vocabulary/prompt.js";
 import { formFromSchema } from "./forms.js";
 import { permissionView } from "./permission-view.js";
 

@@ -1,4 +1,4 @@
-import type { FormField } from "../core/prompts.js";
+import type { FormField } from "../core/vocabulary/prompt.js";
 
 /**
  * Reads an elicitation's JSON schema into form fields. Forms are flat objects of scalars; anything a

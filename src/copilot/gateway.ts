@@ -7,24 +7,23 @@ import {
   type SessionConfig,
   type SessionEvent,
 } from "@github/copilot-sdk";
+import { BridgeError, errorText } from "../core/errors.js";
+import type { Logger } from "../core/log.js";
 import type {
-  AgentEvent,
   AgentListener,
   AgentSession,
   CloudRepository,
   CopilotGateway,
   CreateSessionOptions,
   PendingPermission,
-  PermissionDecision,
-  PermissionView,
   SessionHistory,
   SessionSummary,
-} from "../core/agent.js";
-import { BridgeError, errorText } from "../core/errors.js";
-import type { Logger } from "../core/log.js";
-import type { Prompt, PromptAnswer } from "../core/prompts.js";
-import type { AgentMode } from "../core/types.js";
-import { agentEvent } from "./event-schema.js";
+} from "../core/ports/agent.js";
+import type { AgentEvent } from "../core/vocabulary/agent-event.js";
+import { agentEvent } from "../core/vocabulary/agent-event.js";
+import type { AgentMode } from "../core/vocabulary/mode.js";
+import type { PermissionDecision, PermissionView } from "../core/vocabulary/permission.js";
+import type { Prompt, PromptAnswer } from "../core/vocabulary/prompt.js";
 import { explainRemoteError, permissionView, toAgentEvent } from "./events.js";
 import { historyOf } from "./history.js";
 
@@ -220,13 +219,13 @@ export class SdkGateway implements CopilotGateway {
       onPermissionRequest: () => ({ kind: "no-result" }),
       // Registering these makes the runtime offer ask_user, plan approval and forms. Their promises
       // never settle on purpose: answers go through the rpc.ui.handlePending* calls, which say who won.
-      onUserInputRequest: () => new Promise(() => {}),
-      onExitPlanModeRequest: () => new Promise(() => {}),
-      onElicitationRequest: () => new Promise(() => {}),
+      onUserInputRequest: () => new Promise(() => undefined),
+      onExitPlanModeRequest: () => new Promise(() => undefined),
+      onElicitationRequest: () => new Promise(() => undefined),
       onEvent: (event) => this.deliver(event, listener),
     };
     if (o.model) config.model = o.model;
-    if (o.mcpServers) config.mcpServers = o.mcpServers as unknown as SessionConfig["mcpServers"];
+    if (o.mcpServers) config.mcpServers = o.mcpServers as unknown as NonNullable<SessionConfig["mcpServers"]>;
     if (o.provider) {
       config.provider = {
         type: o.provider.type,

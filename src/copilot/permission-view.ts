@@ -7,7 +7,7 @@ import type {
   PermissionPromptRequestPath,
   PermissionPromptRequestUrl,
 } from "@github/copilot-sdk";
-import type { PermissionView, SessionApproval } from "../core/agent.js";
+import type { PermissionView, SessionApproval } from "../core/vocabulary/permission.js";
 
 /**
  * What a permission prompt would do, for a card: a title in the bridge's own words (never text the

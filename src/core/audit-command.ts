@@ -1,8 +1,8 @@
 import { auditFacts, auditTime } from "./audit-view.js";
-import type { CommandEvent } from "./chat.js";
+import type { CommandEvent } from "./ports/chat.js";
 import type { SessionRegistry } from "./registry.js";
-import type { AuditEntry } from "./store.js";
 import type { Inline } from "./types.js";
+import type { AuditEntry } from "./vocabulary/records.js";
 
 const defaultCount = 20;
 const maxCount = 100;

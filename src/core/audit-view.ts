@@ -1,6 +1,6 @@
-import type { Outcome, PromptAnswer } from "./prompts.js";
-import type { AuditEntry } from "./store.js";
-import type { UserRef } from "./types.js";
+import type { Outcome, PromptAnswer } from "./vocabulary/prompt.js";
+import type { AuditEntry } from "./vocabulary/records.js";
+import type { UserRef } from "./vocabulary/refs.js";
 
 /** An audit entry in words: who (a person, or a description), what, and the request it concerned. */
 export interface AuditFacts {

@@ -1,6 +1,7 @@
 import { errorText } from "./errors.js";
 import type { Logger } from "./log.js";
-import type { AuditEntry, BridgeStore, CardRecord } from "./store.js";
+import type { BridgeStore } from "./ports/store.js";
+import type { AuditEntry, CardRecord } from "./vocabulary/records.js";
 
 /** Writes an audit entry without holding up what is being audited (a failure is logged). */
 export function record(ctx: { store: BridgeStore; log: Logger }, entry: AuditEntry): void {

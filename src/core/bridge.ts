@@ -1,12 +1,4 @@
 import { onCommand } from "./channel-commands.js";
-import type {
-  ActionEvent,
-  CommandEvent,
-  InboundHandler,
-  ModalResult,
-  ModalSubmitEvent,
-  ThreadMessageEvent,
-} from "./chat.js";
 import { remembersDelivery } from "./dedup.js";
 import { errorText } from "./errors.js";
 import { queueFullRefusal, rateRefusal } from "./flood.js";
@@ -14,6 +6,14 @@ import { Housekeeping } from "./housekeeping.js";
 import { cleanEvent, cleanModal } from "./input-text.js";
 import { LostThreads, lostThreadNotice, rewriteRecords } from "./lost-records.js";
 import { failure } from "./messages.js";
+import type {
+  ActionEvent,
+  CommandEvent,
+  InboundHandler,
+  ModalResult,
+  ModalSubmitEvent,
+  ThreadMessageEvent,
+} from "./ports/chat.js";
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
 import { reopen, resumeAll } from "./recovery.js";
 import { type BridgeOptions, reconnectWaitMs, SessionRegistry } from "./registry.js";
@@ -78,7 +78,10 @@ export class Bridge implements InboundHandler {
   async stop(): Promise<void> {
     this.stopping = true;
     this.housekeeping.stop();
-    for (const adapter of this.reg.allAdapters()) await adapter.stop().catch(() => {});
+    for (const adapter of this.reg.allAdapters())
+      await adapter.stop().catch(() => {
+        // Stopping: an adapter that fails to disconnect is dropped with the process.
+      });
     // What the threads still have to show may be waiting for the platform's rate budget: give it a
     // moment, not forever (the runtime keeps the sessions; a restart resumes them).
     let grace: NodeJS.Timeout | undefined;
@@ -89,8 +92,12 @@ export class Bridge implements InboundHandler {
       }),
     ]);
     clearTimeout(grace);
-    await this.options.gateway.stop().catch(() => {});
-    await this.options.store.close().catch(() => {});
+    await this.options.gateway.stop().catch(() => {
+      // Stopping: the runtime connection is dropped with the process.
+    });
+    await this.options.store.close().catch(() => {
+      // Stopping: every write was awaited before, so a failing close loses nothing.
+    });
   }
 
   /** Resolves once every thread has shown what it has been given so far (for tests and shutdown). */

@@ -1,9 +1,10 @@
 import { Actions } from "./actions.js";
-import type { PermissionOutcome, PermissionView } from "./agent.js";
-import type { ChatLimits } from "./chat.js";
-import type { Outcome, Prompt } from "./prompts.js";
-import type { CardState } from "./store.js";
-import type { Block, Button, Inline, Message, UserRef } from "./types.js";
+import type { ChatLimits } from "./ports/chat.js";
+import type { Block, Button, Inline, Message } from "./types.js";
+import type { PermissionOutcome, PermissionView } from "./vocabulary/permission.js";
+import type { Outcome, Prompt } from "./vocabulary/prompt.js";
+import type { CardState } from "./vocabulary/records.js";
+import type { UserRef } from "./vocabulary/refs.js";
 
 const permissionWords: Record<PermissionOutcome, [string, string]> = {
   approved: ["✅", "Approved once"],

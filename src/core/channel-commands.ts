@@ -1,13 +1,13 @@
 import { record } from "./audit.js";
 import { showAudit } from "./audit-command.js";
-import type { ChatAdapter, CommandEvent } from "./chat.js";
 import { errorText } from "./errors.js";
 import { failure, said, sessionHeader, usage } from "./messages.js";
 import type { Act } from "./policy.js";
+import type { ChatAdapter, CommandEvent } from "./ports/chat.js";
 import type { SessionRegistry } from "./registry.js";
-import type { ThreadRecord } from "./store.js";
 import { turnOnRemote } from "./thread-controls.js";
 import type { Inline } from "./types.js";
+import type { ThreadRecord } from "./vocabulary/records.js";
 
 /** `/copilot …` in a channel (or a mention of the bot there): help, sessions, or a new session. */
 export async function onCommand(reg: SessionRegistry, event: CommandEvent): Promise<void> {

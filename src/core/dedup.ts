@@ -1,4 +1,4 @@
-import type { ActionEvent, CommandEvent, ThreadMessageEvent } from "./chat.js";
+import type { ActionEvent, CommandEvent, ThreadMessageEvent } from "./ports/chat.js";
 import type { SessionRegistry } from "./registry.js";
 
 /**

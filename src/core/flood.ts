@@ -1,6 +1,7 @@
 import { LiveMessage, type LiveMessageDeps } from "./live-message.js";
 import { sameUser, userKey } from "./policy.js";
-import type { Inline, Message, UserRef } from "./types.js";
+import type { Inline, Message } from "./types.js";
+import type { UserRef } from "./vocabulary/refs.js";
 
 /**
  * Keeping one person from flooding a session: a per-person message budget in a thread, and what a

@@ -1,5 +1,5 @@
-import type { FormField, FormValue } from "./prompts.js";
 import type { ModalField } from "./types.js";
+import type { FormField, FormValue } from "./vocabulary/prompt.js";
 
 const truthy = new Set(["yes", "y", "true", "1", "on"]);
 const falsy = new Set(["no", "n", "false", "0", "off"]);

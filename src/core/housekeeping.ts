@@ -1,7 +1,7 @@
 import { errorText } from "./errors.js";
 import { defaultAuditRetentionMs, defaultSessionIdleMs, type SessionRegistry } from "./registry.js";
 import { endSession, lastActivity } from "./session-end.js";
-import type { CardRecord } from "./store.js";
+import type { CardRecord } from "./vocabulary/records.js";
 
 const hourMs = 3600 * 1000;
 const dayMs = 24 * hourMs;

@@ -1,4 +1,4 @@
-import type { ActionEvent, CommandEvent, ModalSubmitEvent, ThreadMessageEvent } from "./chat.js";
+import type { ActionEvent, CommandEvent, ModalSubmitEvent, ThreadMessageEvent } from "./ports/chat.js";
 
 /**
  * Text people send, made safe to forward: a lone UTF-16 surrogate cannot be encoded (the runtime

@@ -1,6 +1,7 @@
-import type { SendOptions } from "./chat.js";
 import { RateDeferred } from "./errors.js";
-import type { Message, MessageRef } from "./types.js";
+import type { SendOptions } from "./ports/chat.js";
+import type { Message } from "./types.js";
+import type { MessageRef } from "./vocabulary/refs.js";
 
 export interface LiveMessageDeps {
   post(message: Message, options: SendOptions): Promise<MessageRef>;

@@ -2,12 +2,13 @@
  * When the store loses records: writing back what the live sessions still know, and answering a
  * message in a thread of the bot's whose record is gone (instead of silence).
  */
-import type { ThreadMessageEvent } from "./chat.js";
+
 import { errorText } from "./errors.js";
 import type { Logger } from "./log.js";
 import type { AccessPolicy } from "./policy.js";
+import type { ThreadMessageEvent } from "./ports/chat.js";
+import type { BridgeStore } from "./ports/store.js";
 import type { ThreadSession } from "./session.js";
-import type { BridgeStore } from "./store.js";
 
 export const lostThreadNotice =
   "This thread's Copilot session is no longer known to the bridge (its record was lost). Nothing was sent. Start a new session with /copilot <prompt>.";

@@ -1,6 +1,7 @@
 import { Actions } from "./actions.js";
-import type { SessionEnding, ThreadRecord } from "./store.js";
-import type { AgentMode, Block, Button, Inline, Message } from "./types.js";
+import type { Block, Button, Inline, Message } from "./types.js";
+import type { AgentMode } from "./vocabulary/mode.js";
+import type { SessionEnding, ThreadRecord } from "./vocabulary/records.js";
 
 /** Bridge-authored texts, in one place. */
 

@@ -1,4 +1,4 @@
-import type { ChannelRef, UserRef } from "./types.js";
+import type { ChannelRef, UserRef } from "./vocabulary/refs.js";
 
 /** When a message in a session's thread is sent to the agent. */
 export type ReplyMode = "owner-or-mention" | "mention" | "any";

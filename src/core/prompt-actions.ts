@@ -1,11 +1,12 @@
 import { Actions, isValidRequestId, ModalCallbacks, splitPayload } from "./actions.js";
-import type { ActionEvent, ModalResult, ModalSubmitEvent, Notice } from "./chat.js";
 import { errorText } from "./errors.js";
 import { modalFields, readForm } from "./forms.js";
-import type { PromptAnswer } from "./prompts.js";
+import type { ActionEvent, ModalResult, ModalSubmitEvent, Notice } from "./ports/chat.js";
 import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
-import type { CardRecord } from "./store.js";
-import type { Modal, ThreadRef, UserRef } from "./types.js";
+import type { Modal } from "./types.js";
+import type { PromptAnswer } from "./vocabulary/prompt.js";
+import type { CardRecord } from "./vocabulary/records.js";
+import type { ThreadRef, UserRef } from "./vocabulary/refs.js";
 
 type Reply = (notice: Notice) => Promise<void>;
 

@@ -1,13 +1,14 @@
-import type { AgentSession, PendingPermission, SessionHistory, ToolFate } from "./agent.js";
 import { answeredElsewhere } from "./audit.js";
 import { promptCard } from "./cards.js";
-import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
 import type { Logger } from "./log.js";
-import { type Outcome, outcomeOf, type Prompt, type PromptAnswer } from "./prompts.js";
+import type { AgentSession, PendingPermission, SessionHistory, ToolFate } from "./ports/agent.js";
+import type { ChatAdapter } from "./ports/chat.js";
+import type { BridgeStore } from "./ports/store.js";
 import type { SerialQueue } from "./serial.js";
-import type { BridgeStore, CardRecord, CardState } from "./store.js";
-import type { ThreadRef, UserRef } from "./types.js";
+import { type Outcome, outcomeOf, type Prompt, type PromptAnswer } from "./vocabulary/prompt.js";
+import type { CardRecord, CardState } from "./vocabulary/records.js";
+import type { ThreadRef, UserRef } from "./vocabulary/refs.js";
 
 export interface DeskContext {
   /** Set for sessions whose prompts are answered on GitHub only: the page to answer them (or ""). */
@@ -110,7 +111,7 @@ export class PromptDesk {
         this.ctx.chat.limits,
         this.ctx.answerAt(),
       );
-      let posted = () => {};
+      let posted: () => void = () => undefined;
       this.posting.set(requestId, new Promise<void>((done) => (posted = done)));
       // The record is written before the card is posted: a card anyone can see is always known, even
       // after a crash right after the post (without its message, which a restart then replaces).

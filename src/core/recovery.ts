@@ -2,7 +2,7 @@ import { errorText } from "./errors.js";
 import { said } from "./messages.js";
 import type { SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
-import type { CardRecord } from "./store.js";
+import type { CardRecord } from "./vocabulary/records.js";
 
 /**
  * Resumes sessions after a start or a reconnection to the runtime, and tells each thread the truth

@@ -1,11 +1,12 @@
-import type { CopilotGateway } from "./agent.js";
-import type { ChatAdapter } from "./chat.js";
 import { defaultMaxQueued, defaultUserRate, type RateRule } from "./flood.js";
 import type { Logger } from "./log.js";
 import type { AccessPolicy } from "./policy.js";
+import type { CopilotGateway } from "./ports/agent.js";
+import type { ChatAdapter } from "./ports/chat.js";
+import type { BridgeStore } from "./ports/store.js";
 import { ThreadSession } from "./session.js";
-import type { BridgeStore, ThreadRecord } from "./store.js";
-import type { Platform } from "./types.js";
+import type { ThreadRecord } from "./vocabulary/records.js";
+import type { Platform } from "./vocabulary/refs.js";
 
 export interface BridgeOptions {
   adapters: ChatAdapter[];

@@ -34,7 +34,9 @@ export class SerialQueue {
 
   /** Queues `task` and does not wait for it; errors go to `onError`. */
   push(task: () => Promise<unknown>): void {
-    this.run(task).catch(() => {});
+    this.run(task).catch(() => {
+      // `run` reports the task's failure to its caller; the queue itself goes on.
+    });
   }
 
   /** Tasks queued and not yet finished (lanes not counted). */

@@ -3,8 +3,8 @@ import { errorText } from "./errors.js";
 import { sessionEndedMessage, sessionHeader } from "./messages.js";
 import type { SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
-import type { CardRecord, SessionEnding } from "./store.js";
-import type { UserRef } from "./types.js";
+import type { CardRecord, SessionEnding } from "./vocabulary/records.js";
+import type { UserRef } from "./vocabulary/refs.js";
 
 /** Why a session ends: a person (`end`, the header's button), or too long without a prompt. */
 export type EndCause = { reason: "user"; by: UserRef } | { reason: "idle"; days: number };

@@ -1,5 +1,3 @@
-import type { AgentEvent, AgentSession, ToolFate } from "./agent.js";
-import type { ChatAdapter } from "./chat.js";
 import { errorText } from "./errors.js";
 import {
   nextBatch,
@@ -12,13 +10,19 @@ import {
 import type { LiveMessageDeps } from "./live-message.js";
 import type { Logger } from "./log.js";
 import { sessionHeader } from "./messages.js";
+import type { AgentSession, ToolFate } from "./ports/agent.js";
+import type { ChatAdapter } from "./ports/chat.js";
+import type { BridgeStore } from "./ports/store.js";
 import { PromptDesk } from "./prompt-desk.js";
-import type { Prompt } from "./prompts.js";
 import { SerialQueue } from "./serial.js";
-import type { BridgeStore, ThreadRecord } from "./store.js";
 import { Transcript } from "./transcript.js";
 import { interruptedLine, TurnLog, turnContinues } from "./turn.js";
-import type { AgentMode, Message, UserRef } from "./types.js";
+import type { Message } from "./types.js";
+import type { AgentEvent } from "./vocabulary/agent-event.js";
+import type { AgentMode } from "./vocabulary/mode.js";
+import type { Prompt } from "./vocabulary/prompt.js";
+import type { ThreadRecord } from "./vocabulary/records.js";
+import type { UserRef } from "./vocabulary/refs.js";
 
 const errorIdleFallbackMs = 5000;
 
@@ -60,7 +64,7 @@ export class ThreadSession {
   private errorFallback: NodeJS.Timeout | undefined;
   /** When the runtime last explained why remote control is off (its own words beat a generic error). */
   remoteWarnedAt = 0;
-  private markReady: () => void = () => {};
+  private markReady: () => void = () => undefined;
   /** Settles once the session is connected to Copilot (at once for new sessions, after resume otherwise). */
   private ready: Promise<void> = this.newReady();
 
@@ -496,7 +500,7 @@ export class ThreadSession {
   }
 }
 
-function toolFate(event: { success: boolean; interrupted?: boolean }): ToolFate {
+function toolFate(event: { success: boolean; interrupted?: boolean | undefined }): ToolFate {
   if (event.interrupted) return "interrupted";
   return event.success ? "ok" : "failed";
 }

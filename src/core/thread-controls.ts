@@ -1,13 +1,14 @@
 import { Actions } from "./actions.js";
 import { record } from "./audit.js";
-import type { ActionEvent, Notice } from "./chat.js";
 import { BridgeError, errorText } from "./errors.js";
 import { describeMode, said, statusMessage, threadHelp } from "./messages.js";
+import type { ActionEvent, Notice } from "./ports/chat.js";
 import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
 import { endSession } from "./session-end.js";
 import { turnContinues } from "./turn.js";
-import type { AgentMode, UserRef } from "./types.js";
+import type { AgentMode } from "./vocabulary/mode.js";
+import type { UserRef } from "./vocabulary/refs.js";
 
 export type Control =
   | { kind: "stop" }

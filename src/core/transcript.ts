@@ -1,8 +1,9 @@
-import type { ChatAdapter } from "./chat.js";
 import { chunkMarkdown } from "./chunk.js";
 import { LiveMessage, type LiveMessageDeps } from "./live-message.js";
+import type { ChatAdapter } from "./ports/chat.js";
 import type { SerialQueue } from "./serial.js";
-import type { Block, Inline, Message, ThreadRef } from "./types.js";
+import type { Block, Inline, Message } from "./types.js";
+import type { ThreadRef } from "./vocabulary/refs.js";
 
 /** Internal tools whose activity says nothing to a reader. */
 const quietTools = new Set(["report_intent", "think", "update_todo"]);

@@ -1,44 +1,9 @@
+import type { Platform, UserRef } from "./vocabulary/refs.js";
+
 /**
  * Platform-neutral vocabulary shared by the core, the adapters and the Copilot gateway.
  * Nothing here knows about Slack, Discord, keyv or the Copilot SDK.
  */
-
-export type Platform = "slack" | "discord";
-
-export interface UserRef {
-  platform: Platform;
-  id: string;
-  /** Platform roles the person has in this place (Discord), when the event tells. Never persisted. */
-  roles?: readonly string[];
-}
-
-/** Where a conversation happens: a Slack thread or a Discord thread. */
-export interface ThreadRef {
-  platform: Platform;
-  /** `slack:<team>:<channel>:<thread_ts>` or `discord:<guild>:<thread_id>` */
-  key: string;
-  /** Slack channel id, or Discord thread channel id. */
-  channel: string;
-  /** Slack `thread_ts`; for Discord the thread id again. */
-  thread: string;
-  /** Slack team id or Discord guild id. */
-  workspace: string;
-}
-
-/** A channel a command came from (a new thread will be opened there). */
-export interface ChannelRef {
-  platform: Platform;
-  channel: string;
-  workspace: string;
-  /** The message the thread should grow from (a Discord mention); otherwise from the bridge's header. */
-  anchor?: string;
-}
-
-/** A posted message that can be edited later. */
-export interface MessageRef {
-  channel: string;
-  id: string;
-}
 
 /** Inline pieces of a bridge-authored line. Plain strings are untrusted text and always escaped. */
 export type Inline =
@@ -120,5 +85,3 @@ export interface ModalTrigger {
   platform: Platform;
   token: string;
 }
-
-export type AgentMode = "interactive" | "plan" | "autopilot";

@@ -28,7 +28,7 @@ export function memoryConnection(): Connection {
     spaces[namespace] = new Keyv({ store: map, namespace });
     rows[namespace] = memoryRows(spaces[namespace], map, namespace);
   }
-  return { spaces, rows, ready: Promise.resolve(), writable: async () => {} };
+  return { spaces, rows, ready: Promise.resolve(), writable: async () => undefined };
 }
 
 /**
@@ -53,7 +53,13 @@ export async function sqliteConnection(file: SqliteFile): Promise<Connection> {
     await connection.ready;
     return connection;
   } catch (error) {
-    await Promise.all(Object.values(opened).map((o) => o.keyv.disconnect().catch(() => {})));
+    await Promise.all(
+      Object.values(opened).map((o) =>
+        o.keyv.disconnect().catch(() => {
+          // Giving up on a store that failed to open: closing what did open is best effort.
+        }),
+      ),
+    );
     throw error;
   }
 }
@@ -72,10 +78,18 @@ function sqliteConnectionOf(
   }
   const ready = setUp.then(() => undefined);
   // Nobody may be waiting yet: a failure is reported by whoever awaits `ready`.
-  ready.catch(() => {});
+  ready.catch(() => {
+    // Awaited by every operation, which reports the failure; this only keeps it from being unhandled.
+  });
   return { spaces, rows, ready, writable: () => file.checkWritable(opened.threads) };
 }
 
 export async function disconnect(connection: Connection): Promise<void> {
-  await Promise.all(Object.values(connection.spaces).map((k) => k.disconnect().catch(() => {})));
+  await Promise.all(
+    Object.values(connection.spaces).map((k) =>
+      k.disconnect().catch(() => {
+        // Closing: every write was awaited before, so a failing close loses nothing.
+      }),
+    ),
+  );
 }

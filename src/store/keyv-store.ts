@@ -3,7 +3,9 @@ import type Keyv from "keyv";
 import type { z } from "zod";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
-import type { AuditEntry, BridgeStore, CardRecord, SweepCounts, ThreadRecord } from "../core/store.js";
+import type { BridgeStore, SweepCounts } from "../core/ports/store.js";
+import type { AuditEntry, CardRecord, ThreadRecord } from "../core/vocabulary/records.js";
+import { auditEntry, cardRecord, threadRecord } from "../core/vocabulary/records.js";
 import {
   type Connection,
   disconnect,
@@ -13,7 +15,6 @@ import {
   sqliteConnection,
   sqliteConnectionNow,
 } from "./connection.js";
-import { auditEntry, cardRecord, threadRecord } from "./records.js";
 import type { KeyRange } from "./rows.js";
 import { SqliteFile } from "./sqlite-file.js";
 
@@ -263,7 +264,7 @@ export class KeyvBridgeStore implements BridgeStore {
    * SQLite left of it, and opens the file again; reads and writes meanwhile wait.
    */
   private async reopen(file: SqliteFile): Promise<void> {
-    let release = () => {};
+    let release: () => void = () => undefined;
     this.usable = new Promise<void>((done) => {
       release = done;
     });

@@ -3,11 +3,11 @@
  * adapters against their fakes — all in one process, so Bolt and discord.js are loaded together
  * (with Bolt loaded, discord.js multipart uploads break unless its REST client uses fetch).
  */
+import type { MessageRef } from "../../src/core/vocabulary/refs.js";
 import "@slack/bolt";
-import { DiscordAdapter } from "../../src/adapters/discord/adapter.js";
-import { SlackAdapter } from "../../src/adapters/slack/adapter.js";
+import { DiscordAdapter } from "../../adapters/discord/adapter.js";
+import { SlackAdapter } from "../../adapters/slack/adapter.js";
 import { silentLogger } from "../../src/core/log.js";
-import type { MessageRef } from "../../src/core/types.js";
 import { buttonsOf, visible } from "../e2e/harness.js";
 import { FakeChat } from "../fakes/chat.js";
 import { FakeDiscord } from "../fakes/discord/index.js";

@@ -9,8 +9,9 @@ import type {
   ModalResult,
   ModalSubmitEvent,
   ThreadMessageEvent,
-} from "../../src/core/chat.js";
-import type { ChannelRef, Message, MessageRef, ThreadRef } from "../../src/core/types.js";
+} from "../../src/core/ports/chat.js";
+import type { Message } from "../../src/core/types.js";
+import type { ChannelRef, MessageRef, ThreadRef } from "../../src/core/vocabulary/refs.js";
 
 /** What a contract test needs from one platform: the adapter, and a way to see what a user sees. */
 export interface ContractSubject {

@@ -172,7 +172,7 @@ export class BridgeHarness {
 
   /** Kills the bridge with SIGKILL (nothing gets to clean up) and starts it again. */
   async crashAndRestart(): Promise<void> {
-    await this.crashAndRestartWith(() => {});
+    await this.crashAndRestartWith(() => undefined);
   }
 
   /** Like `crashAndRestart`, doing `meanwhile` while the bridge is down (e.g. losing the runtime's state). */

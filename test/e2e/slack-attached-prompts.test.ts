@@ -73,11 +73,11 @@ describe("Slack + a terminal on the same session: questions and plans answered o
         onPermissionRequest: () => ({ kind: "no-result" }),
         onUserInputRequest: () => {
           calls.push("userInput");
-          return new Promise(() => {});
+          return new Promise(() => undefined);
         },
         onExitPlanModeRequest: () => {
           calls.push("exitPlanMode");
-          return new Promise(() => {});
+          return new Promise(() => undefined);
         },
       });
       session.on((e) => {

@@ -2,10 +2,11 @@
  * The bridge's SQLite store as the end-to-end tests read and change it: row counts with plain SQL
  * (what is in the file, whatever the bridge's code thinks), and records through the store's own API.
  */
+
 import { join } from "node:path";
 import KeyvSqlite from "@keyv/sqlite";
 import { silentLogger } from "../../src/core/log.js";
-import type { ThreadRecord } from "../../src/core/store.js";
+import type { ThreadRecord } from "../../src/core/vocabulary/records.js";
 import { KeyvBridgeStore } from "../../src/store/keyv-store.js";
 import type { BridgeHarness } from "./harness.js";
 

@@ -4,20 +4,24 @@
  * modals, uploads), can fail the next call of a kind, and drives the bridge's `InboundHandler`
  * the way a platform delivers events.
  */
-import type { ChatAdapter, ChatLimits, InboundHandler, ModalResult, Notice } from "../../src/core/chat.js";
+
+import type {
+  ChatAdapter,
+  ChatLimits,
+  InboundHandler,
+  ModalResult,
+  Notice,
+} from "../../src/core/ports/chat.js";
 import type {
   Block,
   Button,
-  ChannelRef,
   FileUpload,
   Inline,
   Message,
-  MessageRef,
   Modal,
   ModalTrigger,
-  ThreadRef,
-  UserRef,
 } from "../../src/core/types.js";
+import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 
 export type FakeChatOp = "openThread" | "post" | "edit" | "upload" | "notify" | "openModal";
 

@@ -296,7 +296,7 @@ test(
     const { session, events } = await remoteSession(r, {
       mcpServers: formMcpServer(),
       onPermissionRequest: () => ({ kind: "approve-once" }),
-      onElicitationRequest: () => new Promise(() => {}),
+      onElicitationRequest: () => new Promise(() => undefined),
     });
     await session.send({ prompt: "FORM: Your name? | name" });
     const asked = await r.event(events, "elicitation.requested");

@@ -19,7 +19,7 @@ test("permission approved on github.com, then a user_message command becomes a t
     // A bridge's handler: never settles, the card decides (here github.com does).
     onPermissionRequest: () => {
       handlerCalls++;
-      return new Promise(() => {});
+      return new Promise(() => undefined);
     },
   });
   const sid = session.sessionId;

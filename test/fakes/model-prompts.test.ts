@@ -18,7 +18,7 @@ import {
 import { FakeModel, formMcpServer, type Wire } from "./model/index.js";
 
 const T = { timeout: 20_000 };
-const never = <V>() => new Promise<V>(() => {});
+const never = <V>() => new Promise<V>(() => undefined);
 
 async function rig(t: TestContext) {
   const fake = await FakeModel.start();
@@ -72,7 +72,7 @@ test("ask_user: pending handler, RPC answer wins, late handler answer dropped", 
   await plain.session.sendAndWait({ prompt: "hi" }, 10_000);
   assert.equal(r.fake.requests[0]?.tools.includes("ask_user"), false);
 
-  let asked: (v: unknown) => void = () => {};
+  let asked: (v: unknown) => void = () => undefined;
   const handlerGot = new Promise((res) => {
     asked = res;
   });

@@ -48,15 +48,15 @@ async function shared(t: TestContext, extra: Partial<SessionConfig> = {}) {
     onPermissionRequest: () => ({ kind: "no-result" }),
     onUserInputRequest: () => {
       side.calls.push("userInput");
-      return new Promise(() => {});
+      return new Promise(() => undefined);
     },
     onExitPlanModeRequest: () => {
       side.calls.push("exitPlanMode");
-      return new Promise(() => {});
+      return new Promise(() => undefined);
     },
     onElicitationRequest: () => {
       side.calls.push("elicitation");
-      return new Promise(() => {});
+      return new Promise(() => undefined);
     },
     onEvent: (e) => side.events.push(e),
     ...extra,

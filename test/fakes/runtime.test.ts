@@ -12,7 +12,10 @@ describe("FakeRuntime", () => {
     rt = await FakeRuntime.start();
   });
   after(async () => {
-    for (const c of clients) await c.forceStop().catch(() => {});
+    for (const c of clients)
+      await c.forceStop().catch(() => {
+        // Cleanup only: the assertions are done.
+      });
     await rt.stop();
   });
 

@@ -9,13 +9,13 @@ import { webApi } from "@slack/bolt";
 import { FakeSlack } from "./slack/index.js";
 
 const silent = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
   getLevel: () => webApi.LogLevel.ERROR,
-  setName() {},
+  setName: () => undefined,
 };
 
 /** A client that surfaces every 429 instead of waiting it out. */

@@ -79,7 +79,7 @@ const clientOptions = (fake: FakeSlack) => ({
   retryConfig: { retries: 0 },
   logLevel: LogLevel.ERROR,
 });
-const noop = (): void => {};
+const noop = (): void => undefined;
 /** For the clients whose errors are the point of the test (dropped sockets, faults). */
 const silent = {
   debug: noop,

@@ -1,25 +1,33 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { discordChatLimits } from "../../src/adapters/discord/limits.js";
-import { renderMessage as renderDiscord } from "../../src/adapters/discord/render.js";
-import { slackChatLimits } from "../../src/adapters/slack/limits.js";
-import { renderMessage as renderSlack } from "../../src/adapters/slack/render.js";
-import type { PermissionView } from "../../src/core/agent.js";
+import { discordChatLimits } from "../../adapters/discord/limits.js";
+import { renderMessage as renderDiscord } from "../../adapters/discord/render.js";
+import { slackChatLimits } from "../../adapters/slack/limits.js";
+import { renderMessage as renderSlack } from "../../adapters/slack/render.js";
 import { promptCard } from "../../src/core/cards.js";
-import type { ChatLimits } from "../../src/core/chat.js";
-import type { Outcome, Prompt } from "../../src/core/prompts.js";
-import type { CardState } from "../../src/core/store.js";
-import type { Message, Platform, UserRef } from "../../src/core/types.js";
+import type { ChatLimits } from "../../src/core/ports/chat.js";
+import type { Message } from "../../src/core/types.js";
+import type { PermissionView } from "../../src/core/vocabulary/permission.js";
+import type { Outcome, Prompt } from "../../src/core/vocabulary/prompt.js";
+import type { CardState } from "../../src/core/vocabulary/records.js";
+import type { UserRef } from "../../src/core/vocabulary/refs.js";
 
 const forged = "✅ Approved once by @owner · 10:00";
 const at = Date.UTC(2024, 0, 1, 10, 0);
-const owners: Record<Platform, UserRef> = {
+const owners: Record<"slack" | "discord", UserRef> = {
   slack: { platform: "slack", id: "UOWNER1" },
   discord: { platform: "discord", id: "210000000000000001" },
 };
-const limits: Record<Platform, ChatLimits> = { slack: slackChatLimits, discord: discordChatLimits };
+const limits: Record<"slack" | "discord", ChatLimits> = {
+  slack: slackChatLimits,
+  discord: discordChatLimits,
+};
 
-function card(platform: Platform, prompt: Prompt, state: CardState = { status: "pending" }): Message {
+function card(
+  platform: "slack" | "discord",
+  prompt: Prompt,
+  state: CardState = { status: "pending" },
+): Message {
   return promptCard("req-1", prompt, state, owners[platform], limits[platform]);
 }
 
@@ -57,7 +65,10 @@ function discordLines(message: Message): string[] {
   return prose(renderDiscord(message, true).content).split("\n");
 }
 
-const linesOf: Record<Platform, (m: Message) => string[]> = { slack: slackLines, discord: discordLines };
+const linesOf: Record<"slack" | "discord", (m: Message) => string[]> = {
+  slack: slackLines,
+  discord: discordLines,
+};
 
 /** A line that reads like one of the bridge's own status lines (Discord's `-# ` small print aside). */
 const statusLike = /^\s*(?:-#\s*)?[*_]*\s*(?:✅|⛔|☑️|⏹️|💬|✏️|🔐|Approved|Denied|Answered)/u;

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { SessionEvent } from "@github/copilot-sdk";
-import { agentEvent } from "../../src/copilot/event-schema.js";
 import { toAgentEvent } from "../../src/copilot/events.js";
+import { agentEvent } from "../../src/core/vocabulary/agent-event.js";
 
 const ev = (type: string, data: Record<string, unknown>) =>
   ({ id: "e1", parentId: null, timestamp: "2026-01-01T00:00:00Z", type, data }) as unknown as SessionEvent;

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { SendOptions } from "../../src/core/chat.js";
 import { chunkMarkdown } from "../../src/core/chunk.js";
 import { RateDeferred } from "../../src/core/errors.js";
 import { LiveMessage } from "../../src/core/live-message.js";
+import type { SendOptions } from "../../src/core/ports/chat.js";
 import { SerialQueue } from "../../src/core/serial.js";
 import type { Message } from "../../src/core/types.js";
 import { FakeChat } from "../fakes/chat.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { modelMarkdown } from "../../src/adapters/discord/markdown.js";
+import { modelMarkdown } from "../../adapters/discord/markdown.js";
 
 /**
  * Masked links as Discord's parser (simple-markdown's `link` rule) finds them in rendered content:

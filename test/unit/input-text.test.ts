@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { ActionEvent, CommandEvent, ModalSubmitEvent } from "../../src/core/chat.js";
 import { cleanEvent, cleanInput, cleanModal } from "../../src/core/input-text.js";
+import type { ActionEvent, CommandEvent, ModalSubmitEvent } from "../../src/core/ports/chat.js";
 
 describe("cleanInput", () => {
   test("lone surrogates become U+FFFD; pairs (emoji) are kept", () => {
@@ -35,7 +35,7 @@ describe("cleanInput", () => {
 });
 
 describe("cleanEvent / cleanModal", () => {
-  const reply = async () => {};
+  const reply = async () => undefined;
 
   test("command and message text is cleaned; the rest of the event is kept", () => {
     const command: CommandEvent = {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { applicationIdFromToken, inviteUrl, requiredPermissions } from "../../src/adapters/discord/invite.js";
+import { applicationIdFromToken, inviteUrl, requiredPermissions } from "../../adapters/discord/invite.js";
 
 test("the invite URL asks for the bot and command scopes and exactly the needed permissions", () => {
   const url = new URL(inviteUrl("123456789012345678"));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { escapeText, link, markdownToMrkdwn } from "../../src/adapters/slack/mrkdwn.js";
-import { renderMessage } from "../../src/adapters/slack/render.js";
+import { escapeText, link, markdownToMrkdwn } from "../../adapters/slack/mrkdwn.js";
+import { renderMessage } from "../../adapters/slack/render.js";
 
 test("special mentions and user links from model text are defused", () => {
   const out = markdownToMrkdwn("ping <!channel> <!here> <!everyone> <@U123> and <https://x.y|click>");

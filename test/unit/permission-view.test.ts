@@ -4,6 +4,7 @@
  * the protocol has a session-wide approval for it, which the answer then names. Kinds the scripted
  * model can raise are also tested end to end (test/e2e/slack-permission-kinds.test.ts).
  */
+
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type {
@@ -22,17 +23,17 @@ import type {
   PermissionPromptRequestUrl,
   PermissionPromptRequestWrite,
 } from "@github/copilot-sdk";
-import { slackChatLimits } from "../../src/adapters/slack/limits.js";
-import { renderMessage } from "../../src/adapters/slack/render.js";
+import { slackChatLimits } from "../../adapters/slack/limits.js";
+import { renderMessage } from "../../adapters/slack/render.js";
 import { permissionView } from "../../src/copilot/events.js";
 import { toResult } from "../../src/copilot/gateway.js";
-import type { PermissionView } from "../../src/core/agent.js";
 import { promptCard } from "../../src/core/cards.js";
-import { prompt as promptSchema } from "../../src/store/records.js";
+import type { PermissionView } from "../../src/core/vocabulary/permission.js";
+import { prompt as promptSchema } from "../../src/core/vocabulary/prompt.js";
 
 const judged = {
   recommendation: "requireApproval",
-} as unknown as PermissionPromptRequestRead["assistedApproval"];
+} as unknown as NonNullable<PermissionPromptRequestRead["assistedApproval"]>;
 
 /** The view as the core gets it: checked by the schema every event and stored card passes. */
 function viewOf(request: PermissionPromptRequest): PermissionView {
@@ -160,7 +161,8 @@ test("url: the URL; a session approval names its origin, and a URL without one g
   assert.equal(view.url, "https://docs.example.com/a?b=1");
   assert.equal(view.details, "Redirected from: https://example.com/old");
   assert.deepEqual(forSession(view), { kind: "approve-for-session", domain: "https://docs.example.com" });
-  const odd = viewOf({ ...request, url: "not a url", redirectedFrom: undefined });
+  const { redirectedFrom: _from, ...direct } = request;
+  const odd = viewOf({ ...direct, url: "not a url" });
   assertReadable(odd, "Fetch a URL", false);
   assert.deepEqual(forSession(odd), { kind: "approve-once" });
 });
@@ -254,7 +256,8 @@ test("extension management: the operation in words, the extension as code", () =
     kind: "approve-for-session",
     approval: { kind: "extension-management", operation: "reload" },
   });
-  const odd = viewOf({ ...request, operation: "x\n✅ Approved", extensionName: undefined });
+  const { extensionName: _name, ...unnamed } = request;
+  const odd = viewOf({ ...unnamed, operation: "x\n✅ Approved" });
   assertReadable(odd, "Manage an extension", true);
   assert.equal(odd.details, "Operation: x\n✅ Approved");
 });

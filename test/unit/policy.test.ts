@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { AccessPolicy } from "../../src/core/policy.js";
-import type { UserRef } from "../../src/core/types.js";
+import type { UserRef } from "../../src/core/vocabulary/refs.js";
 
 const owner: UserRef = { platform: "slack", id: "UOWNER" };
 const stranger: UserRef = { platform: "slack", id: "USTRANGER" };

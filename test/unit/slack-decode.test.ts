@@ -6,7 +6,7 @@ import {
   type SlackNames,
   stripMention,
   unescapeSlack,
-} from "../../src/adapters/slack/decode.js";
+} from "../../adapters/slack/decode.js";
 
 const known: Record<string, string> = { U123: "alice", W9: "wendy" };
 const lookups: string[] = [];

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
 import { silentLogger } from "../../src/core/log.js";
-import type { AuditEntry, ThreadRecord } from "../../src/core/store.js";
+import type { AuditEntry, ThreadRecord } from "../../src/core/vocabulary/records.js";
 import { KeyvBridgeStore } from "../../src/store/keyv-store.js";
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

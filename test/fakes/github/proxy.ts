@@ -47,7 +47,7 @@ export class TlsProxy {
   static async start(
     certs: TestCertificates,
     routes: [pattern: string, handler: HostHandler][],
-    onConnect: () => void = () => {},
+    onConnect: () => void = () => undefined,
   ): Promise<TlsProxy> {
     const tls = createHttpsServer({ key: certs.keyPem, cert: certs.certPem }, (req, res) => {
       const host = (req.headers.host ?? "").replace(/:\d+$/, "");
@@ -62,7 +62,9 @@ export class TlsProxy {
         res.end(String(err));
       });
     });
-    tls.on("tlsClientError", () => {}); // clients that do not trust the CA hang up: not our problem
+    tls.on("tlsClientError", () => {
+      // Clients that do not trust the CA hang up: not the proxy's failure.
+    });
     let self: TlsProxy | undefined;
     const server = createServer((req, res) => {
       self?.connects.push({
@@ -94,7 +96,9 @@ export class TlsProxy {
     this.onConnect();
     this.sockets.add(socket);
     socket.on("close", () => this.sockets.delete(socket));
-    socket.on("error", () => {});
+    socket.on("error", () => {
+      // A client hanging up mid-stream is not the proxy's failure.
+    });
     if (!accepted) {
       socket.end("HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n");
       return;

@@ -16,7 +16,10 @@ function resolveToolNames(messages: ChatMessage[]): ChatMessage[] {
   const names = new Map<string, string>();
   for (const m of messages) {
     for (const c of m.toolCalls ?? []) names.set(c.id, c.name);
-    if (m.role === "tool" && m.toolCallId && !m.toolName) m.toolName = names.get(m.toolCallId);
+    if (m.role === "tool" && m.toolCallId && !m.toolName) {
+      const name = names.get(m.toolCallId);
+      if (name) m.toolName = name;
+    }
   }
   return messages;
 }

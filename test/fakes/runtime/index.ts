@@ -149,7 +149,10 @@ export class FakeRuntime implements RuntimeState {
   /** Sends any notification, with any params (e.g. a `session.event` without `sessionId`). */
   notify(method: string, params: unknown): void {
     for (const c of this.connections) {
-      if (!c.closed) void c.rpc.sendNotification(method, params as object).catch(() => {});
+      if (!c.closed)
+        void c.rpc.sendNotification(method, params as object).catch(() => {
+          // A client that went away misses the notification, as with the real runtime.
+        });
     }
   }
 
@@ -201,7 +204,9 @@ export class FakeRuntime implements RuntimeState {
 
   private accept(socket: Socket): void {
     this.sockets.add(socket);
-    socket.on("error", () => {}); // a client vanishing is not the fake's failure
+    socket.on("error", () => {
+      // A client vanishing is not the fake's failure.
+    });
     const rpc = createMessageConnection(new StreamMessageReader(socket), new StreamMessageWriter(socket));
     const conn: ClientConnection = {
       id: this.nextConnection++,
@@ -219,7 +224,7 @@ export class FakeRuntime implements RuntimeState {
       this.changed();
     });
     rpc.onRequest((method, params) => this.answer(conn, method, (params ?? {}) as Params));
-    rpc.onNotification(() => {});
+    rpc.onNotification(() => undefined);
     rpc.listen();
     this.connections.push(conn);
     this.changed();
@@ -239,7 +244,7 @@ export class FakeRuntime implements RuntimeState {
       }
       if (fault.action.kind === "drop") {
         conn.destroy();
-        return new Promise(() => {});
+        return new Promise(() => undefined);
       }
       return new Promise((done, fail) => {
         const held: StalledCall = {

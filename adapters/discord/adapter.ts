@@ -10,20 +10,12 @@ import {
   Partials,
   Routes,
 } from "discord.js";
-import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
-import { BridgeError, errorText } from "../../core/errors.js";
-import type { Logger } from "../../core/log.js";
-import { RateLimiter } from "../../core/rate-limiter.js";
-import type {
-  ChannelRef,
-  FileUpload,
-  Message,
-  MessageRef,
-  Modal,
-  ModalTrigger,
-  ThreadRef,
-  UserRef,
-} from "../../core/types.js";
+import { BridgeError, errorText } from "../../src/core/errors.js";
+import type { Logger } from "../../src/core/log.js";
+import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
+import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
+import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
+import { RateLimiter } from "../shared/rate-limiter.js";
 import { PendingInteraction } from "./interaction.js";
 import { discordChatLimits } from "./limits.js";
 import { escapePlain } from "./markdown.js";

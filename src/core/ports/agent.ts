@@ -1,71 +1,14 @@
-import type { Outcome, Prompt, PromptAnswer } from "./prompts.js";
-import type { AgentMode } from "./types.js";
+import type { AgentEvent } from "../vocabulary/agent-event.js";
+import type { AgentMode } from "../vocabulary/mode.js";
+import type { PermissionView } from "../vocabulary/permission.js";
+import type { Prompt, PromptAnswer } from "../vocabulary/prompt.js";
 
 /**
  * The Copilot side as the core sees it: a neutral view of sessions, their events and prompts.
  * `src/copilot/` implements these against `@github/copilot-sdk`.
  */
 
-export type PermissionKind = "shell" | "write" | "read" | "url" | "mcp" | "other";
-
-/** What a permission request would do, in words a person can judge. */
-export interface PermissionView {
-  kind: PermissionKind;
-  /** The runtime's own kind name (`shell`, `custom-tool`, `memory`, …). */
-  rawKind: string;
-  /** One-line headline, e.g. "Run a shell command". */
-  title: string;
-  intention?: string;
-  /** Full shell command, or the tool invocation. */
-  command?: string;
-  path?: string;
-  diff?: string;
-  url?: string;
-  /** Anything else worth showing (tool arguments as JSON, memory fact…). */
-  details?: string;
-  /** True exactly when `sessionApproval` is set: the card offers "Approve for session". */
-  canApproveForSession: boolean;
-  /** What "Approve for session" covers, when the runtime allows it for this request. */
-  sessionApproval?: SessionApproval;
-}
-
-/**
- * What a session-wide approval covers, as JSON the Copilot side builds and reads back (e.g.
- * `{kind: "commands", commandIdentifiers: ["ls"]}`, `{kind: "read"}`, `{kind: "url", domain}`).
- * The core only stores it with the card and hands it back with the answer.
- */
-export interface SessionApproval {
-  kind: string;
-  [field: string]: unknown;
-}
-
-export type PermissionOutcome = "approved" | "approved-for-session" | "denied";
-
-export type AgentEvent =
-  | { type: "message.delta"; messageId: string; delta: string }
-  | { type: "message"; messageId: string; content: string }
-  | { type: "tool.start"; toolCallId: string; toolName: string; summary?: string }
-  /** `interrupted`: the runtime restarted under the tool call and closed it when the session resumed. */
-  | { type: "tool.complete"; toolCallId: string; success: boolean; error?: string; interrupted?: boolean }
-  | { type: "prompt.requested"; requestId: string; toolCallId?: string; prompt: Prompt }
-  /** `surface: "github"` when the runtime says the answer came from github.com / GitHub Mobile. */
-  | { type: "prompt.completed"; requestId: string; outcome: Outcome; surface?: "github" }
-  | { type: "idle" }
-  | { type: "mode"; mode: AgentMode }
-  /** The session can be followed and steered on github.com / GitHub Mobile at `url`. */
-  | { type: "remote"; url: string }
-  /** A message typed on github.com / GitHub Mobile (a Mission Control command) started a turn. */
-  | { type: "remote.message"; text: string }
-  | { type: "aborted" }
-  | { type: "error"; message: string }
-  | { type: "notice"; level: "info" | "warning"; message: string; url?: string; kind?: string };
-
 export type AgentListener = (event: AgentEvent) => void;
-
-export type PermissionDecision =
-  | { kind: "approve-once" }
-  | { kind: "approve-for-session" }
-  | { kind: "deny"; feedback?: string };
 
 export interface PendingPermission {
   requestId: string;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ThreadRef } from "../../core/types.js";
+import type { ThreadRef } from "../../src/core/vocabulary/refs.js";
 
 /** zod shapes for what Slack delivers; anything that does not parse is dropped with a log line. */
 

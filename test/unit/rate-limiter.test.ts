@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { RateLimiter } from "../../adapters/shared/rate-limiter.js";
 import { RateDeferred } from "../../src/core/errors.js";
-import { RateLimiter } from "../../src/core/rate-limiter.js";
 
 /** A limiter on a hand-driven clock; the real timers only wake the queue up. */
 function clocked(spec: Record<string, { capacity: number; perSecond: number }>, reserve = 0.2) {

@@ -1,4 +1,4 @@
-import type { ChatLimits } from "../../core/chat.js";
+import type { ChatLimits } from "../../src/core/ports/chat.js";
 
 /** Slack's limits, in one table (https://api.slack.com/reference/block-kit). */
 export const slackLimits = {

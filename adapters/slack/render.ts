@@ -1,4 +1,5 @@
-import type { Block, Inline, Message, Modal, UserRef } from "../../core/types.js";
+import type { Block, Inline, Message, Modal } from "../../src/core/types.js";
+import type { UserRef } from "../../src/core/vocabulary/refs.js";
 import { slackLimits } from "./limits.js";
 import { codeBlock, codeSpan, escapeText, link, markdownToMrkdwn, quoteLines } from "./mrkdwn.js";
 

@@ -1,4 +1,4 @@
-import type { ChatLimits } from "../../core/chat.js";
+import type { ChatLimits } from "../../src/core/ports/chat.js";
 
 /** Discord's limits, in one table (https://discord.com/developers/docs/resources/message). */
 export const discordLimits = {

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { AgentEvent } from "../core/agent.js";
-import { outcome, prompt } from "../store/records.js";
+import { agentMode } from "./mode.js";
+import { outcome, prompt } from "./prompt.js";
 
 /**
- * What a translated runtime event must look like before the core sees it. A runtime that sends
- * malformed events (missing fields, wrong types, unknown modes) gets them dropped and logged; the
- * thread never shows "undefined" and no record is corrupted.
+ * What the Copilot side tells the core about a session. A runtime event that does not parse
+ * (missing fields, wrong types, unknown modes) is dropped and logged: the thread never shows
+ * "undefined" and no record is corrupted.
  */
 const text = z.string();
 const id = z.string().min(1);
@@ -14,6 +14,7 @@ export const agentEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message.delta"), messageId: id, delta: text }),
   z.object({ type: z.literal("message"), messageId: id, content: text }),
   z.object({ type: z.literal("tool.start"), toolCallId: id, toolName: id, summary: text.optional() }),
+  /** `interrupted`: the runtime restarted under the tool call and closed it when the session resumed. */
   z.object({
     type: z.literal("tool.complete"),
     toolCallId: id,
@@ -22,6 +23,7 @@ export const agentEvent = z.discriminatedUnion("type", [
     interrupted: z.literal(true).optional(),
   }),
   z.object({ type: z.literal("prompt.requested"), requestId: id, toolCallId: id.optional(), prompt }),
+  /** `surface: "github"` when the runtime says the answer came from github.com / GitHub Mobile. */
   z.object({
     type: z.literal("prompt.completed"),
     requestId: id,
@@ -29,8 +31,10 @@ export const agentEvent = z.discriminatedUnion("type", [
     surface: z.literal("github").optional(),
   }),
   z.object({ type: z.literal("idle") }),
-  z.object({ type: z.literal("mode"), mode: z.enum(["interactive", "plan", "autopilot"]) }),
+  z.object({ type: z.literal("mode"), mode: agentMode }),
+  /** The session can be followed and steered on github.com / GitHub Mobile at `url`. */
   z.object({ type: z.literal("remote"), url: z.string().regex(/^https?:\/\/\S+$/) }),
+  /** A message typed on github.com / GitHub Mobile (a Mission Control command) started a turn. */
   z.object({ type: z.literal("remote.message"), text }),
   z.object({ type: z.literal("aborted") }),
   z.object({ type: z.literal("error"), message: text }),
@@ -41,4 +45,5 @@ export const agentEvent = z.discriminatedUnion("type", [
     url: text.optional(),
     kind: text.optional(),
   }),
-]) satisfies z.ZodType<AgentEvent>;
+]);
+export type AgentEvent = z.output<typeof agentEvent>;

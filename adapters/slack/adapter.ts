@@ -1,19 +1,11 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import { z } from "zod";
-import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../core/chat.js";
-import { BridgeError, errorText } from "../../core/errors.js";
-import type { Logger } from "../../core/log.js";
-import { RateLimiter } from "../../core/rate-limiter.js";
-import type {
-  ChannelRef,
-  FileUpload,
-  Message,
-  MessageRef,
-  Modal,
-  ModalTrigger,
-  ThreadRef,
-  UserRef,
-} from "../../core/types.js";
+import { BridgeError, errorText } from "../../src/core/errors.js";
+import type { Logger } from "../../src/core/log.js";
+import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
+import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
+import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
+import { RateLimiter } from "../shared/rate-limiter.js";
 import { decodeSlackText, NameCache, stripMention } from "./decode.js";
 import {
   blockAction,
@@ -124,8 +116,13 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async stop(): Promise<void> {
-    if (this.socket) await this.socket.client.disconnect().catch(() => {});
-    await this.app.stop().catch(() => {});
+    if (this.socket)
+      await this.socket.client.disconnect().catch(() => {
+        // Stopping: a socket that will not close cleanly is dropped anyway.
+      });
+    await this.app.stop().catch(() => {
+      // Stopping: a server that will not close cleanly is dropped anyway.
+    });
     this.limiter.stop();
   }
 
@@ -358,7 +355,9 @@ function renderNotice(notice: Notice): string {
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   return {
-    debug: () => {}, // Bolt's debug output is a wire dump: too noisy to keep
+    debug: () => {
+      // Bolt's debug output is a wire dump: too noisy to keep.
+    },
 
     info: (...m: unknown[]) => log.debug(`slack: ${m.map(String).join(" ")}`),
     warn: (...m: unknown[]) => log.warn(`slack: ${m.map(String).join(" ")}`),
@@ -367,6 +366,8 @@ function boltLogger(log: Logger): BoltLogger {
       level = l;
     },
     getLevel: () => level,
-    setName: () => {},
+    setName: () => {
+      // Log lines carry no logger name.
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { RateDeferred } from "./errors.js";
+import { RateDeferred } from "../../src/core/errors.js";
 
 /** A token bucket: up to `capacity` calls at once, refilled continuously at `perSecond`. */
 export interface BucketSpec {

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import type { Block, Button, Inline, Message, Modal, UserRef } from "../../core/types.js";
+import type { Block, Button, Inline, Message, Modal } from "../../src/core/types.js";
+import type { UserRef } from "../../src/core/vocabulary/refs.js";
 import { discordLimits } from "./limits.js";
 import { codeBlock, codeSpan, escapePlain, link, modelMarkdown, quotePlain } from "./markdown.js";
 

@@ -75,7 +75,9 @@ export class PendingInteraction {
 
   private serial(task: () => Promise<void>): Promise<void> {
     const next = this.chain.then(task);
-    this.chain = next.catch(() => {});
+    this.chain = next.catch(() => {
+      // The chain only orders the steps; each step reports its own failure.
+    });
     return next;
   }
 }

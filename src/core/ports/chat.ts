@@ -1,15 +1,5 @@
-import type {
-  ChannelRef,
-  FileUpload,
-  Inline,
-  Message,
-  MessageRef,
-  Modal,
-  ModalTrigger,
-  Platform,
-  ThreadRef,
-  UserRef,
-} from "./types.js";
+import type { FileUpload, Inline, Message, Modal, ModalTrigger } from "../types.js";
+import type { ChannelRef, MessageRef, Platform, ThreadRef, UserRef } from "../vocabulary/refs.js";
 
 /** A short text for one person: plain (escaped) or with formatting. */
 export type Notice = string | Inline[];
