@@ -13,7 +13,7 @@ import { SdkGateway } from "../src/copilot/gateway.js";
 import { Bridge } from "../src/core/bridge.js";
 import { silentLogger } from "../src/core/log.js";
 import { AccessPolicy } from "../src/core/policy.js";
-import type { AgentListener, AgentSession, CopilotGateway } from "../src/core/ports/agent.js";
+import type { AgentListener, AgentSession, CopilotGateway } from "../src/core/ports/gateway.js";
 import { KeyvBridgeStore } from "../src/store/keyv-store.js";
 import { FakeModel } from "../test/fakes/model/index.js";
 import { FakeSlack } from "../test/fakes/slack/index.js";

@@ -18,7 +18,7 @@ import type {
   PendingPermission,
   SessionHistory,
   SessionSummary,
-} from "../core/ports/agent.js";
+} from "../core/ports/gateway.js";
 import type { AgentEvent } from "../core/vocabulary/agent-event.js";
 import { agentEvent } from "../core/vocabulary/agent-event.js";
 import type { AgentMode } from "../core/vocabulary/mode.js";

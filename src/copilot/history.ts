@@ -1,5 +1,5 @@
 import type { SessionEvent } from "@github/copilot-sdk";
-import type { SessionHistory, ToolFate } from "../core/ports/agent.js";
+import type { SessionHistory, ToolFate } from "../core/ports/gateway.js";
 import { interruptedByRestart } from "./events.js";
 
 /**

@@ -1,6 +1,6 @@
 import { auditFacts, auditTime } from "./audit-view.js";
+import type { Uses } from "./context.js";
 import type { CommandEvent } from "./ports/chat.js";
-import type { SessionRegistry } from "./registry.js";
 import type { Inline } from "./types.js";
 import type { AuditEntry } from "./vocabulary/records.js";
 
@@ -12,11 +12,11 @@ const maxCount = 100;
  * only to the admin who asked. Everyone else is told why not.
  */
 export async function showAudit(
-  reg: SessionRegistry,
+  ctx: Uses<"chats" | "policy" | "store">,
   event: CommandEvent,
   arg: string | undefined,
 ): Promise<void> {
-  if (!reg.options.policy.isAdmin(event.user)) {
+  if (!ctx.policy.isAdmin(event.user)) {
     await event.reply("Only a bridge admin (BRIDGE_ADMINS) can read the audit log. Nothing was shown.");
     return;
   }
@@ -34,19 +34,19 @@ export async function showAudit(
     );
     return;
   }
-  const entries = await reg.options.store.auditLog({ limit: Math.min(count, maxCount) });
+  const entries = await ctx.store.auditLog({ limit: Math.min(count, maxCount) });
   if (entries.length === 0) {
     await event.reply("The audit log is empty.");
     return;
   }
-  const budget = reg.adapter(event.channel.platform)?.limits.messageChars ?? 2000;
-  await event.reply(await listing(reg, entries, budget));
+  const budget = ctx.chats.adapter(event.channel.platform)?.limits.messageChars ?? 2000;
+  await event.reply(await listing(ctx, entries, budget));
 }
 
-async function listing(reg: SessionRegistry, entries: AuditEntry[], budget: number): Promise<Inline[]> {
+async function listing(ctx: Uses<"store">, entries: AuditEntry[], budget: number): Promise<Inline[]> {
   const titles = new Map<string, string | undefined>();
   for (const key of new Set(entries.map((e) => e.threadKey))) {
-    const record = await reg.options.store.getThread(key).catch(() => undefined);
+    const record = await ctx.store.getThread(key).catch(() => undefined);
     titles.set(key, record?.title.split("\n")[0]?.slice(0, 50));
   }
   const out: Inline[] = [`Audit log, newest first (${entries.length}):`];

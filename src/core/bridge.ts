@@ -1,4 +1,5 @@
 import { onCommand } from "./channel-commands.js";
+import { type BridgeOptions, type CoreContext, reconnectWaitMs, settingsOf } from "./context.js";
 import { remembersDelivery } from "./dedup.js";
 import { errorText } from "./errors.js";
 import { queueFullRefusal, rateRefusal } from "./flood.js";
@@ -16,38 +17,61 @@ import type {
 } from "./ports/chat.js";
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
 import { reopen, resumeAll } from "./recovery.js";
-import { type BridgeOptions, reconnectWaitMs, SessionRegistry } from "./registry.js";
+import { ChatDirectory, SessionRegistry } from "./registry.js";
 import { controlActions, onControlAction, parseControl, runControl } from "./thread-controls.js";
 
-export type { BridgeOptions } from "./registry.js";
+export type { BridgeOptions } from "./context.js";
 
 /** The platform-neutral heart: routes inbound chat events to Copilot sessions and back. */
 /** How long stop() waits for threads to show what they were given. */
 const stopGraceMs = 3000;
 
 export class Bridge implements InboundHandler {
-  private readonly reg: SessionRegistry;
+  private readonly ctx: CoreContext;
   private readonly lost = new LostThreads();
   private readonly housekeeping: Housekeeping;
   private stopping = false;
 
   constructor(private readonly options: BridgeOptions) {
-    this.reg = new SessionRegistry(options);
-    this.housekeeping = new Housekeeping(this.reg);
+    const now = options.now ?? Date.now;
+    const chats = new ChatDirectory(options.adapters);
+    const sessions = new SessionRegistry(chats, {
+      store: options.store,
+      log: options.log,
+      streamIntervalMs: options.streamIntervalMs,
+      maxPromptChars: options.maxPromptChars,
+      maxQueued: options.maxQueued,
+      userRate: options.userRate,
+      qrCode: options.qrCode,
+      now,
+    });
+    this.ctx = {
+      sessions,
+      chats,
+      store: options.store,
+      gateway: options.gateway,
+      policy: options.policy,
+      log: options.log,
+      now,
+      settings: settingsOf(options),
+    };
+    this.housekeeping = new Housekeeping(this.ctx);
   }
 
   /** Starts the runtime, loads known sessions, starts listening, then reconnects the sessions. */
   async start(): Promise<void> {
     this.options.gateway.onDisconnect(() => void this.reconnect());
     // The store's file was deleted while running: write back every live thread and its pending cards.
-    this.options.store.onReset?.(() => rewriteRecords(this.reg.all(), this.options.store, this.options.log));
+    this.options.store.onReset?.(() =>
+      rewriteRecords(this.ctx.sessions.all(), this.options.store, this.options.log),
+    );
     await this.options.gateway.start();
     const known = await this.options.store.activeThreads();
-    for (const record of known) this.reg.add(record);
-    for (const adapter of this.reg.allAdapters()) await adapter.start(this);
+    for (const record of known) this.ctx.sessions.add(record);
+    for (const adapter of this.ctx.chats.all()) await adapter.start(this);
     // Sessions idle too long end (and leave the registry) before the others are resumed.
     this.housekeeping.start();
-    void resumeAll(this.reg, this.reg.all());
+    void resumeAll(this.ctx, this.ctx.sessions.all());
   }
 
   /**
@@ -56,7 +80,7 @@ export class Bridge implements InboundHandler {
    */
   private async reconnect(): Promise<void> {
     if (this.stopping) return;
-    for (const session of this.reg.all()) session.detach();
+    for (const session of this.ctx.sessions.all()) session.detach();
     for (let attempt = 0; !this.stopping; attempt++) {
       await new Promise((done) => setTimeout(done, Math.min(500 * 2 ** attempt, 15_000)));
       try {
@@ -72,13 +96,13 @@ export class Bridge implements InboundHandler {
     }
     if (this.stopping) return;
     this.options.log.info("reconnected to the Copilot runtime");
-    await resumeAll(this.reg, this.reg.all());
+    await resumeAll(this.ctx, this.ctx.sessions.all());
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.housekeeping.stop();
-    for (const adapter of this.reg.allAdapters())
+    for (const adapter of this.ctx.chats.all())
       await adapter.stop().catch(() => {
         // Stopping: an adapter that fails to disconnect is dropped with the process.
       });
@@ -102,18 +126,18 @@ export class Bridge implements InboundHandler {
 
   /** Resolves once every thread has shown what it has been given so far (for tests and shutdown). */
   async settled(): Promise<void> {
-    await Promise.all(this.reg.all().map((s) => s.queue.idle()));
+    await Promise.all(this.ctx.sessions.all().map((s) => s.queue.idle()));
   }
 
   async handle(inbound: CommandEvent | ThreadMessageEvent | ActionEvent): Promise<void> {
     const event = cleanEvent(inbound);
-    const remembered = await remembersDelivery(this.reg, event);
+    const remembered = await remembersDelivery(this.ctx, event);
     if (remembered && !(await this.options.store.firstSeen(event.id, this.options.dedupTtlMs))) {
       this.options.log.debug("duplicate delivery ignored", { id: event.id });
       return;
     }
     try {
-      if (event.type === "command") await onCommand(this.reg, event);
+      if (event.type === "command") await onCommand(this.ctx, event);
       else if (event.type === "message") await this.onMessage(event);
       else await this.onAction(event);
     } catch (error) {
@@ -123,24 +147,24 @@ export class Bridge implements InboundHandler {
 
   async submitModal(submitted: ModalSubmitEvent): Promise<ModalResult> {
     const event = cleanModal(submitted);
-    if (promptModals.has(event.callback)) return onPromptModal(this.reg, event);
+    if (promptModals.has(event.callback)) return onPromptModal(this.ctx, event);
     return { errors: { [Object.keys(event.values)[0] ?? "reason"]: "This form is not valid any more." } };
   }
 
   private async onAction(event: ActionEvent): Promise<void> {
-    if (promptActions.has(event.action)) await onPromptAction(this.reg, event);
-    else if (controlActions.has(event.action)) await onControlAction(this.reg, event);
+    if (promptActions.has(event.action)) await onPromptAction(this.ctx, event);
+    else if (controlActions.has(event.action)) await onControlAction(this.ctx, event);
     else await event.reply("That button is not one this bridge knows. Nothing was changed.");
   }
 
   private async onMessage(event: ThreadMessageEvent): Promise<void> {
-    const session = this.reg.get(event.thread.key);
+    const session = this.ctx.sessions.get(event.thread.key);
     if (!session) {
       await this.onEndedThread(event);
       return;
     }
     if (!this.options.policy.forwards(event.user, session.record.owner, event.mentionsBot)) return;
-    const chat = this.reg.chatFor(session);
+    const chat = this.ctx.chats.chatFor(session);
     const text = event.text.trim();
     if (text === "") return;
     const reply = (notice: Parameters<typeof chat.notify>[2]) =>
@@ -162,7 +186,7 @@ export class Bridge implements InboundHandler {
     }
     const control = parseControl(text);
     if (control) {
-      await runControl(this.reg, session, event.user, control, reply);
+      await runControl(this.ctx, session, event.user, control, reply);
       return;
     }
     if (text.length > this.options.maxPromptChars) {
@@ -173,7 +197,7 @@ export class Bridge implements InboundHandler {
     }
     if (session.lost !== undefined) {
       try {
-        await reopen(this.reg, session);
+        await reopen(this.ctx, session);
       } catch (error) {
         await reply(`Could not start a new Copilot session here: ${errorText(error)}`);
         return;
@@ -196,11 +220,11 @@ export class Bridge implements InboundHandler {
   private async onEndedThread(event: ThreadMessageEvent): Promise<void> {
     const record = await this.options.store.getThread(event.thread.key);
     if (!record && this.lost.shouldTell(event, this.options.policy)) {
-      await this.reg.adapter(event.thread.platform)?.notify(event.thread, event.user, lostThreadNotice);
+      await this.ctx.chats.adapter(event.thread.platform)?.notify(event.thread, event.user, lostThreadNotice);
     }
     if (record?.state !== "ended") return;
     if (!this.options.policy.forwards(event.user, record.owner, event.mentionsBot)) return;
-    const chat = this.reg.adapter(event.thread.platform);
+    const chat = this.ctx.chats.adapter(event.thread.platform);
     await chat?.notify(
       event.thread,
       event.user,

@@ -1,16 +1,18 @@
 import { record } from "./audit.js";
 import { showAudit } from "./audit-command.js";
-import { errorText } from "./errors.js";
-import { failure, said, sessionHeader, usage } from "./messages.js";
+import type { Uses } from "./context.js";
+import { said, usage } from "./messages.js";
 import type { Act } from "./policy.js";
-import type { ChatAdapter, CommandEvent } from "./ports/chat.js";
-import type { SessionRegistry } from "./registry.js";
+import type { CommandEvent } from "./ports/chat.js";
+import { commandAudit, startInNewThread } from "./session-start.js";
 import { turnOnRemote } from "./thread-controls.js";
 import type { Inline } from "./types.js";
-import type { ThreadRecord } from "./vocabulary/records.js";
 
 /** `/copilot …` in a channel (or a mention of the bot there): help, sessions, or a new session. */
-export async function onCommand(reg: SessionRegistry, event: CommandEvent): Promise<void> {
+export async function onCommand(
+  ctx: Uses<"chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now" | "policy">,
+  event: CommandEvent,
+): Promise<void> {
   const text = event.text.trim();
   const word = text.toLowerCase();
   if (text === "" || word === "help") {
@@ -18,7 +20,7 @@ export async function onCommand(reg: SessionRegistry, event: CommandEvent): Prom
     return;
   }
   const refused = (act: Act, nothing = "Nothing was started.") => {
-    const verdict = reg.options.policy.check(event.user, act, event.channel);
+    const verdict = ctx.policy.check(event.user, act, event.channel);
     return verdict.allowed ? undefined : `${verdict.reason} ${nothing}`;
   };
   const notHere = refused({ kind: "start" });
@@ -27,38 +29,41 @@ export async function onCommand(reg: SessionRegistry, event: CommandEvent): Prom
     return;
   }
   if (word === "sessions") {
-    await event.reply(await listSessions(reg, event));
+    await event.reply(await listSessions(ctx, event));
     return;
   }
   const audit = /^audit(?:\s+(\d+))?$/i.exec(text);
   if (audit) {
-    await showAudit(reg, event, audit[1]);
+    await showAudit(ctx, event, audit[1]);
     return;
   }
   if (/^cloud\b/i.test(text)) {
     const denied = refused({ kind: "cloud" });
     if (denied) await event.reply(denied);
-    else await startCloudSession(reg, event, text);
+    else await startCloudSession(ctx, event, text);
     return;
   }
   const attach = /^attach(?:\s+(\S+))?$/i.exec(text);
   if (attach) {
     const denied = refused({ kind: "attach" }, "Nothing was attached.");
     if (denied) await event.reply(denied);
-    else await attachSession(reg, event, attach[1]);
+    else await attachSession(ctx, event, attach[1]);
     return;
   }
-  if (text.length > reg.options.maxPromptChars) {
+  if (text.length > ctx.settings.maxPromptChars) {
     await event.reply(
-      `That prompt is ${text.length} characters long; the limit is ${reg.options.maxPromptChars}. Nothing was started.`,
+      `That prompt is ${text.length} characters long; the limit is ${ctx.settings.maxPromptChars}. Nothing was started.`,
     );
     return;
   }
-  await startSession(reg, event, text);
+  await startSession(ctx, event, text);
 }
 
-async function listSessions(reg: SessionRegistry, event: CommandEvent): Promise<Inline[] | string> {
-  const sessions = reg.inChannel(event.channel.platform, event.channel.channel);
+async function listSessions(
+  ctx: Uses<"sessions" | "chats">,
+  event: CommandEvent,
+): Promise<Inline[] | string> {
+  const sessions = ctx.sessions.inChannel(event.channel.platform, event.channel.channel);
   if (sessions.length === 0) return "No active Copilot sessions were started in this channel.";
   const out: Inline[] = [`${sessions.length} active session(s) in this channel:`];
   for (const s of sessions.slice(0, 20)) {
@@ -67,7 +72,7 @@ async function listSessions(reg: SessionRegistry, event: CommandEvent): Promise<
     out.push(s.working ? " · working" : " · idle");
     const pending = s.desk.pending().length;
     if (pending > 0) out.push(` · ${pending} waiting for an answer`);
-    const link = await reg
+    const link = await ctx.chats
       .chatFor(s)
       .linkTo(s.record.thread, s.record.header)
       .catch(() => undefined);
@@ -81,7 +86,7 @@ async function listSessions(reg: SessionRegistry, event: CommandEvent): Promise<
  * a terminal on the shared runtime) to a new thread; its pending permission requests become cards.
  */
 async function attachSession(
-  reg: SessionRegistry,
+  ctx: Uses<"chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now">,
   event: CommandEvent,
   id: string | undefined,
 ): Promise<void> {
@@ -89,9 +94,9 @@ async function attachSession(
     await event.reply("Usage: `/copilot attach <session-id>` (the id a terminal shows for its session).");
     return;
   }
-  const bound = reg.all().find((s) => s.record.sessionId === id);
+  const bound = ctx.sessions.all().find((s) => s.record.sessionId === id);
   if (bound) {
-    const link = await reg
+    const link = await ctx.chats
       .chatFor(bound)
       .linkTo(bound.record.thread, bound.record.header)
       .catch(() => undefined);
@@ -101,41 +106,27 @@ async function attachSession(
     ]);
     return;
   }
-  const found = await reg.options.gateway.findSession(id).catch(() => undefined);
+  const found = await ctx.gateway.findSession(id).catch(() => undefined);
   if (!found) {
     await event.reply(`No session ${id} is known to this Copilot runtime. Nothing was attached.`);
     return;
   }
-  const chat = reg.adapter(event.channel.platform);
-  if (!chat) return;
-  const base = {
-    owner: { platform: event.user.platform, id: event.user.id },
+  await startInNewThread(ctx, event, {
     title: `Attached session ${id}${found.summary ? `: ${found.summary}` : ""}`,
-    workingDirectory: found.workingDirectory ?? reg.options.workingDirectory,
-    mode: "interactive" as const,
-  };
-  const opened = await openThread(reg, chat, event, base);
-  if (!opened) return;
-  const session = reg.add(newRecord(reg, event, base, opened, id));
-  if (!session) return;
-  try {
-    const agent = await reg.options.gateway.resumeSession(id, session.onEvent);
-    session.attach(agent, false);
-    session.adoptMode(await agent.getMode().catch(() => base.mode));
-    await reg.options.store.putThread(session.record);
-    const [pending, history] = await Promise.all([agent.pendingPermissions(), agent.history()]);
-    session.desk.reconcile([], pending, { runtimeRestarted: false, history });
-    record(reg.options, {
-      kind: "attach",
-      ...commandAudit(reg, event, opened.thread.key),
-      sessionId: id,
-    });
-    // The terminal's turn may still be running: messages from the thread wait for it.
-    session.resumed(pending.length > 0 || history.openTurn);
-  } catch (error) {
-    reg.remove(opened.thread.key);
-    await chat.post(opened.thread, failure("Could not attach the session:", errorText(error)));
-  }
+    workingDirectory: found.workingDirectory ?? ctx.settings.workingDirectory,
+    sessionId: id,
+    failureLead: "Could not attach the session:",
+    connect: (session) => ctx.gateway.resumeSession(id, session.onEvent),
+    started: async (session, agent) => {
+      session.adoptMode(await agent.getMode().catch(() => session.record.mode));
+      await ctx.store.putThread(session.record);
+      const [pending, history] = await Promise.all([agent.pendingPermissions(), agent.history()]);
+      session.desk.reconcile([], pending, { runtimeRestarted: false, history });
+      record(ctx, { kind: "attach", ...commandAudit(ctx, event, session.record.thread.key), sessionId: id });
+      // The terminal's turn may still be running: messages from the thread wait for it.
+      session.resumed(pending.length > 0 || history.openTurn);
+    },
+  });
 }
 
 const cloudStartTimeoutMs = 60_000;
@@ -144,7 +135,11 @@ const cloudStartTimeoutMs = 60_000;
  * `/copilot cloud owner/repo[@branch] <prompt>`: a session on GitHub's compute and models. The cloud
  * agent answers its own prompts on GitHub; the thread shows its work and links there.
  */
-async function startCloudSession(reg: SessionRegistry, event: CommandEvent, text: string): Promise<void> {
+async function startCloudSession(
+  ctx: Uses<"chats" | "gateway" | "sessions" | "store" | "log" | "now">,
+  event: CommandEvent,
+  text: string,
+): Promise<void> {
   const m = /^cloud\s+([\w.-]+)\/([\w.-]+)(?:@(\S+))?\s+([\s\S]+)$/i.exec(text);
   const [, owner, name, branch, prompt] = m ?? [];
   if (!owner || !name || !prompt?.trim()) {
@@ -153,125 +148,65 @@ async function startCloudSession(reg: SessionRegistry, event: CommandEvent, text
     );
     return;
   }
-  const chat = reg.adapter(event.channel.platform);
-  if (!chat) return;
   const where = `${owner}/${name}${branch ? `@${branch}` : ""}`;
-  const base = {
-    owner: { platform: event.user.platform, id: event.user.id },
+  await startInNewThread(ctx, event, {
     title: prompt.trim(),
     workingDirectory: `github.com/${where} (GitHub's compute and models)`,
-    mode: "interactive" as const,
-  };
-  const opened = await openThread(reg, chat, event, base);
-  if (!opened) return;
-  const session = reg.add({ ...newRecord(reg, event, base, opened, ""), cloud: where });
-  if (!session) return;
-  session.say(
-    said(["☁️ Starting a cloud session on ", { code: where }, "; waiting for the Copilot agent…"], "Starting"),
-  );
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const timeout = new Promise<never>((_, fail) => {
-      timer = setTimeout(
-        () => fail(new Error(`the cloud agent did not start within ${cloudStartTimeoutMs / 1000} s`)),
-        cloudStartTimeoutMs,
+    cloud: where,
+    failureLead: "Could not start the cloud session:",
+    connect: async (session) => {
+      session.say(
+        said(
+          ["☁️ Starting a cloud session on ", { code: where }, "; waiting for the Copilot agent…"],
+          "Starting",
+        ),
       );
-    });
-    const agent = await Promise.race([
-      reg.options.gateway.createCloudSession({ owner, name, ...(branch ? { branch } : {}) }, session.onEvent),
-      timeout,
-    ]);
-    session.record = { ...session.record, sessionId: agent.id };
-    session.attach(agent, false);
-    await reg.options.store.putThread(session.record);
-    record(reg.options, { kind: "cloud", ...commandAudit(reg, event, opened.thread.key), repository: where });
-    await session.prompt(prompt.trim(), event.user);
-  } catch (error) {
-    reg.options.log.warn("could not start a cloud session", { error: errorText(error) });
-    reg.remove(opened.thread.key);
-    await chat.post(opened.thread, failure("Could not start the cloud session:", errorText(error)));
+      const repository = { owner, name, ...(branch ? { branch } : {}) };
+      return withTimeout(
+        ctx.gateway.createCloudSession(repository, session.onEvent),
+        cloudStartTimeoutMs,
+        `the cloud agent did not start within ${cloudStartTimeoutMs / 1000} s`,
+      );
+    },
+    started: async (session) => {
+      record(ctx, {
+        kind: "cloud",
+        ...commandAudit(ctx, event, session.record.thread.key),
+        repository: where,
+      });
+      await session.prompt(prompt.trim(), event.user);
+    },
+  });
+}
+
+/** `/copilot <prompt>`: a new session in the bridge's working directory, answering the prompt. */
+async function startSession(
+  ctx: Uses<"chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now">,
+  event: CommandEvent,
+  text: string,
+): Promise<void> {
+  await startInNewThread(ctx, event, {
+    title: text,
+    workingDirectory: ctx.settings.workingDirectory,
+    failureLead: "Could not start a Copilot session:",
+    connect: (session) =>
+      ctx.gateway.createSession({ workingDirectory: session.record.workingDirectory }, session.onEvent),
+    started: async (session) => {
+      if (ctx.settings.remoteByDefault) await turnOnRemote(session);
+      await session.prompt(text, event.user);
+    },
+  });
+}
+
+/** Rejects with `message` when `work` takes longer than `ms`. */
+async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function newRecord(
-  reg: SessionRegistry,
-  event: CommandEvent,
-  base: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode">,
-  opened: Awaited<ReturnType<ChatAdapter["openThread"]>>,
-  sessionId: string,
-): ThreadRecord {
-  const { platform, channel, workspace } = event.channel;
-  return {
-    ...base,
-    owner: { platform: event.user.platform, id: event.user.id },
-    thread: opened.thread,
-    origin: { platform, channel, workspace },
-    header: opened.header,
-    sessionId,
-    state: "active",
-    createdAt: reg.now(),
-    lastActivityAt: reg.now(),
-    queue: [],
-  };
-}
-
-/** Who ran a command, where, and the thread it opened: for the audit log. */
-function commandAudit(reg: SessionRegistry, event: CommandEvent, threadKey: string) {
-  const { platform, channel, workspace } = event.channel;
-  return {
-    at: reg.now(),
-    threadKey,
-    user: { platform: event.user.platform, id: event.user.id },
-    channel: { platform, channel, workspace },
-  };
-}
-
-async function openThread(
-  reg: SessionRegistry,
-  chat: ChatAdapter,
-  event: CommandEvent,
-  base: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode">,
-): Promise<Awaited<ReturnType<ChatAdapter["openThread"]>> | undefined> {
-  try {
-    return await chat.openThread(event.channel, sessionHeader(base));
-  } catch (error) {
-    reg.options.log.warn("could not open a thread", { error: errorText(error) });
-    await event.reply(
-      `Could not post in this channel (${errorText(error)}). Is the bot a member? Try /invite @Copilot. Nothing was started.`,
-    );
-    return undefined;
-  }
-}
-
-async function startSession(reg: SessionRegistry, event: CommandEvent, text: string): Promise<void> {
-  const chat = reg.adapter(event.channel.platform);
-  if (!chat) return;
-  const base = {
-    owner: event.user,
-    title: text,
-    workingDirectory: reg.options.workingDirectory,
-    mode: "interactive" as const,
-  };
-  const opened = await openThread(reg, chat, event, base);
-  if (!opened) return;
-  const record = newRecord(reg, event, base, opened, "");
-  const session = reg.add(record);
-  if (!session) return;
-  try {
-    const agent = await reg.options.gateway.createSession(
-      { workingDirectory: record.workingDirectory },
-      session.onEvent,
-    );
-    session.record = { ...session.record, sessionId: agent.id };
-    session.attach(agent, false);
-    await reg.options.store.putThread(session.record);
-    if (reg.options.remoteByDefault) await turnOnRemote(session);
-    await session.prompt(text, event.user);
-  } catch (error) {
-    reg.options.log.error("could not start a session", { error: errorText(error) });
-    reg.remove(record.thread.key);
-    await chat.post(record.thread, failure("Could not start a Copilot session:", errorText(error)));
   }
 }

@@ -1,5 +1,5 @@
+import type { Uses } from "./context.js";
 import type { ActionEvent, CommandEvent, ThreadMessageEvent } from "./ports/chat.js";
-import type { SessionRegistry } from "./registry.js";
 
 /**
  * Whether a delivery's id is remembered for de-duplication: commands and clicks always; a thread
@@ -7,10 +7,10 @@ import type { SessionRegistry } from "./registry.js";
  * every channel the bot can see is none of its business and leaves no row behind.
  */
 export async function remembersDelivery(
-  reg: SessionRegistry,
+  ctx: Uses<"sessions" | "store">,
   event: CommandEvent | ThreadMessageEvent | ActionEvent,
 ): Promise<boolean> {
   if (event.type !== "message") return true;
-  if (reg.get(event.thread.key)) return true;
-  return (await reg.options.store.getThread(event.thread.key)) !== undefined;
+  if (ctx.sessions.get(event.thread.key)) return true;
+  return (await ctx.store.getThread(event.thread.key)) !== undefined;
 }

@@ -1,10 +1,9 @@
+import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
-import { defaultAuditRetentionMs, defaultSessionIdleMs, type SessionRegistry } from "./registry.js";
 import { endSession, lastActivity } from "./session-end.js";
 import type { CardRecord } from "./vocabulary/records.js";
 
-const hourMs = 3600 * 1000;
-const dayMs = 24 * hourMs;
+const dayMs = 24 * 3600 * 1000;
 
 /**
  * What keeps the bridge from growing without bound, at start-up and then every hour: sessions idle
@@ -15,7 +14,7 @@ export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
 
-  constructor(private readonly reg: SessionRegistry) {}
+  constructor(private readonly ctx: Uses<"sessions" | "chats" | "store" | "log" | "now" | "settings">) {}
 
   /**
    * Sweeps now and then every hour (an unref'd timer: it never keeps the process up). Idle sessions
@@ -23,7 +22,7 @@ export class Housekeeping {
    */
   start(): void {
     void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.reg.options.sweepEveryMs ?? hourMs);
+    this.timer = setInterval(() => void this.sweep(), this.ctx.settings.sweepEveryMs);
     this.timer.unref();
   }
 
@@ -43,39 +42,39 @@ export class Housekeeping {
 
   /** Ends every session without a prompt for longer than the limit (they leave the registry at once). */
   private async endIdle(): Promise<void> {
-    const { options, now } = this.reg;
-    const limit = options.sessionIdleMs ?? defaultSessionIdleMs;
+    const { store, log, now, settings } = this.ctx;
+    const limit = settings.sessionIdleMs;
     const at = now();
-    const idle = this.reg.all().filter((s) => at - lastActivity(s) >= limit);
+    const idle = this.ctx.sessions.all().filter((s) => at - lastActivity(s) >= limit);
     if (idle.length === 0) return;
     // The store's pending cards, read once for all of them.
-    const cards: Promise<CardRecord[]> = options.store.pendingCards().catch(() => []);
+    const cards: Promise<CardRecord[]> = store.pendingCards().catch(() => []);
     const ending = idle.map((session) =>
       endSession(
-        this.reg,
+        this.ctx,
         session,
         { reason: "idle", days: Math.floor((at - lastActivity(session)) / dayMs) },
         cards,
       ).catch((error: unknown) => {
-        options.log.warn("could not end an idle session", {
+        log.warn("could not end an idle session", {
           thread: session.record.thread.key,
           error: errorText(error),
         });
       }),
     );
-    options.log.info("ending idle sessions", { sessions: idle.length });
+    log.info("ending idle sessions", { sessions: idle.length });
     await Promise.all(ending);
   }
 
   private async cleanStore(): Promise<void> {
-    const { options, now } = this.reg;
+    const { store, log, now, settings } = this.ctx;
     try {
-      const removed = await options.store.sweep({
-        auditBefore: now() - (options.auditRetentionMs ?? defaultAuditRetentionMs),
+      const removed = await store.sweep({
+        auditBefore: now() - settings.auditRetentionMs,
       });
-      options.log.debug("store swept", { ...removed });
+      log.debug("store swept", { ...removed });
     } catch (error) {
-      options.log.warn("could not sweep the store", { error: errorText(error) });
+      log.warn("could not sweep the store", { error: errorText(error) });
     }
   }
 }

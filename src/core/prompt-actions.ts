@@ -1,8 +1,9 @@
 import { Actions, isValidRequestId, ModalCallbacks, splitPayload } from "./actions.js";
+import type { Uses } from "./context.js";
+import { reconnectWaitMs } from "./context.js";
 import { errorText } from "./errors.js";
 import { modalFields, readForm } from "./forms.js";
 import type { ActionEvent, ModalResult, ModalSubmitEvent, Notice } from "./ports/chat.js";
-import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
 import type { Modal } from "./types.js";
 import type { PromptAnswer } from "./vocabulary/prompt.js";
 import type { CardRecord } from "./vocabulary/records.js";
@@ -34,18 +35,21 @@ export const promptModals: ReadonlySet<string> = new Set([
 const unknownButton = "That button is not one this bridge knows. Nothing was changed.";
 
 /** A click on a card: answer at once, or open the form that collects the answer. */
-export async function onPromptAction(reg: SessionRegistry, event: ActionEvent): Promise<void> {
+export async function onPromptAction(
+  ctx: Uses<"chats" | "sessions" | "store" | "policy" | "log" | "now">,
+  event: ActionEvent,
+): Promise<void> {
   const split = event.action === Actions.choose || event.action === Actions.approvePlan;
   const parsed = split ? splitPayload(event.payload) : { requestId: event.payload, detail: "" };
   if (!parsed || !isValidRequestId(parsed.requestId)) {
     await event.reply(unknownButton);
     return;
   }
-  const card = await answerableCard(reg, parsed.requestId, event.user, event.reply, event.thread);
+  const card = await answerableCard(ctx, parsed.requestId, event.user, event.reply, event.thread);
   if (!card) return;
   const modal = modalFor(event.action, card);
   if (modal) {
-    const chat = event.trigger && reg.adapter(event.trigger.platform);
+    const chat = event.trigger && ctx.chats.adapter(event.trigger.platform);
     if (!event.trigger || !chat) {
       await event.reply("Could not open the form here; try again from the card.");
       return;
@@ -58,21 +62,24 @@ export async function onPromptAction(reg: SessionRegistry, event: ActionEvent): 
     await event.reply(unknownButton);
     return;
   }
-  await decide(reg, card, event.user, answer, event.reply);
+  await decide(ctx, card, event.user, answer, event.reply);
 }
 
 /** A submitted card form. Validation errors keep the form open; the decision follows in the thread. */
-export async function onPromptModal(reg: SessionRegistry, event: ModalSubmitEvent): Promise<ModalResult> {
+export async function onPromptModal(
+  ctx: Uses<"chats" | "log" | "policy" | "sessions" | "store">,
+  event: ModalSubmitEvent,
+): Promise<ModalResult> {
   if (!isValidRequestId(event.meta)) return { errors: { reason: "This form is not valid any more." } };
-  const card = await reg.options.store.getCard(event.meta);
+  const card = await ctx.store.getCard(event.meta);
   const reply: Reply = async (notice) => {
-    const session = card && reg.get(card.threadKey);
-    if (session) await reg.chatFor(session).notify(session.record.thread, event.user, notice);
+    const session = card && ctx.sessions.get(card.threadKey);
+    if (session) await ctx.chats.chatFor(session).notify(session.record.thread, event.user, notice);
   };
   if (!card) return { errors: { [firstField(event)]: "This request is not pending any more." } };
   // A form submitted by someone who may not decide (a forged submission) is refused in the form itself.
-  const owner = reg.get(card.threadKey)?.record.owner;
-  if (owner && !reg.options.policy.canDecide(event.user, owner)) {
+  const owner = ctx.sessions.get(card.threadKey)?.record.owner;
+  if (owner && !ctx.policy.canDecide(event.user, owner)) {
     return {
       errors: {
         [firstField(event)]: "Only the session's owner or an approver can answer this. Nothing was changed.",
@@ -100,9 +107,9 @@ export async function onPromptModal(reg: SessionRegistry, event: ModalSubmitEven
   // Answer the form at once (Slack allows 3 s); the outcome follows on the card.
   const chosen = answer;
   (async () => {
-    const live = await answerableCard(reg, card.requestId, event.user, reply);
-    if (live) await decide(reg, live, event.user, chosen, reply);
-  })().catch((error: unknown) => reg.options.log.error("form answer failed", { error: errorText(error) }));
+    const live = await answerableCard(ctx, card.requestId, event.user, reply);
+    if (live) await decide(ctx, live, event.user, chosen, reply);
+  })().catch((error: unknown) => ctx.log.error("form answer failed", { error: errorText(error) }));
   return undefined;
 }
 
@@ -179,21 +186,21 @@ function answerFor(action: string, detail: string, card: CardRecord): PromptAnsw
 
 /** The card for a click, if it waits for an answer and the clicker may give it; otherwise says why not. */
 async function answerableCard(
-  reg: SessionRegistry,
+  ctx: Uses<"policy" | "sessions" | "store">,
   requestId: string,
   user: UserRef,
   reply: Reply,
   thread?: ThreadRef,
 ): Promise<CardRecord | undefined> {
   const card =
-    (await reg.options.store.getCard(requestId)) ??
-    (thread ? await reg.get(thread.key)?.desk.card(requestId) : undefined);
-  const session = card && reg.get(card.threadKey);
+    (await ctx.store.getCard(requestId)) ??
+    (thread ? await ctx.sessions.get(thread.key)?.desk.card(requestId) : undefined);
+  const session = card && ctx.sessions.get(card.threadKey);
   if (!card || !session) {
     await reply("This request is not pending any more (or was never known here). Nothing was changed.");
     return undefined;
   }
-  if (!reg.options.policy.canDecide(user, session.record.owner)) {
+  if (!ctx.policy.canDecide(user, session.record.owner)) {
     await reply([
       "Only ",
       { user: session.record.owner },
@@ -209,13 +216,13 @@ async function answerableCard(
 }
 
 async function decide(
-  reg: SessionRegistry,
+  ctx: Uses<"sessions">,
   card: CardRecord,
   user: UserRef,
   answer: PromptAnswer,
   reply: Reply,
 ): Promise<void> {
-  const session = reg.get(card.threadKey);
+  const session = ctx.sessions.get(card.threadKey);
   const agent = await session?.connected(reconnectWaitMs);
   if (!session || !agent) {
     await reply("This session is reconnecting to Copilot; try again in a moment.");

@@ -1,6 +1,6 @@
+import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
 import { said } from "./messages.js";
-import type { SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
 import type { CardRecord } from "./vocabulary/records.js";
 
@@ -9,8 +9,12 @@ import type { CardRecord } from "./vocabulary/records.js";
  * about what survived: cards still pending keep working, requests that died with the runtime are
  * closed as lost, a turn that died is reported, and what was queued is sent at once, in order.
  */
-export async function resumeAll(reg: SessionRegistry, sessions: ThreadSession[]): Promise<void> {
-  const { gateway, store, log, resumeConcurrency } = reg.options;
+export async function resumeAll(
+  ctx: Uses<"sessions" | "store" | "gateway" | "log" | "settings">,
+  sessions: ThreadSession[],
+): Promise<void> {
+  const { gateway, store, log } = ctx;
+  const { resumeConcurrency } = ctx.settings;
   const cards = new Map<string, CardRecord[]>();
   for (const card of await store.pendingCards()) {
     const list = cards.get(card.threadKey);
@@ -21,32 +25,36 @@ export async function resumeAll(reg: SessionRegistry, sessions: ThreadSession[])
   const worker = async () => {
     for (let session = work.shift(); session; session = work.shift()) {
       if (session.record.cloud && !gateway.runtimeOutlivesBridge) {
-        await cloudLost(reg, session);
+        await cloudLost(ctx, session);
         continue;
       }
       // Known lost before this restart: the thread was told; the next message starts a new session.
       if (session.record.lost !== undefined && !gateway.runtimeOutlivesBridge) {
-        lost(reg, session, session.record.lost);
+        lost(ctx, session, session.record.lost);
         continue;
       }
       try {
-        await resumeOne(reg, session, cards.get(session.record.thread.key) ?? []);
+        await resumeOne(ctx, session, cards.get(session.record.thread.key) ?? []);
         log.info("session resumed", { thread: session.record.thread.key });
       } catch (error) {
         log.warn("could not resume a session", {
           thread: session.record.thread.key,
           error: errorText(error),
         });
-        if (session.record.cloud) await cloudLost(reg, session);
-        else lost(reg, session, errorText(error));
+        if (session.record.cloud) await cloudLost(ctx, session);
+        else lost(ctx, session, errorText(error));
       }
     }
   };
   await Promise.all(Array.from({ length: resumeConcurrency }, worker));
 }
 
-async function resumeOne(reg: SessionRegistry, session: ThreadSession, shown: CardRecord[]): Promise<void> {
-  const { gateway, log } = reg.options;
+async function resumeOne(
+  ctx: Uses<"gateway" | "log">,
+  session: ThreadSession,
+  shown: CardRecord[],
+): Promise<void> {
+  const { gateway, log } = ctx;
   const agent = await gateway.resumeSession(
     session.record.sessionId,
     session.onEvent,
@@ -72,24 +80,24 @@ async function resumeOne(reg: SessionRegistry, session: ThreadSession, shown: Ca
  * A session the runtime no longer has: the thread is told once; what is queued goes to a new session
  * in the same thread at once, and otherwise the next message starts one.
  */
-function lost(reg: SessionRegistry, session: ThreadSession, reason: string): void {
+function lost(ctx: Uses<"log" | "gateway" | "store">, session: ThreadSession, reason: string): void {
   session.markLost(reason.replace(/^Request [\w.]+ failed with message: /, ""));
   if (session.record.queue.length > 0) {
-    reopen(reg, session).catch((error: unknown) => {
-      reg.options.log.warn("could not start a new session in a thread", { error: errorText(error) });
+    reopen(ctx, session).catch((error: unknown) => {
+      ctx.log.warn("could not start a new session in a thread", { error: errorText(error) });
     });
   }
 }
 
 /** Starts a new Copilot session for a thread whose session was lost, and drains its queue into it. */
-export async function reopen(reg: SessionRegistry, session: ThreadSession): Promise<void> {
-  const agent = await reg.options.gateway.createSession(
+export async function reopen(ctx: Uses<"gateway" | "store">, session: ThreadSession): Promise<void> {
+  const agent = await ctx.gateway.createSession(
     { workingDirectory: session.record.workingDirectory },
     session.onEvent,
   );
   session.record = { ...session.record, sessionId: agent.id, working: false };
   session.attach(agent, false);
-  await reg.options.store.putThread(session.record);
+  await ctx.store.putThread(session.record);
   session.say(
     said(
       [
@@ -106,11 +114,11 @@ export async function reopen(reg: SessionRegistry, session: ThreadSession): Prom
  * kill -9 the bundled runtime answered "Session not found", resumed one that then never answered,
  * or did not answer the resume within 30 s. The agent keeps working on GitHub; the thread says where.
  */
-async function cloudLost(reg: SessionRegistry, session: ThreadSession): Promise<void> {
+async function cloudLost(ctx: Uses<"sessions" | "store">, session: ThreadSession): Promise<void> {
   // Ended before the thread is told, so a reply to the notice already gets the ended answer.
   session.record = { ...session.record, state: "ended" };
-  await reg.options.store.putThread(session.record);
-  reg.remove(session.record.thread.key);
+  await ctx.store.putThread(session.record);
+  ctx.sessions.remove(session.record.thread.key);
   const url = session.record.remoteUrl;
   session.say(
     said(

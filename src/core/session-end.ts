@@ -1,7 +1,7 @@
 import { record } from "./audit.js";
+import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
 import { sessionEndedMessage, sessionHeader } from "./messages.js";
-import type { SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
 import type { CardRecord, SessionEnding } from "./vocabulary/records.js";
 import type { UserRef } from "./vocabulary/refs.js";
@@ -20,16 +20,16 @@ export type EndCause = { reason: "user"; by: UserRef } | { reason: "idle"; days:
  * not resumed yet knows its cards only from there). Returns false when the session had ended already.
  */
 export async function endSession(
-  reg: SessionRegistry,
+  ctx: Uses<"sessions" | "chats" | "store" | "log" | "now">,
   session: ThreadSession,
   cause: EndCause,
   storedCards?: Promise<CardRecord[]>,
 ): Promise<boolean> {
   const key = session.record.thread.key;
-  if (reg.get(key) !== session) return false;
-  reg.remove(key);
-  const { store, log } = reg.options;
-  const at = reg.now();
+  if (ctx.sessions.get(key) !== session) return false;
+  ctx.sessions.remove(key);
+  const { store, log } = ctx;
+  const at = ctx.now();
   const ended: SessionEnding =
     cause.reason === "user"
       ? { reason: "user", by: { platform: cause.by.platform, id: cause.by.id }, at }
@@ -53,13 +53,13 @@ export async function endSession(
   session.record = { ...session.record, queue: [], working: false };
   await store.putThread(session.record).catch(warn("could not store it as ended"));
 
-  record(reg.options, {
+  record(ctx, {
     kind: "end",
     at,
     threadKey: key,
     ...(ended.reason === "user" ? { user: ended.by } : { idleDays: ended.days }),
   });
-  const chat = reg.chatFor(session);
+  const chat = ctx.chats.chatFor(session);
   await chat
     .edit(session.record.header, sessionHeader(session.record))
     .catch(warn("could not edit the header"));

@@ -10,8 +10,8 @@ import {
 import type { LiveMessageDeps } from "./live-message.js";
 import type { Logger } from "./log.js";
 import { sessionHeader } from "./messages.js";
-import type { AgentSession, ToolFate } from "./ports/agent.js";
 import type { ChatAdapter } from "./ports/chat.js";
+import type { AgentSession, ToolFate } from "./ports/gateway.js";
 import type { BridgeStore } from "./ports/store.js";
 import { PromptDesk } from "./prompt-desk.js";
 import { SerialQueue } from "./serial.js";

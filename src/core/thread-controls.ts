@@ -1,14 +1,18 @@
 import { Actions } from "./actions.js";
 import { record } from "./audit.js";
+import type { Uses } from "./context.js";
+import { reconnectWaitMs } from "./context.js";
 import { BridgeError, errorText } from "./errors.js";
 import { describeMode, said, statusMessage, threadHelp } from "./messages.js";
 import type { ActionEvent, Notice } from "./ports/chat.js";
-import { reconnectWaitMs, type SessionRegistry } from "./registry.js";
 import type { ThreadSession } from "./session.js";
 import { endSession } from "./session-end.js";
 import { turnContinues } from "./turn.js";
 import type { AgentMode } from "./vocabulary/mode.js";
 import type { UserRef } from "./vocabulary/refs.js";
+
+/** What the header controls and thread keywords use. */
+type ControlDeps = Uses<"sessions" | "chats" | "policy" | "store" | "log" | "now" | "settings">;
 
 export type Control =
   | { kind: "stop" }
@@ -52,8 +56,8 @@ export function parseControl(text: string): Control | undefined {
 export const controlActions: ReadonlySet<string> = new Set([Actions.stop, Actions.mode, Actions.end]);
 
 /** A click on a session header's controls. */
-export async function onControlAction(reg: SessionRegistry, event: ActionEvent): Promise<void> {
-  const session = event.thread && reg.get(event.thread.key);
+export async function onControlAction(ctx: ControlDeps, event: ActionEvent): Promise<void> {
+  const session = event.thread && ctx.sessions.get(event.thread.key);
   if (!session) {
     await event.reply("This session is not active here any more. Nothing was changed.");
     return;
@@ -69,7 +73,7 @@ export async function onControlAction(reg: SessionRegistry, event: ActionEvent):
     await event.reply("That button is not one this bridge knows. Nothing was changed.");
     return;
   }
-  await runControl(reg, session, event.user, control, event.reply);
+  await runControl(ctx, session, event.user, control, event.reply);
 }
 
 /**
@@ -77,7 +81,7 @@ export async function onControlAction(reg: SessionRegistry, event: ActionEvent):
  * or an approver (autopilot included, and it is announced in the thread). What they do is audited.
  */
 export async function runControl(
-  reg: SessionRegistry,
+  ctx: ControlDeps,
   session: ThreadSession,
   user: UserRef,
   control: Control,
@@ -88,7 +92,7 @@ export async function runControl(
     return;
   }
   if (control.kind === "status") {
-    const chat = reg.chatFor(session);
+    const chat = ctx.chats.chatFor(session);
     const pending = await Promise.all(
       session.desk.pending().map(async (card) => ({
         title: card.prompt.kind === "permission" ? card.prompt.view.title : promptTitles[card.prompt.kind],
@@ -105,7 +109,7 @@ export async function runControl(
           : session.lost !== undefined
             ? "not resumed"
             : "reconnecting",
-        model: reg.options.model ?? "the runtime's default",
+        model: ctx.settings.model ?? "the runtime's default",
         pending,
         queued: session.record.queue.length,
         ...(session.record.remoteUrl ? { remoteUrl: session.record.remoteUrl } : {}),
@@ -113,7 +117,7 @@ export async function runControl(
     );
     return;
   }
-  if (!reg.options.policy.canDecide(user, session.record.owner)) {
+  if (!ctx.policy.canDecide(user, session.record.owner)) {
     await reply([
       "Only ",
       { user: session.record.owner },
@@ -122,7 +126,7 @@ export async function runControl(
     return;
   }
   if (control.kind === "end") {
-    await endSession(reg, session, { reason: "user", by: user });
+    await endSession(ctx, session, { reason: "user", by: user });
     return;
   }
   if (control.kind === "mode" && control.mode === undefined) {
@@ -140,11 +144,11 @@ export async function runControl(
     );
     return;
   }
-  const audit = { at: reg.now(), threadKey: session.record.thread.key, user: plain(user) };
+  const audit = { at: ctx.now(), threadKey: session.record.thread.key, user: plain(user) };
   try {
     if (control.kind === "stop") {
       const dropped = await session.stop();
-      record(reg.options, { kind: "stop", ...audit, dropped });
+      record(ctx, { kind: "stop", ...audit, dropped });
       const also =
         dropped === 0
           ? ""
@@ -164,12 +168,12 @@ export async function runControl(
           ),
         );
       }
-      record(reg.options, { kind: "remote", ...audit, on: control.on });
+      record(ctx, { kind: "remote", ...audit, on: control.on });
       return;
     }
     if (control.kind === "mode" && control.mode) {
       await agent.setMode(control.mode);
-      record(reg.options, { kind: "mode", ...audit, mode: control.mode });
+      record(ctx, { kind: "mode", ...audit, mode: control.mode });
       const warn = control.mode === "autopilot" ? "⚠️ " : "";
       session.sayNow(
         said([`${warn}Mode set to ${describeMode(control.mode)} by `, { user }, "."], "Mode changed"),
