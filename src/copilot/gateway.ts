@@ -87,8 +87,7 @@ export class SdkGateway implements CopilotGateway {
     this.live.clear(); // sessions of a lost connection are resumed anew
     // The SDK marks a closed connection only in its private state; read it so that calls in flight
     // fail at once instead of waiting for their time limit, and so the bridge can reconnect.
-    const lost = () =>
-      this.client === client && (client as unknown as { state?: string }).state === "disconnected";
+    const lost = () => this.client === client && Reflect.get(client, "state") === "disconnected";
     connectionLost = lost;
     this.watch = setInterval(() => {
       if (!lost()) return;

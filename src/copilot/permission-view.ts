@@ -20,7 +20,7 @@ export function permissionView(prompt: PermissionPromptRequest): PermissionView 
     return knownView(prompt);
   } catch {
     // A known kind without the fields it should have is still a request someone must answer.
-    return genericView(prompt as unknown as Record<string, unknown>);
+    return genericView(prompt);
   }
 }
 
@@ -120,7 +120,7 @@ function knownView(prompt: PermissionPromptRequest): PermissionView {
         },
       });
     default:
-      return genericView(prompt as unknown as Record<string, unknown>);
+      return genericView(prompt);
   }
 }
 
@@ -239,8 +239,8 @@ function phases(list: FactoryPermissionPhase[] | undefined): string | undefined 
 }
 
 /** A kind the bridge does not know: its fields as a `key: value` list, without internal ones. */
-function genericView(prompt: Record<string, unknown>): PermissionView {
-  const kind = typeof prompt.kind === "string" ? prompt.kind : "unknown";
+function genericView(prompt: object): PermissionView {
+  const kind = "kind" in prompt && typeof prompt.kind === "string" ? prompt.kind : "unknown";
   const hidden = new Set(["kind", "toolCallId", "assistedApproval"]);
   const entries = Object.entries(prompt)
     .filter(([key]) => !hidden.has(key))

@@ -95,8 +95,10 @@ export class Transcript {
         this.activity.live.complete();
         this.activity = undefined;
       }
-      const created = { text: "", live: undefined as unknown as LiveMessage };
-      created.live = new LiveMessage(this.deps, () => this.renderText(created.text));
+      const state = { text: "" };
+      const created = Object.assign(state, {
+        live: new LiveMessage(this.deps, () => this.renderText(state.text)),
+      });
       this.texts.set(messageId, created);
       entry = created;
     }
