@@ -1,15 +1,21 @@
 import {
-  ApplicationCommandOptionType,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   Client,
   type Message as DiscordMessage,
-  GatewayIntentBits,
+  type GuildMember,
   type Interaction,
   type ModalSubmitInteraction,
   Partials,
-  Routes,
 } from "discord.js";
+import {
+  type APIInteractionGuildMember,
+  ApplicationCommandOptionType,
+  GatewayIntentBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  ThreadAutoArchiveDuration,
+} from "discord-api-types/v10";
+import { z } from "zod";
 import { BridgeError, errorText } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/log.js";
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
@@ -28,6 +34,7 @@ import {
   renderModal,
   threadName,
 } from "./render.js";
+import { editMessage, globalFetch, postMessage, putCommands, startThread } from "./rest.js";
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -40,7 +47,7 @@ export interface DiscordAdapterOptions {
   rateLimits?: boolean;
 }
 
-const command = {
+const command: RESTPostAPIChatInputApplicationCommandsJSONBody = {
   name: "copilot",
   description: "Start a Copilot session in a new thread (or talk to the session of this thread)",
   options: [
@@ -67,7 +74,7 @@ export class DiscordAdapter implements ChatAdapter {
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
       partials: [Partials.Channel, Partials.Message],
       // With @slack/bolt loaded, undici's global dispatcher breaks discord.js multipart uploads: use fetch.
-      rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), makeRequest: fetch as never },
+      rest: { ...(options.apiUrl ? { api: options.apiUrl } : {}), makeRequest: globalFetch },
     });
   }
 
@@ -101,11 +108,12 @@ export class DiscordAdapter implements ChatAdapter {
   async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
     const name = threadName(header.summary.replace(/^Copilot session: /, ""));
     const anchor = channel.anchor ?? (await this.postRaw(channel.channel, header, true)).id;
-    const created = (await this.call("create thread", () =>
-      this.client.rest.post(Routes.threads(channel.channel, anchor), {
-        body: { name, auto_archive_duration: 1440 },
+    const created = await this.call("create thread", () =>
+      startThread(this.client.rest, channel.channel, anchor, {
+        name,
+        auto_archive_duration: ThreadAutoArchiveDuration.OneDay,
       }),
-    )) as { id: string };
+    );
     const thread = discordThread(channel.workspace, created.id);
     const headerRef = channel.anchor
       ? await this.post(thread, header)
@@ -121,10 +129,7 @@ export class DiscordAdapter implements ChatAdapter {
   async edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void> {
     await this.call(
       "edit message",
-      () =>
-        this.client.rest.patch(Routes.channelMessage(ref.channel, ref.id), {
-          body: renderMessage(message, false),
-        }),
+      () => editMessage(this.client.rest, ref.channel, ref.id, renderMessage(message, false)),
       discordKeys(ref.channel, options?.interim === true),
       options?.interim === true,
     );
@@ -132,14 +137,16 @@ export class DiscordAdapter implements ChatAdapter {
 
   async upload(thread: ThreadRef, file: FileUpload): Promise<void> {
     await this.call("upload file", () =>
-      this.client.rest.post(Routes.channelMessages(thread.channel), {
-        body: {
+      postMessage(
+        this.client.rest,
+        thread.channel,
+        {
           content: file.comment ? escapePlain(file.comment) : "",
           allowed_mentions: { parse: [] },
           attachments: [{ id: 0, filename: file.name, ...(file.title ? { title: file.title } : {}) }],
         },
-        files: [{ name: file.name, data: Buffer.from(file.bytes) }],
-      }),
+        [{ name: file.name, data: Buffer.from(file.bytes) }],
+      ),
     );
   }
 
@@ -147,11 +154,9 @@ export class DiscordAdapter implements ChatAdapter {
   async notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void> {
     const text = typeof notice === "string" ? escapePlain(notice) : renderInline(notice, new Set());
     await this.call("notify", () =>
-      this.client.rest.post(Routes.channelMessages(thread.channel), {
-        body: {
-          content: `<@${user.id}> ${text}`.slice(0, 2000),
-          allowed_mentions: { parse: [], users: [user.id] },
-        },
+      postMessage(this.client.rest, thread.channel, {
+        content: `<@${user.id}> ${text}`.slice(0, 2000),
+        allowed_mentions: { parse: [], users: [user.id] },
       }),
     );
   }
@@ -172,12 +177,12 @@ export class DiscordAdapter implements ChatAdapter {
     ping: boolean,
     interim = false,
   ): Promise<{ id: string }> {
-    return (await this.call(
+    return await this.call(
       "post message",
-      () => this.client.rest.post(Routes.channelMessages(channelId), { body: renderMessage(message, ping) }),
+      () => postMessage(this.client.rest, channelId, renderMessage(message, ping)),
       discordKeys(channelId, interim),
       interim,
-    )) as { id: string };
+    );
   }
 
   private async registerCommands(): Promise<void> {
@@ -185,11 +190,8 @@ export class DiscordAdapter implements ChatAdapter {
     if (!appId) return;
     const guilds = this.options.commandGuilds ?? [];
     try {
-      if (guilds.length === 0)
-        await this.client.rest.put(Routes.applicationCommands(appId), { body: [command] });
-      for (const guild of guilds) {
-        await this.client.rest.put(Routes.applicationGuildCommands(appId, guild), { body: [command] });
-      }
+      if (guilds.length === 0) await putCommands(this.client.rest, appId, undefined, [command]);
+      for (const guild of guilds) await putCommands(this.client.rest, appId, guild, [command]);
     } catch (error) {
       this.options.log.warn("could not register /copilot", { error: errorText(error) });
     }
@@ -222,12 +224,10 @@ export class DiscordAdapter implements ChatAdapter {
       reply: async (notice) => {
         const content = typeof notice === "string" ? escapePlain(notice) : renderInline(notice, new Set());
         await this.call("reply", () =>
-          this.client.rest.post(Routes.channelMessages(m.channelId), {
-            body: {
-              content: content.slice(0, 2000),
-              message_reference: { message_id: m.id, fail_if_not_exists: false },
-              allowed_mentions: { parse: [], replied_user: true },
-            },
+          postMessage(this.client.rest, m.channelId, {
+            content: content.slice(0, 2000),
+            message_reference: { message_id: m.id, fail_if_not_exists: false },
+            allowed_mentions: { parse: [], replied_user: true },
           }),
         );
       },
@@ -339,10 +339,9 @@ export class DiscordAdapter implements ChatAdapter {
     try {
       return await run();
     } catch (error) {
-      const e = error as { status?: number; code?: number | string; method?: string; url?: string };
       throw new BridgeError(
         "PLATFORM",
-        `Discord ${what} failed: ${e.status ?? ""} ${e.code ?? ""} ${errorText(error)}`.replace(/\s+/g, " "),
+        `Discord ${what} failed: ${failureText(error)}`.replace(/\s+/g, " "),
         { cause: error },
       );
     }
@@ -360,9 +359,21 @@ export function discordThread(guild: string, threadId: string): ThreadRef {
 }
 
 /** Role ids of a guild member, from a cached member or the raw API member of an interaction. */
-function memberRoles(member: unknown): string[] {
-  const roles = (member as { roles?: unknown } | null | undefined)?.roles;
-  if (Array.isArray(roles)) return roles.filter((r): r is string => typeof r === "string");
-  const cache = (roles as { cache?: Map<string, unknown> } | undefined)?.cache;
-  return cache ? [...cache.keys()] : [];
+function memberRoles(member: GuildMember | APIInteractionGuildMember | null): string[] {
+  if (!member) return [];
+  const roles = member.roles;
+  return Array.isArray(roles) ? roles.filter((r) => typeof r === "string") : [...roles.cache.keys()];
+}
+
+/**
+ * The HTTP status and Discord error code of a failed call. discord.js throws its `DiscordAPIError`
+ * and `HTTPError` (which carry them) but also plain errors of fetch and timers, so a thrown value is
+ * read by shape rather than by class.
+ */
+const failure = z.object({ status: z.unknown(), code: z.unknown() }).partial();
+
+function failureText(error: unknown): string {
+  const parsed = failure.safeParse(error);
+  const { status, code } = parsed.success ? parsed.data : {};
+  return `${status ?? ""} ${code ?? ""} ${errorText(error)}`;
 }

@@ -1,9 +1,11 @@
-import {
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  MessageFlags,
-  type ModalSubmitInteraction,
+import type {
+  ButtonInteraction,
+  ChatInputCommandInteraction,
+  InteractionEditReplyOptions,
+  InteractionReplyOptions,
+  ModalSubmitInteraction,
 } from "discord.js";
+import { type APIModalInteractionResponseCallbackData, MessageFlags } from "discord-api-types/v10";
 
 type AnyInteraction = ButtonInteraction | ModalSubmitInteraction | ChatInputCommandInteraction;
 
@@ -25,7 +27,10 @@ export class PendingInteraction {
   /** An ephemeral note to the person who clicked or typed. */
   ephemeral(content: string): Promise<void> {
     return this.serial(async () => {
-      const body = { content: content.slice(0, 2000), allowedMentions: { parse: [] } };
+      const body = {
+        content: content.slice(0, 2000),
+        allowedMentions: { parse: [] },
+      } satisfies InteractionEditReplyOptions & InteractionReplyOptions;
       if (this.deferredReply) {
         await this.interaction.editReply(body);
         this.deferredReply = false;
@@ -63,13 +68,13 @@ export class PendingInteraction {
     return this.ephemeral(content);
   }
 
-  showModal(modal: Record<string, unknown>): Promise<void> {
+  showModal(modal: APIModalInteractionResponseCallbackData): Promise<void> {
     return this.serial(async () => {
       if (this.responded || this.interaction.isModalSubmit()) {
         throw new Error("a form can only be opened as the first answer to a click");
       }
       this.responded = true;
-      await this.interaction.showModal(modal as never);
+      await this.interaction.showModal(modal);
     });
   }
 

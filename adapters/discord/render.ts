@@ -1,13 +1,46 @@
+import {
+  type APIActionRowComponent,
+  type APIAllowedMentions,
+  type APIButtonComponentWithCustomId,
+  type APIModalInteractionResponseCallbackData,
+  type APITextInputComponent,
+  ButtonStyle,
+  ComponentType,
+  type Snowflake,
+  TextInputStyle,
+} from "discord-api-types/v10";
 import { z } from "zod";
 import type { Block, Button, Inline, Message, Modal } from "../../src/core/types.js";
 import type { UserRef } from "../../src/core/vocabulary/refs.js";
 import { discordLimits } from "./limits.js";
 import { codeBlock, codeSpan, escapePlain, link, modelMarkdown, quotePlain } from "./markdown.js";
 
+/** A row of the bridge's buttons: each one answers with a `custom_id`, never a link or a SKU. */
+export type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
+
+/** No mention type is ever parsed from content: only the users listed may be pinged. */
+export interface ListedPings extends APIAllowedMentions {
+  parse: [];
+  users: Snowflake[];
+}
+
+/**
+ * A rendered message: the same body for a new post and for an edit, so it is a
+ * `RESTPostAPIChannelMessageJSONBody` and a `RESTPatchAPIChannelMessageJSONBody` both (the adapter
+ * passes it as each), with the fields the bridge always sends made required.
+ */
 export interface DiscordPayload {
   content: string;
-  components: unknown[];
-  allowed_mentions: { parse: never[]; users: string[] };
+  components: ButtonRow[];
+  allowed_mentions: ListedPings;
+}
+
+/**
+ * A form: one text input per action row, labelled on the input itself. Discord also takes label
+ * components now; this older layout is the one the bridge has always sent, and still accepted.
+ */
+export interface DiscordModal extends APIModalInteractionResponseCallbackData {
+  components: APIActionRowComponent<APITextInputComponent>[];
 }
 
 const prefix = "ccb";
@@ -67,7 +100,7 @@ function mention(user: UserRef, pings: Set<string>): string {
 export function renderMessage(message: Message, ping: boolean): DiscordPayload {
   const pings = new Set<string>();
   const lines: string[] = [];
-  const rows: unknown[] = [];
+  const rows: ButtonRow[] = [];
   for (const block of message.blocks) {
     const rendered = renderBlock(block, pings);
     if (typeof rendered === "string") lines.push(rendered);
@@ -84,7 +117,7 @@ export function renderMessage(message: Message, ping: boolean): DiscordPayload {
   };
 }
 
-function renderBlock(block: Block, pings: Set<string>): string | unknown[] {
+function renderBlock(block: Block, pings: Set<string>): string | ButtonRow[] {
   switch (block.type) {
     case "line":
       return renderInline(block.inline, pings);
@@ -100,16 +133,11 @@ function renderBlock(block: Block, pings: Set<string>): string | unknown[] {
         .map((l) => `-# ${l}`)
         .join("\n");
     case "buttons": {
-      const rows: unknown[] = [];
+      const rows: ButtonRow[] = [];
       for (let i = 0; i < block.buttons.length; i += discordLimits.buttonsPerRow) {
         rows.push({
-          type: 1,
-          components: block.buttons.slice(i, i + discordLimits.buttonsPerRow).map((b) => ({
-            type: 2,
-            style: b.style === "primary" ? 1 : b.style === "danger" ? 4 : 2,
-            label: b.label.slice(0, discordLimits.buttonLabelChars),
-            custom_id: buttonId(b),
-          })),
+          type: ComponentType.ActionRow,
+          components: block.buttons.slice(i, i + discordLimits.buttonsPerRow).map(renderButton),
         });
       }
       return rows;
@@ -117,18 +145,32 @@ function renderBlock(block: Block, pings: Set<string>): string | unknown[] {
   }
 }
 
-export function renderModal(modal: Modal): Record<string, unknown> {
+function renderButton(button: Button): APIButtonComponentWithCustomId {
+  return {
+    type: ComponentType.Button,
+    style:
+      button.style === "primary"
+        ? ButtonStyle.Primary
+        : button.style === "danger"
+          ? ButtonStyle.Danger
+          : ButtonStyle.Secondary,
+    label: button.label.slice(0, discordLimits.buttonLabelChars),
+    custom_id: buttonId(button),
+  };
+}
+
+export function renderModal(modal: Modal): DiscordModal {
   return {
     custom_id: modalId(modal),
     title: modal.title.slice(0, discordLimits.modalTitleChars),
     components: modal.fields.slice(0, 5).map((field) => ({
-      type: 1,
+      type: ComponentType.ActionRow,
       components: [
         {
-          type: 4,
+          type: ComponentType.TextInput,
           custom_id: field.id,
           label: field.label.slice(0, 45),
-          style: field.multiline ? 2 : 1,
+          style: field.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short,
           required: !(field.optional ?? false),
           ...(field.maxLength ? { max_length: Math.min(field.maxLength, 4000) } : {}),
           // Text inputs only: a choice lists its options in the placeholder (checked on submit).

@@ -2,14 +2,18 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import KeyvSqlite from "@keyv/sqlite";
 import Keyv from "keyv";
 import { silentLogger } from "../../src/core/log.js";
 import type { AuditEntry, ThreadRecord } from "../../src/core/vocabulary/records.js";
 import { KeyvBridgeStore } from "../../src/store/keyv-store.js";
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+/** Puts `Date` (which keyv's expiry and the sweep read) on the test's mock clock; returns it. */
+function mockClock(t: TestContext) {
+  t.mock.timers.enable({ apis: ["Date"], now: 1_750_000_000_000 });
+  return t.mock.timers;
+}
 
 /** A SQLite store in a temp directory, closed and removed after the test. */
 function sqliteStore(t: { after(fn: () => Promise<void>): void }): { store: KeyvBridgeStore; url: string } {
@@ -53,19 +57,23 @@ for (const kind of ["sqlite", "memory"] as const) {
     kind === "sqlite" ? sqliteStore(t).store : KeyvBridgeStore.open("memory://", silentLogger);
 
   test(`${kind}: a de-duplication record past its TTL counts as never seen`, async (t) => {
+    const clock = mockClock(t);
     const store = open(t);
     assert.equal(await store.firstSeen("evt-1", 40), true);
     assert.equal(await store.firstSeen("evt-1", 40), false, "a duplicate within the TTL");
-    await sleep(80);
+    clock.tick(39);
+    assert.equal(await store.firstSeen("evt-1", 40), false, "still a duplicate just before the TTL");
+    clock.tick(41);
     assert.equal(await store.firstSeen("evt-1", 40), true, "seen again after the TTL");
   });
 
   test(`${kind}: the sweep removes expired de-duplication records and keeps live ones`, async (t) => {
+    const clock = mockClock(t);
     const store = open(t);
     for (let i = 0; i < 20; i++) await store.firstSeen(`old-${i}`, 30);
     for (let i = 0; i < 5; i++) await store.firstSeen(`new-${i}`, 60_000);
     assert.equal((await store.counts()).dedup, 25);
-    await sleep(60);
+    clock.tick(60);
     const removed = await store.sweep({ auditBefore: 0 });
     assert.deepEqual(removed, { dedup: 20, cards: 0, audit: 0 });
     assert.equal((await store.counts()).dedup, 5);
@@ -73,9 +81,10 @@ for (const kind of ["sqlite", "memory"] as const) {
   });
 
   test(`${kind}: a large backlog of expired records is removed in full (in chunks)`, async (t) => {
+    const clock = mockClock(t);
     const store = open(t);
     await Promise.all(Array.from({ length: 1200 }, (_, i) => store.firstSeen(`backlog-${i}`, 20)));
-    await sleep(50);
+    clock.tick(50);
     assert.equal((await store.sweep({ auditBefore: 0 })).dedup, 1200);
     assert.equal((await store.counts()).dedup, 0);
   });
