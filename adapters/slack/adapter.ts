@@ -1,5 +1,5 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
-import { z } from "zod";
+import type { AllMessageEvents, AppMentionEvent } from "@slack/types";
 import { BridgeError, errorText } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/log.js";
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
@@ -13,12 +13,14 @@ import {
   modalValues,
   slackThread,
   slashCommand,
+  threadParent,
   viewSubmission,
 } from "./inbound.js";
 import { slackChatLimits } from "./limits.js";
 import { escapeText } from "./mrkdwn.js";
 import { slackBucket, slackGuards, slackKeys } from "./rate-limits.js";
 import { actionOf, renderInline, renderMessage, renderModal } from "./render.js";
+import { rateLimitedCall, slackErrorCode } from "./web-api.js";
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -96,16 +98,13 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async start(handler: InboundHandler): Promise<void> {
-    this.app.client.on(
-      webApi.WebClientEvent.RATE_LIMITED,
-      (seconds: number, request: { url?: string; body?: unknown }) => {
-        // Slack says we went over after all: hold that bucket as long as it asks.
-        const method = String(request.url ?? "").replace(/^.*\//, "");
-        const channel = (request.body as { channel?: unknown } | undefined)?.channel;
-        const [key] = slackKeys(method, typeof channel === "string" ? channel : undefined);
-        if (key) this.limiter.pause(key, seconds * 1000);
-      },
-    );
+    this.app.client.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: unknown, request: unknown) => {
+      // Slack says we went over after all: hold that bucket as long as it asks.
+      const limited = rateLimitedCall(seconds, request);
+      if (!limited) return;
+      const [key] = slackKeys(limited.method, limited.channel);
+      if (key) this.limiter.pause(key, limited.seconds * 1000);
+    });
     await this.app.init();
     const auth = await this.app.client.auth.test();
     this.botUserId = String(auth.user_id ?? "");
@@ -187,8 +186,7 @@ export class SlackAdapter implements ChatAdapter {
 
   async openModal(trigger: ModalTrigger, modal: Modal): Promise<void> {
     await this.call("views.open", () =>
-      // biome-ignore lint/suspicious/noExplicitAny: Block Kit view shape is validated by Slack
-      this.app.client.views.open({ trigger_id: trigger.token, view: renderModal(modal) as any }),
+      this.app.client.views.open({ trigger_id: trigger.token, view: renderModal(modal) }),
     );
   }
 
@@ -221,7 +219,7 @@ export class SlackAdapter implements ChatAdapter {
       });
     });
 
-    const onMessage = async ({ event }: { event: unknown }) => {
+    const onMessage = async ({ event }: { event: AllMessageEvents | AppMentionEvent }) => {
       const parsed = messageEvent.safeParse(event);
       if (!parsed.success) return;
       const e = parsed.data;
@@ -336,17 +334,13 @@ export class SlackAdapter implements ChatAdapter {
     try {
       return await run();
     } catch (error) {
-      const code =
-        (error as { data?: { error?: string }; code?: string }).data?.error ??
-        (error as { code?: string }).code;
+      const code = slackErrorCode(error);
       throw new BridgeError("PLATFORM", `Slack ${method} failed: ${code ?? errorText(error)}`, {
         cause: error,
       });
     }
   }
 }
-
-const threadParent = z.object({ parent_user_id: z.string() });
 
 function renderNotice(notice: Notice): string {
   return typeof notice === "string" ? escapeText(notice) : renderInline(notice);

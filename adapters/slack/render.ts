@@ -1,10 +1,40 @@
-import type { Block, Inline, Message, Modal } from "../../src/core/types.js";
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  InputBlock,
+  ModalView,
+  PlainTextInput,
+  SectionBlock,
+  StaticSelect,
+} from "@slack/types";
+import type { Block, Inline, Message, Modal, ModalField } from "../../src/core/types.js";
 import type { UserRef } from "../../src/core/vocabulary/refs.js";
 import { slackLimits } from "./limits.js";
 import { codeBlock, codeSpan, escapeText, link, markdownToMrkdwn, quoteLines } from "./mrkdwn.js";
 
-// Block Kit shapes, kept loose on purpose: they are checked by Slack (and by the fake in tests).
-export type SlackBlock = Record<string, unknown>;
+/*
+ * Block Kit typed with Slack's own types, so a malformed block or view is a compile error. The
+ * Web API's argument types accept any `{ type: string }` as a block (`Block`), so the types here are
+ * narrower on purpose: only the known blocks this renderer produces.
+ */
+
+/** The blocks of a rendered message. */
+export type MessageBlock = SectionBlock | ContextBlock | ActionsBlock;
+
+/** A rendered message: Block Kit plus the plain `text` Slack uses for notifications. */
+export interface SlackMessage {
+  text: string;
+  blocks: MessageBlock[];
+}
+
+/** The blocks of a rendered modal. */
+export type ModalBlock = SectionBlock | InputBlock;
+
+/** A modal view whose blocks are known Block Kit blocks (`ModalView` takes any `{ type: string }`). */
+export interface SlackModal extends ModalView {
+  blocks: ModalBlock[];
+}
 
 /** The action of a clicked button, without the position suffix `renderMessage` may add. */
 export function actionOf(actionId: string): string {
@@ -34,13 +64,13 @@ function mention(user: UserRef): string {
 }
 
 /** Renders a neutral message as Block Kit plus the plain `text` Slack uses for notifications. */
-export function renderMessage(message: Message): { text: string; blocks: SlackBlock[] } {
+export function renderMessage(message: Message): SlackMessage {
   const blocks = message.blocks.flatMap(renderBlock).slice(0, slackLimits.blocksPerMessage);
   const text = escapeText(message.summary).slice(0, slackLimits.fallbackTextChars);
   return { text: text.length > 0 ? text : " ", blocks };
 }
 
-function renderBlock(block: Block): SlackBlock[] {
+function renderBlock(block: Block): MessageBlock[] {
   switch (block.type) {
     case "line":
       return sections(renderInline(block.inline));
@@ -61,23 +91,25 @@ function renderBlock(block: Block): SlackBlock[] {
       return [
         {
           type: "actions",
-          elements: block.buttons.map((b, i) => ({
-            type: "button",
-            // Slack wants unique action ids in a message: a repeated action gets its position appended.
-            action_id:
-              block.buttons.findIndex((o) => o.action === b.action) === i ? b.action : `${b.action}#${i}`,
-            text: { type: "plain_text", text: b.label.slice(0, 75), emoji: true },
-            value: b.payload,
-            ...(b.style ? { style: b.style } : {}),
-          })),
+          elements: block.buttons.map(
+            (b, i): Button => ({
+              type: "button",
+              // Slack wants unique action ids in a message: a repeated action gets its position appended.
+              action_id:
+                block.buttons.findIndex((o) => o.action === b.action) === i ? b.action : `${b.action}#${i}`,
+              text: { type: "plain_text", text: b.label.slice(0, 75), emoji: true },
+              value: b.payload,
+              ...(b.style ? { style: b.style } : {}),
+            }),
+          ),
         },
       ];
   }
 }
 
 /** One section holds at most 3000 characters: longer text becomes several sections, split at lines. */
-function sections(mrkdwn: string): SlackBlock[] {
-  const out: SlackBlock[] = [];
+function sections(mrkdwn: string): SectionBlock[] {
+  const out: SectionBlock[] = [];
   let rest = mrkdwn.length > 0 ? mrkdwn : " ";
   while (rest.length > 0) {
     let piece = rest.slice(0, slackLimits.sectionChars);
@@ -99,9 +131,9 @@ function sections(mrkdwn: string): SlackBlock[] {
  * too long for one section is cut into pieces that each start with the quote mark again, so no section
  * ever starts with text of the quote's own.
  */
-function quoteSections(text: string): SlackBlock[] {
+function quoteSections(text: string): SectionBlock[] {
   const max = slackLimits.sectionChars;
-  const out: SlackBlock[] = [];
+  const out: SectionBlock[] = [];
   let section = "";
   for (const piece of quoteLines(text).flatMap((line) => splitQuoted(line, max))) {
     if (section.length > 0 && section.length + 1 + piece.length > max) {
@@ -129,7 +161,7 @@ function splitQuoted(line: string, max: number): string[] {
   return out;
 }
 
-function verbatimSection(text: string): SlackBlock {
+function verbatimSection(text: string): SectionBlock {
   return { type: "section", text: { type: "mrkdwn", text, verbatim: true } };
 }
 
@@ -137,32 +169,16 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function renderModal(modal: Modal): Record<string, unknown> {
-  const blocks: SlackBlock[] = [];
+export function renderModal(modal: Modal): SlackModal {
+  const blocks: ModalBlock[] = [];
   if (modal.intro) blocks.push({ type: "section", text: { type: "mrkdwn", text: escapeText(modal.intro) } });
   for (const field of modal.fields) {
-    const element = field.options
-      ? {
-          type: "static_select",
-          action_id: "value",
-          options: field.options.slice(0, 100).map((o) => ({
-            text: { type: "plain_text", text: o.slice(0, 75) },
-            value: o.slice(0, 150),
-          })),
-        }
-      : {
-          type: "plain_text_input",
-          action_id: "value",
-          multiline: field.multiline ?? false,
-          ...(field.maxLength ? { max_length: field.maxLength } : {}),
-          ...(field.placeholder ? { placeholder: { type: "plain_text", text: field.placeholder } } : {}),
-        };
     blocks.push({
       type: "input",
       block_id: field.id,
       optional: field.optional ?? false,
       label: { type: "plain_text", text: field.label.slice(0, 2000) },
-      element,
+      element: fieldElement(field),
     });
   }
   return {
@@ -173,5 +189,26 @@ export function renderModal(modal: Modal): Record<string, unknown> {
     submit: { type: "plain_text", text: modal.submitLabel.slice(0, 24) },
     close: { type: "plain_text", text: "Cancel" },
     blocks,
+  };
+}
+
+/** A field's input: a select among its options, else a text input (its value is read as `value`). */
+function fieldElement(field: ModalField): StaticSelect | PlainTextInput {
+  if (field.options) {
+    return {
+      type: "static_select",
+      action_id: "value",
+      options: field.options.slice(0, 100).map((o) => ({
+        text: { type: "plain_text", text: o.slice(0, 75) },
+        value: o.slice(0, 150),
+      })),
+    };
+  }
+  return {
+    type: "plain_text_input",
+    action_id: "value",
+    multiline: field.multiline ?? false,
+    ...(field.maxLength ? { max_length: field.maxLength } : {}),
+    ...(field.placeholder ? { placeholder: { type: "plain_text", text: field.placeholder } } : {}),
   };
 }

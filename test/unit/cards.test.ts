@@ -156,9 +156,9 @@ test("slack: question, plan summary and form message are quoted plain text, neve
   for (const prompt of prompts) {
     const rendered = renderSlack(card("slack", prompt));
     const quote = rendered.blocks.find((b) => JSON.stringify(b).includes("subteam"));
-    assert.ok(quote, `the ${prompt.kind} text is shown`);
-    const text = (quote.text as { text: string; verbatim?: boolean }).text;
-    assert.equal((quote.text as { verbatim?: boolean }).verbatim, true, "Slack links nothing in a quote");
+    assert.ok(quote && "text" in quote && quote.text, `the ${prompt.kind} text is shown`);
+    const { text, verbatim } = quote.text as { text: string; verbatim?: boolean };
+    assert.equal(verbatim, true, "Slack links nothing in a quote");
     assert.match(text, /^> /);
     assert.ok(!/<[^\s]/.test(text), `no Slack syntax: ${text}`);
     assert.ok(!/[*_~`]/.test(text), `no formatting: ${text}`);

@@ -37,7 +37,7 @@ test("only http(s) links are rendered as links", () => {
 test("a message never exceeds Slack's section limit", () => {
   const rendered = renderMessage({ blocks: [{ type: "markdown", text: "<".repeat(3000) }], summary: "s" });
   for (const block of rendered.blocks) {
-    const text = (block as { text?: { text: string } }).text?.text ?? "";
+    const text = block.type === "section" ? (block.text?.text ?? "") : "";
     assert.ok(text.length <= 3000, `section of ${text.length}`);
     assert.ok(!/&[a-z]{0,3}$/.test(text), "an escape was split");
   }

@@ -129,7 +129,7 @@ describe("NameCache", () => {
     assert.deepEqual(loaded, ["a", "b", "c", "b"]);
   });
 
-  test("failures, rejections and slow lookups give undefined and are retried sooner", async () => {
+  test("failures, rejections and slow lookups give undefined and are retried sooner", async (t) => {
     const clock = { t: 0 };
     const cache = new NameCache(options(clock));
     let calls = 0;
@@ -145,9 +145,19 @@ describe("NameCache", () => {
     await cache.get("U1", failing);
     assert.equal(calls, 2);
 
-    const slow = () => new Promise<string>((done) => setTimeout(() => done("late"), 500).unref());
-    const started = Date.now();
-    assert.equal(await cache.get("U2", slow), undefined);
-    assert.ok(Date.now() - started < 400);
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const slow = () => new Promise<string>((done) => setTimeout(() => done("late"), 500));
+    let answered = false;
+    const pending = cache.get("U2", slow).then((name) => {
+      answered = true;
+      return name;
+    });
+    t.mock.timers.tick(49);
+    await new Promise<void>((done) => setImmediate(done));
+    assert.equal(answered, false, "not before the lookup's timeout");
+    t.mock.timers.tick(1); // timeoutMs: 50, well before the lookup's 500 ms
+    await new Promise<void>((done) => setImmediate(done));
+    assert.equal(answered, true, "answered at the timeout");
+    assert.equal(await pending, undefined);
   });
 });
