@@ -1,4 +1,5 @@
-import { ConfigError, loadDotEnv, parseConfig } from "./config.js";
+import { plugins } from "../adapters/index.js";
+import { type Config, ConfigError, loadDotEnv, parseConfig } from "./config.js";
 import { SdkGateway } from "./copilot/gateway.js";
 import { runtimeEnv } from "./copilot/runtime-env.js";
 import { Bridge } from "./core/bridge.js";
@@ -10,10 +11,10 @@ import { qrPng } from "./qr.js";
 import { KeyvBridgeStore } from "./store/keyv-store.js";
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof parseConfig>;
+  let config: Config;
   try {
     loadDotEnv(process.cwd());
-    config = parseConfig(process.env, process.cwd());
+    config = parseConfig(process.env, process.cwd(), plugins);
   } catch (error) {
     if (error instanceof ConfigError || (error instanceof Error && /\.env/.test(error.message))) {
       process.stderr.write(`copilot-chat-bridge: configuration error: ${error.message}\n`);
@@ -25,33 +26,14 @@ async function main(): Promise<void> {
   // Opened first: a store that cannot be opened stops start-up with one line, before anything starts.
   const store = await KeyvBridgeStore.connect(config.storeUrl, log);
   const adapters: ChatAdapter[] = [];
-  // Each platform's library is loaded only when it is configured (discord.js alone takes ~0.3 s).
-  if (config.slack) {
-    const { SlackAdapter } = await import("../adapters/slack/adapter.js");
-    adapters.push(
-      new SlackAdapter({
-        botToken: config.slack.botToken,
-        mode: config.slack.mode,
-        port: config.slack.port,
-        log,
-        rateLimits: config.rateLimits,
-        ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
-        ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
-        ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-      }),
-    );
-  }
-  if (config.discord) {
-    const { DiscordAdapter } = await import("../adapters/discord/adapter.js");
-    adapters.push(
-      new DiscordAdapter({
-        token: config.discord.botToken,
-        commandGuilds: config.discord.commandGuilds,
-        log,
-        rateLimits: config.rateLimits,
-        ...(config.discord.apiUrl ? { apiUrl: config.discord.apiUrl } : {}),
-      }),
-    );
+  // Only configured platforms are created, and each plug-in loads its library only then.
+  for (const { plugin, config: settings } of config.platforms) {
+    const adapter = await plugin.create(settings, { log, rateLimits: config.rateLimits });
+    // Thread keys, stored records and people lists all use the plug-in's name: they must agree.
+    if (adapter.platform !== plugin.platform) {
+      throw new Error(`the ${plugin.platform} plug-in created an adapter for ${adapter.platform}`);
+    }
+    adapters.push(adapter);
   }
   const gateway = new SdkGateway({
     log,

@@ -1,36 +1,120 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { z } from "zod";
+import { plugins } from "../../adapters/index.js";
 import { ConfigError, parseConfig } from "../../src/config.js";
+import type { AdapterPlugin, Environment } from "../../src/core/ports/plugin.js";
 
 const base = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" };
+const parse = (env: Environment) => parseConfig(env, process.cwd(), plugins);
+/** Which platforms came out configured, and what their plug-ins read. */
+const platformsOf = (env: Environment) =>
+  parse(env).platforms.map((p) => ({ platform: p.plugin.platform, config: p.config }));
+
+test("the plug-in list loads no platform library: each plug-in's create() does, when configured", async () => {
+  // Bolt and discord.js are CommonJS, so whatever loaded them shows in the require cache.
+  const cache = createRequire(import.meta.url).cache;
+  const loaded = (library: string) => Object.keys(cache).some((f) => f.includes(`/node_modules/${library}/`));
+  assert.equal(plugins.length, 2);
+  assert.ok(!loaded("discord.js") && !loaded("@slack/bolt"), "adapters/index.ts loaded a platform library");
+  await import("../../adapters/discord/adapter.js");
+  assert.ok(loaded("discord.js"), "the check sees a library once it is loaded");
+});
 
 test("Socket Mode Slack with defaults", () => {
-  const c = parseConfig(base, process.cwd());
-  assert.equal(c.slack?.mode, "socket");
+  const c = parse(base);
+  assert.deepEqual(
+    c.platforms.map((p) => [p.plugin.platform, p.config]),
+    [["slack", { botToken: "xoxb-1", mode: "socket", port: 3000, appToken: "xapp-1" }]],
+  );
   assert.equal(c.replyMode, "owner-or-mention");
   assert.match(c.storeUrl, /^sqlite:\/\/.*data\/bridge\.sqlite$/);
   assert.deepEqual(c.secrets.sort(), ["xapp-1", "xoxb-1"]);
 });
 
-const bad: [Record<string, string>, RegExp][] = [
-  [{}, /No chat platform configured/],
+test("Slack in HTTP mode, Discord, or both: each plug-in reads its own settings", () => {
+  assert.deepEqual(
+    platformsOf({
+      SLACK_BOT_TOKEN: "xoxb-1",
+      SLACK_MODE: "http",
+      SLACK_SIGNING_SECRET: "sign",
+      SLACK_PORT: "8080",
+      SLACK_API_URL: "http://127.0.0.1:9/api",
+    }),
+    [
+      {
+        platform: "slack",
+        config: {
+          botToken: "xoxb-1",
+          mode: "http",
+          port: 8080,
+          signingSecret: "sign",
+          apiUrl: "http://127.0.0.1:9/api/",
+        },
+      },
+    ],
+  );
+  assert.deepEqual(
+    platformsOf({
+      DISCORD_BOT_TOKEN: "d-1",
+      DISCORD_API_URL: "http://127.0.0.1:9/api//",
+      DISCORD_COMMAND_GUILDS: "123, 456",
+    }),
+    [
+      {
+        platform: "discord",
+        config: { token: "d-1", apiUrl: "http://127.0.0.1:9/api", commandGuilds: ["123", "456"] },
+      },
+    ],
+  );
+  const both = parse({ ...base, DISCORD_BOT_TOKEN: "d-1" });
+  assert.deepEqual(
+    both.platforms.map((p) => p.plugin.platform),
+    ["slack", "discord"],
+  );
+  assert.deepEqual(both.secrets.sort(), ["d-1", "xapp-1", "xoxb-1"]);
+});
+
+test("an empty or blank setting counts as unset", () => {
+  assert.deepEqual(platformsOf({ ...base, SLACK_PORT: "", SLACK_MODE: "  ", DISCORD_BOT_TOKEN: " " }), [
+    { platform: "slack", config: { botToken: "xoxb-1", mode: "socket", port: 3000, appToken: "xapp-1" } },
+  ]);
+});
+
+const bad: [Environment, RegExp][] = [
+  [{}, /No chat platform configured: .*slack, discord/],
   [{ SLACK_BOT_TOKEN: "nope" }, /SLACK_BOT_TOKEN must start with xoxb-/],
   [{ SLACK_BOT_TOKEN: "xoxb-1" }, /SLACK_APP_TOKEN is required/],
   [{ SLACK_BOT_TOKEN: "xoxb-1", SLACK_MODE: "http" }, /SLACK_SIGNING_SECRET is required/],
+  [{ SLACK_APP_TOKEN: "xapp-1", DISCORD_BOT_TOKEN: "d" }, /SLACK_BOT_TOKEN is missing/],
+  [{ ...base, SLACK_MODE: "HTTP" }, /SLACK_MODE must be socket or http/],
   [{ ...base, SLACK_API_URL: "ftp://x" }, /SLACK_API_URL must be an http\(s\) URL/],
+  [{ DISCORD_BOT_TOKEN: "d", DISCORD_API_URL: "discord.com" }, /DISCORD_API_URL must be an http\(s\) URL/],
+  [{ DISCORD_BOT_TOKEN: "d", DISCORD_COMMAND_GUILDS: "1,,2" }, /DISCORD_COMMAND_GUILDS must be a comma/],
   [{ ...base, BRIDGE_APPROVERS: "U123" }, /BRIDGE_APPROVERS must be/],
   [{ ...base, COPILOT_PROVIDER_TYPE: "openai" }, /COPILOT_PROVIDER_BASE_URL is required/],
+  [{ ...base, COPILOT_PROVIDER_TYPE: "gemini" }, /COPILOT_PROVIDER_TYPE must be openai, azure or anthropic/],
   [{ ...base, COPILOT_PROVIDER_BASE_URL: "http://127.0.0.1:1/v1" }, /COPILOT_MODEL is required/],
   [{ ...base, COPILOT_RUNTIME_URL: "http://x" }, /COPILOT_RUNTIME_URL must be host:port/],
   [{ ...base, BRIDGE_WORKDIR: "/does/not/exist" }, /BRIDGE_WORKDIR: .* does not exist/],
+  [{ ...base, BRIDGE_STORE_URL: "postgres://x" }, /BRIDGE_STORE_URL must be sqlite:\/\/path/],
   [{ ...base, SLACK_PORT: "99999" }, /SLACK_PORT must be a whole number/],
   [{ ...base, BRIDGE_MAX_QUEUED: "0" }, /BRIDGE_MAX_QUEUED must be a whole number from 1 to 1000/],
+  [{ ...base, BRIDGE_MAX_QUEUED: "1e2" }, /BRIDGE_MAX_QUEUED must be a whole number/],
   [{ ...base, BRIDGE_USER_RATE: "5" }, /BRIDGE_USER_RATE must be N\/minute, N\/hour/],
   [{ ...base, BRIDGE_USER_RATE: "0/minute" }, /BRIDGE_USER_RATE must be/],
   [{ ...base, BRIDGE_USER_RATE: "5/day" }, /BRIDGE_USER_RATE must be/],
   [{ ...base, BRIDGE_SESSION_IDLE_DAYS: "0" }, /BRIDGE_SESSION_IDLE_DAYS must be a whole number from 1/],
   [{ ...base, BRIDGE_SESSION_IDLE_DAYS: "two weeks" }, /BRIDGE_SESSION_IDLE_DAYS must be a whole number/],
   [{ ...base, BRIDGE_AUDIT_DAYS: "-5" }, /BRIDGE_AUDIT_DAYS must be a whole number from 1/],
+  [{ ...base, BRIDGE_REMOTE: "yes" }, /BRIDGE_REMOTE must be on or off/],
+  [{ ...base, BRIDGE_RATE_LIMITS: "OFF" }, /BRIDGE_RATE_LIMITS must be on or off/],
+  [{ ...base, BRIDGE_REPLY_MODE: "all" }, /BRIDGE_REPLY_MODE must be owner-or-mention, mention or any/],
+  [{ ...base, LOG_LEVEL: "loud" }, /LOG_LEVEL must be debug, info, warn, error or silent/],
   [
     { ...base, COPILOT_RUNTIME_URL: "127.0.0.1:4000", GITHUB_TOKEN: "ghp_x" },
     /GITHUB_TOKEN cannot be used with/,
@@ -40,23 +124,20 @@ const bad: [Record<string, string>, RegExp][] = [
 for (const [env, message] of bad) {
   test(`rejects ${JSON.stringify(env)}`, () => {
     assert.throws(
-      () => parseConfig(env, process.cwd()),
+      () => parse(env),
       (e: unknown) => e instanceof ConfigError && message.test(e.message),
     );
   });
 }
 
 test("approvers and BYOK provider are parsed", () => {
-  const c = parseConfig(
-    {
-      ...base,
-      BRIDGE_APPROVERS: "slack:U1, discord:42, discord-role:77",
-      COPILOT_PROVIDER_BASE_URL: "http://127.0.0.1:9/v1",
-      COPILOT_MODEL: "m",
-      COPILOT_PROVIDER_API_KEY: "sk-secret",
-    },
-    process.cwd(),
-  );
+  const c = parse({
+    ...base,
+    BRIDGE_APPROVERS: "slack:U1, discord:42, discord-role:77",
+    COPILOT_PROVIDER_BASE_URL: "http://127.0.0.1:9/v1",
+    COPILOT_MODEL: "m",
+    COPILOT_PROVIDER_API_KEY: "sk-secret",
+  });
   assert.deepEqual(c.approvers, [
     { platform: "slack", id: "U1" },
     { platform: "discord", id: "42" },
@@ -66,33 +147,59 @@ test("approvers and BYOK provider are parsed", () => {
   assert.ok(c.secrets.includes("sk-secret"));
 });
 
+test("on/off settings and the rest of the core's defaults", () => {
+  const defaults = parse(base);
+  assert.equal(defaults.remoteByDefault, false);
+  assert.equal(defaults.rateLimits, true);
+  assert.equal(defaults.logLevel, "info");
+  assert.equal(defaults.maxPromptChars, 20_000);
+  assert.equal(defaults.streamIntervalMs, 700);
+  const set = parse({
+    ...base,
+    BRIDGE_REMOTE: "on",
+    BRIDGE_RATE_LIMITS: "off",
+    LOG_LEVEL: "debug",
+    BRIDGE_MAX_PROMPT_CHARS: "500",
+    BRIDGE_STREAM_INTERVAL_MS: " 50 ",
+    BRIDGE_REPLY_MODE: "any",
+    BRIDGE_STORE_URL: "memory://",
+  });
+  assert.equal(set.remoteByDefault, true);
+  assert.equal(set.rateLimits, false);
+  assert.equal(set.logLevel, "debug");
+  assert.equal(set.maxPromptChars, 500);
+  assert.equal(set.streamIntervalMs, 50);
+  assert.equal(set.replyMode, "any");
+  assert.equal(set.storeUrl, "memory://");
+});
+
 test("access settings: admins and allowed people by platform and role, cloud and attach reach", () => {
-  const c = parseConfig(
-    {
-      ...base,
-      BRIDGE_ADMINS: "slack:UADMIN,discord-role:42",
-      BRIDGE_ALLOWED_CHANNELS: "slack:C1,discord:99",
-      BRIDGE_ALLOWED_USERS: "discord:7",
-      BRIDGE_CLOUD: "everyone",
-      BRIDGE_AGENT_ENV: "JAVA_HOME, GOPATH",
-    },
-    process.cwd(),
-  );
+  const c = parse({
+    ...base,
+    BRIDGE_ADMINS: "slack:UADMIN,discord-role:42",
+    BRIDGE_ALLOWED_CHANNELS: "slack:C1,discord:99",
+    BRIDGE_ALLOWED_USERS: "discord:7",
+    BRIDGE_CLOUD: "everyone",
+    BRIDGE_AGENT_ENV: "JAVA_HOME, GOPATH",
+  });
   assert.deepEqual(c.admins, [{ platform: "slack", id: "UADMIN" }]);
   assert.deepEqual(c.adminRoles, [{ platform: "discord", id: "42" }]);
   assert.deepEqual(c.allowedChannels, ["slack:C1", "discord:99"]);
   assert.deepEqual(c.allowedUsers, [{ platform: "discord", id: "7" }]);
+  assert.deepEqual(c.allowedUserRoles, []);
   assert.equal(c.cloud, "everyone");
   assert.equal(c.attach, "admins");
   assert.deepEqual(c.agentEnv, ["JAVA_HOME", "GOPATH"]);
-  const defaults = parseConfig(base, process.cwd());
+  const defaults = parse(base);
   assert.equal(defaults.cloud, "admins");
   assert.equal(defaults.allowedChannels, undefined);
   assert.equal(defaults.allowedUsers, undefined);
+  assert.deepEqual(defaults.agentEnv, []);
 });
 
-const badAccess: [Record<string, string>, RegExp][] = [
+const badAccess: [Environment, RegExp][] = [
   [{ ...base, BRIDGE_ADMINS: "U1" }, /BRIDGE_ADMINS must be a comma-separated list/],
+  [{ ...base, BRIDGE_ADMINS: "slack:U1," }, /BRIDGE_ADMINS must be a comma-separated list/],
   [{ ...base, BRIDGE_CLOUD: "maybe" }, /BRIDGE_CLOUD must be admins, everyone or off/],
   [{ ...base, BRIDGE_ATTACH: "all" }, /BRIDGE_ATTACH must be admins, everyone or off/],
   [{ ...base, BRIDGE_ALLOWED_CHANNELS: "C1" }, /BRIDGE_ALLOWED_CHANNELS must be/],
@@ -105,38 +212,150 @@ const badAccess: [Record<string, string>, RegExp][] = [
     { ...base, BRIDGE_AGENT_ENV: "GITHUB_TOKEN" },
     /BRIDGE_AGENT_ENV: GITHUB_TOKEN is one of the bridge's own/,
   ],
+  // A platform no plug-in serves: the message names the setting, the stranger and the platforms served.
+  [
+    { ...base, BRIDGE_APPROVERS: "slack:U1,teams:U2" },
+    /^BRIDGE_APPROVERS: teams is not a platform of this bridge \(it serves slack, discord\)$/,
+  ],
+  [{ ...base, BRIDGE_ALLOWED_USERS: "teams-role:9" }, /^BRIDGE_ALLOWED_USERS: teams is not a platform/],
+  [{ ...base, BRIDGE_ALLOWED_CHANNELS: "teams:C1" }, /^BRIDGE_ALLOWED_CHANNELS: teams is not a platform/],
 ];
 for (const [env, message] of badAccess) {
   test(`rejects ${JSON.stringify(env)}`, () => {
     assert.throws(
-      () => parseConfig(env, process.cwd()),
+      () => parse(env),
       (e: unknown) => e instanceof ConfigError && message.test(e.message),
     );
   });
 }
 
 test("flood limits: BRIDGE_MAX_QUEUED and BRIDGE_USER_RATE, with their defaults", () => {
-  const defaults = parseConfig(base, process.cwd());
+  const defaults = parse(base);
   assert.equal(defaults.maxQueued, 20);
   assert.deepEqual(defaults.userRate, { count: 5, windowMs: 60_000 });
-  const set = parseConfig({ ...base, BRIDGE_MAX_QUEUED: "50", BRIDGE_USER_RATE: "30/hour" }, process.cwd());
+  const set = parse({ ...base, BRIDGE_MAX_QUEUED: "50", BRIDGE_USER_RATE: "30/hour" });
   assert.equal(set.maxQueued, 50);
   assert.deepEqual(set.userRate, { count: 30, windowMs: 3_600_000 });
-  assert.deepEqual(parseConfig({ ...base, BRIDGE_USER_RATE: "12/minute" }, process.cwd()).userRate, {
+  assert.deepEqual(parse({ ...base, BRIDGE_USER_RATE: "12/minute" }).userRate, {
     count: 12,
     windowMs: 60_000,
   });
-  assert.equal(parseConfig({ ...base, BRIDGE_USER_RATE: "off" }, process.cwd()).userRate, "off");
+  assert.equal(parse({ ...base, BRIDGE_USER_RATE: "off" }).userRate, "off");
 });
 
 test("sessions end after 14 idle days and audit entries are kept 90 days, unless told otherwise", () => {
-  const defaults = parseConfig(base, process.cwd());
+  const defaults = parse(base);
   assert.equal(defaults.sessionIdleDays, 14);
   assert.equal(defaults.auditDays, 90);
-  const set = parseConfig(
-    { ...base, BRIDGE_SESSION_IDLE_DAYS: "3", BRIDGE_AUDIT_DAYS: "365" },
-    process.cwd(),
-  );
+  const set = parse({ ...base, BRIDGE_SESSION_IDLE_DAYS: "3", BRIDGE_AUDIT_DAYS: "365" });
   assert.equal(set.sessionIdleDays, 3);
   assert.equal(set.auditDays, 365);
+});
+
+test("COPILOT_MCP_CONFIG: the Copilot CLI's file or a bare map of servers, relative to the working directory", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "ccb-mcp-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const server = { type: "stdio", command: "node", args: ["server.js"], tools: ["*"] };
+  writeFileSync(join(dir, "cli.json"), JSON.stringify({ mcpServers: { forms: server } }));
+  writeFileSync(join(dir, "bare.json"), JSON.stringify({ web: { type: "http", url: "http://127.0.0.1:9" } }));
+  writeFileSync(join(dir, "empty-server.json"), JSON.stringify({ mcpServers: { x: { type: "stdio" } } }));
+  const at = (file: string) => parseConfig({ ...base, COPILOT_MCP_CONFIG: file }, dir, plugins);
+  assert.deepEqual(at("cli.json").mcpServers, { forms: server });
+  assert.deepEqual(at("bare.json").mcpServers, { web: { type: "http", url: "http://127.0.0.1:9" } });
+  assert.equal(parse(base).mcpServers, undefined);
+  assert.throws(() => at("missing.json"), /^ConfigError: COPILOT_MCP_CONFIG: cannot read .*missing\.json/);
+  assert.throws(
+    () => at("empty-server.json"),
+    /COPILOT_MCP_CONFIG: each MCP server needs a command or a url in/,
+  );
+});
+
+/** A third platform, for these tests only: a plug-in is all the core needs to know about one. */
+interface LoopbackConfig {
+  token: string;
+  delayMs: number;
+}
+const loopbackPlugin: AdapterPlugin<LoopbackConfig> = {
+  platform: "loopback",
+  // Bare zod checks, no messages of its own: the bridge still names the setting that is wrong.
+  config: z
+    .object({
+      LOOPBACK_TOKEN: z.string().startsWith("lb-").optional(),
+      LOOPBACK_DELAY_MS: z.coerce.number<string>().int().min(0).default(0),
+    })
+    .transform((e) =>
+      e.LOOPBACK_TOKEN ? { token: e.LOOPBACK_TOKEN, delayMs: e.LOOPBACK_DELAY_MS } : undefined,
+    ),
+  secrets: (config) => [config.token],
+  create: () => Promise.reject(new Error("the configuration tests never create an adapter")),
+};
+const withLoopback = [...plugins, loopbackPlugin];
+
+test("a third plug-in is configured through the same parseConfig, and its secrets are collected", () => {
+  const alone = parseConfig(
+    { LOOPBACK_TOKEN: "lb-secret", LOOPBACK_DELAY_MS: "5" },
+    process.cwd(),
+    withLoopback,
+  );
+  assert.deepEqual(
+    alone.platforms.map((p) => [p.plugin, p.config]),
+    [[loopbackPlugin, { token: "lb-secret", delayMs: 5 }]],
+  );
+  assert.deepEqual(alone.secrets, ["lb-secret"]);
+  const all = parseConfig(
+    { ...base, DISCORD_BOT_TOKEN: "d-1", LOOPBACK_TOKEN: "lb-secret" },
+    process.cwd(),
+    withLoopback,
+  );
+  assert.deepEqual(
+    all.platforms.map((p) => p.plugin.platform),
+    ["slack", "discord", "loopback"],
+  );
+  assert.deepEqual(all.secrets.sort(), ["d-1", "lb-secret", "xapp-1", "xoxb-1"]);
+  // Without the plug-in in the list, its settings are just other variables.
+  assert.deepEqual(
+    parseConfig({ ...base, LOOPBACK_TOKEN: "lb-secret" }, process.cwd(), plugins).secrets.sort(),
+    ["xapp-1", "xoxb-1"],
+  );
+});
+
+test("loopback:U1 and loopback-role:R1 are people only when the loopback plug-in is in the list", () => {
+  const env = {
+    ...base,
+    BRIDGE_APPROVERS: "loopback:U1,loopback-role:R1",
+    BRIDGE_ALLOWED_CHANNELS: "loopback:C1",
+  };
+  const c = parseConfig(env, process.cwd(), withLoopback);
+  assert.deepEqual(c.approvers, [{ platform: "loopback", id: "U1" }]);
+  assert.deepEqual(c.approverRoles, [{ platform: "loopback", id: "R1" }]);
+  assert.deepEqual(c.allowedChannels, ["loopback:C1"]);
+  assert.throws(
+    () => parseConfig(env, process.cwd(), plugins),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message === "BRIDGE_APPROVERS: loopback is not a platform of this bridge (it serves slack, discord)",
+  );
+});
+
+test("a plug-in's malformed setting stops start-up with a line naming that setting", () => {
+  for (const [env, setting] of [
+    [{ LOOPBACK_TOKEN: "nope" }, "LOOPBACK_TOKEN"],
+    [{ LOOPBACK_TOKEN: "lb-1", LOOPBACK_DELAY_MS: "soon" }, "LOOPBACK_DELAY_MS"],
+  ] as const) {
+    assert.throws(
+      () => parseConfig(env, process.cwd(), withLoopback),
+      (e: unknown) => e instanceof ConfigError && e.message.startsWith(`${setting}: `),
+    );
+  }
+});
+
+test("with a third plug-in, nothing configured names every platform, and its settings stay from the agent", () => {
+  assert.throws(
+    () => parseConfig({}, process.cwd(), withLoopback),
+    /No chat platform configured: .*slack, discord, loopback/,
+  );
+  assert.throws(
+    () => parseConfig({ ...base, BRIDGE_AGENT_ENV: "LOOPBACK_TOKEN" }, process.cwd(), withLoopback),
+    /BRIDGE_AGENT_ENV: LOOPBACK_TOKEN is one of the bridge's own settings/,
+  );
 });

@@ -1,9 +1,18 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { Logger } from "../log.js";
 import type { ChatAdapter } from "./chat.js";
 
 /** The environment, as the process has it: every setting is a string or absent. */
 export type Environment = Record<string, string | undefined>;
+
+/**
+ * One setting as the environment gives it: trimmed, and an empty value counts as unset. Plug-ins
+ * start every setting's schema with it, as the core does.
+ */
+export const envSetting = z
+  .string()
+  .optional()
+  .transform((v) => v?.trim() || undefined);
 
 /** What the bridge hands every adapter it creates. */
 export interface AdapterDeps {
