@@ -21,7 +21,7 @@ import type { Logger } from "../../src/core/log.js";
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
 import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
 import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
-import { RateLimiter } from "../shared/rate-limiter.js";
+import { RateLimiter } from "../common/rate-limiter.js";
 import { PendingInteraction } from "./interaction.js";
 import { discordChatLimits } from "./limits.js";
 import { escapePlain } from "./markdown.js";

@@ -1,4 +1,4 @@
-import { labelMisleads } from "../shared/link-label.js";
+import { labelMisleads } from "../common/link-label.js";
 
 /**
  * Discord Markdown helpers. Pings are prevented by `allowed_mentions` on every message; on top of

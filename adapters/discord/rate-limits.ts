@@ -1,4 +1,4 @@
-import type { BucketSpec } from "../shared/rate-limiter.js";
+import type { BucketSpec } from "../common/rate-limiter.js";
 
 /**
  * Discord's documented limits ("Rate Limits", discord.com/developers): 50 requests a second per

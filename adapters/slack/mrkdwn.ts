@@ -1,4 +1,4 @@
-import { labelMisleads } from "../shared/link-label.js";
+import { labelMisleads } from "../common/link-label.js";
 
 /**
  * Slack mrkdwn helpers. Everything that reaches Slack as text goes through `escapeText`, so model

@@ -1,4 +1,4 @@
-import type { BucketSpec } from "../shared/rate-limiter.js";
+import type { BucketSpec } from "../common/rate-limiter.js";
 
 /**
  * Slack's documented Web API limits ("Rate limits", docs.slack.dev), per method per workspace:

@@ -74,7 +74,7 @@ test("an adapter imports the core's ports and helpers, shared adapter code, and 
       const to = target(file, spec);
       const allowed =
         to.startsWith(`${own}/`) ||
-        to.startsWith(join("adapters", "shared")) ||
+        to.startsWith(join("adapters", "common")) ||
         to.startsWith(join("src", "core"));
       assert.ok(allowed, `${file} imports ${to}`);
     }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
-import { RateLimiter } from "../../adapters/shared/rate-limiter.js";
+import { RateLimiter } from "../../adapters/common/rate-limiter.js";
 import { RateDeferred } from "../../src/core/errors.js";
 
 /**
