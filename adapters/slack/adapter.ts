@@ -128,12 +128,18 @@ export class SlackAdapter implements ChatAdapter {
   async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
     const result = await this.call(
       "chat.postMessage",
-      () => this.app.client.chat.postMessage({ channel: channel.channel, ...renderMessage(header) }),
+      () =>
+        this.app.client.chat.postMessage({
+          channel: channel.channel,
+          // Under an existing message the header is the thread's first reply; otherwise its root.
+          ...(channel.anchor ? { thread_ts: channel.anchor } : {}),
+          ...renderMessage(header),
+        }),
       { channel: channel.channel },
     );
     const ts = String(result.ts);
     return {
-      thread: slackThread(channel.workspace, channel.channel, ts),
+      thread: slackThread(channel.workspace, channel.channel, channel.anchor ?? ts),
       header: { channel: channel.channel, id: ts },
     };
   }

@@ -1,16 +1,18 @@
 /**
  * An in-memory chat platform for core tests: implements the `ChatAdapter` port, records what a
  * person would see (threads, their messages as currently shown, edit counts, ephemeral notices,
- * modals, uploads), can fail the next call of a kind, and drives the bridge's `InboundHandler`
- * the way a platform delivers events.
+ * modals, uploads, people's own posts), can fail the next call of a kind or run out of rate budget,
+ * and drives the bridge's `InboundHandler` the way a platform delivers events. It calls itself
+ * `slack` unless given another platform name (the contract's loopback plug-in is `loopback`).
  */
-
+import { RateDeferred } from "../../src/core/errors.js";
 import type {
   ChatAdapter,
   ChatLimits,
   InboundHandler,
   ModalResult,
   Notice,
+  SendOptions,
 } from "../../src/core/ports/chat.js";
 import type {
   Block,
@@ -21,7 +23,7 @@ import type {
   Modal,
   ModalTrigger,
 } from "../../src/core/types.js";
-import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
+import type { ChannelRef, MessageRef, Platform, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 
 export type FakeChatOp = "openThread" | "post" | "edit" | "upload" | "notify" | "openModal";
 
@@ -64,7 +66,9 @@ export class ShownMessage {
 export interface ShownThread {
   ref: ThreadRef;
   header: ShownMessage;
-  /** Replies in the order they were posted. */
+  /** The message the thread grows from: the header's id, or the person's post it was opened under. */
+  root: string;
+  /** Replies in the order they were posted (a header opened under a person's post is the first). */
   replies: ShownMessage[];
   uploads: FileUpload[];
 }
@@ -84,9 +88,11 @@ export interface OpenedModal {
 export const defaultLimits: ChatLimits = { messageChars: 3500, cardCodeChars: 1500, messagesPerReply: 6 };
 
 export class FakeChat implements ChatAdapter {
-  readonly platform = "slack" as const;
-  readonly workspace = "T0001";
+  readonly platform: Platform;
+  readonly workspace: string;
   readonly threads: ShownThread[] = [];
+  /** Messages people posted in channels, outside any thread. */
+  readonly posts: { ref: MessageRef; user: string; text: string }[] = [];
   /** Ephemeral notices, per user id. */
   readonly notices = new Map<string, ShownNotice[]>();
   readonly modals: OpenedModal[] = [];
@@ -104,8 +110,16 @@ export class FakeChat implements ChatAdapter {
   private readonly messages = new Map<string, ShownMessage>();
   private readonly triggers = new Map<string, UserRef>();
   private seq = 0;
+  /** Until then (Date.now()), the rate budget is spent: see exhaustBudget. */
+  private budgetBackAt = 0;
 
-  constructor(readonly limits: ChatLimits = defaultLimits) {}
+  constructor(
+    readonly limits: ChatLimits = defaultLimits,
+    options: { platform?: Platform; workspace?: string } = {},
+  ) {
+    this.platform = options.platform ?? "slack";
+    this.workspace = options.workspace ?? "T0001";
+  }
 
   // ---------------------------------------------------------------- ChatAdapter
 
@@ -119,21 +133,31 @@ export class FakeChat implements ChatAdapter {
 
   async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
     this.attempt("openThread");
+    const { anchor } = channel;
+    if (
+      anchor !== undefined &&
+      !this.posts.some((p) => p.ref.channel === channel.channel && p.ref.id === anchor)
+    )
+      throw new Error(`fake chat: message_not_found ${channel.channel}/${anchor}`);
     const ts = this.ts();
+    const root = anchor ?? ts;
     const ref: ThreadRef = {
-      platform: "slack",
-      key: `slack:${channel.workspace}:${channel.channel}:${ts}`,
+      platform: this.platform,
+      key: `${this.platform}:${channel.workspace}:${channel.channel}:${root}`,
       channel: channel.channel,
-      thread: ts,
+      thread: root,
       workspace: channel.workspace,
     };
     const shown = new ShownMessage({ channel: channel.channel, id: ts }, ref.key, header);
     this.messages.set(refKey(shown.ref), shown);
-    this.threads.push({ ref, header: shown, replies: [], uploads: [] });
+    // Under a person's post, the header is the thread's first reply.
+    const replies = anchor === undefined ? [] : [shown];
+    this.threads.push({ ref, header: shown, root, replies, uploads: [] });
     return { thread: ref, header: shown.ref };
   }
 
-  async post(thread: ThreadRef, message: Message): Promise<MessageRef> {
+  async post(thread: ThreadRef, message: Message, options?: SendOptions): Promise<MessageRef> {
+    await this.admit(options);
     this.attempt("post");
     const shown = new ShownMessage({ channel: thread.channel, id: this.ts() }, thread.key, message);
     this.thread(thread).replies.push(shown);
@@ -141,7 +165,8 @@ export class FakeChat implements ChatAdapter {
     return shown.ref;
   }
 
-  async edit(ref: MessageRef, message: Message): Promise<void> {
+  async edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void> {
+    await this.admit(options);
     this.attempt("edit");
     const shown = this.messages.get(refKey(ref));
     if (!shown) throw new Error(`fake chat: message_not_found ${refKey(ref)}`);
@@ -167,7 +192,7 @@ export class FakeChat implements ChatAdapter {
   }
 
   async linkTo(thread: ThreadRef, ref: MessageRef): Promise<string | undefined> {
-    return `https://fake.chat/${thread.key}/${ref.id}`;
+    return `https://fake.chat/${thread.workspace}/${ref.channel}/${ref.id}`;
   }
 
   // ---------------------------------------------------------------- faults
@@ -175,6 +200,14 @@ export class FakeChat implements ChatAdapter {
   /** The next call of `op` throws `error` (queued: call twice to fail twice). */
   failNext(op: FakeChatOp, error: Error = new Error(`fake chat: ${op} failed`)): void {
     this.failures.set(op, [...(this.failures.get(op) ?? []), error]);
+  }
+
+  /**
+   * The platform's rate budget is spent for `ms`: until then an interim post or edit is refused with
+   * `RateDeferred` (nothing is shown, nothing is counted) and any other waits for the budget.
+   */
+  exhaustBudget(ms = 300): void {
+    this.budgetBackAt = Date.now() + ms;
   }
 
   // ---------------------------------------------------------------- reading
@@ -200,34 +233,51 @@ export class FakeChat implements ChatAdapter {
 
   // ---------------------------------------------------------------- driving the bridge
 
-  /** `/copilot <text>` in a channel; resolves once the bridge has handled it. */
-  async command(user: string, text: string, opts: { channel?: string; id?: string } = {}): Promise<void> {
+  /** `/copilot <text>` in a channel; resolves with the delivery's id once the bridge has handled it. */
+  async command(user: string, text: string, opts: { channel?: string; id?: string } = {}): Promise<string> {
     const who = this.user(user);
+    const id = opts.id ?? this.eventId();
     await this.inbound().handle({
       type: "command",
-      id: opts.id ?? this.eventId(),
+      id,
       user: who,
-      channel: { platform: "slack", channel: opts.channel ?? "C0001", workspace: this.workspace },
+      channel: { platform: this.platform, channel: opts.channel ?? "C0001", workspace: this.workspace },
       text,
       reply: async (notice) => this.addNotice(who, undefined, notice),
     });
+    return id;
   }
 
+  /**
+   * A person's message in a thread; resolves with the delivery's id (pass it as `id` to deliver the
+   * same message again). A thread this fake opened is the bot's (`botThread`).
+   */
   async message(
     thread: ThreadRef | ShownThread,
     user: string,
     text: string,
     mentionsBot = false,
     opts: { id?: string } = {},
-  ): Promise<void> {
+  ): Promise<string> {
+    const ref = "ref" in thread ? thread.ref : thread;
+    const id = opts.id ?? this.eventId();
     await this.inbound().handle({
       type: "message",
-      id: opts.id ?? this.eventId(),
+      id,
       user: this.user(user),
-      thread: "ref" in thread ? thread.ref : thread,
+      thread: ref,
       text,
       mentionsBot,
+      ...(this.threads.some((t) => t.ref.key === ref.key) ? { botThread: true } : {}),
     });
+    return id;
+  }
+
+  /** A person posts `text` in a channel, outside any thread (a thread can be opened under it). */
+  postAs(user: string, channel: string, text: string): MessageRef {
+    const ref = { channel, id: this.ts() };
+    this.posts.push({ ref, user, text });
+    return ref;
   }
 
   /** A click on a button of `message` (any action and payload: a platform delivers what it gets). */
@@ -251,7 +301,7 @@ export class FakeChat implements ChatAdapter {
       action,
       payload,
       message: shown.ref,
-      trigger: { platform: "slack", token },
+      trigger: { platform: this.platform, token },
       reply: async (notice) => this.addNotice(who, thread.key, notice),
     });
   }
@@ -297,6 +347,13 @@ export class FakeChat implements ChatAdapter {
     return this.handler;
   }
 
+  private async admit(options: SendOptions | undefined): Promise<void> {
+    const wait = this.budgetBackAt - Date.now();
+    if (wait <= 0) return;
+    if (options?.interim === true) throw new RateDeferred(wait);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
   private attempt(op: FakeChatOp): void {
     this.calls[op]++;
     const error = this.failures.get(op)?.shift();
@@ -309,7 +366,7 @@ export class FakeChat implements ChatAdapter {
   }
 
   private user(id: string): UserRef {
-    return { platform: "slack", id };
+    return { platform: this.platform, id };
   }
 
   private eventId(): string {

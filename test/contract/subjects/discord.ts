@@ -1,0 +1,136 @@
+import { DiscordAdapter } from "../../../adapters/discord/adapter.js";
+import { silentLogger } from "../../../src/core/log.js";
+import type { MessageRef } from "../../../src/core/vocabulary/refs.js";
+import { type DiscordMessage, FakeDiscord } from "../../fakes/discord/index.js";
+import { dispatchMessage } from "../../fakes/discord/messages.js";
+import { discordNotified } from "../pings.js";
+import { type ContractSubject, line, type RecordingHandler, spendUntilDeferred } from "../subject.js";
+
+/** The real DiscordAdapter against the fake Discord (REST and gateway). */
+export async function discordSubject(handler: RecordingHandler): Promise<ContractSubject> {
+  const discord = await FakeDiscord.start();
+  const adapter = new DiscordAdapter({
+    token: discord.token,
+    apiUrl: discord.apiUrl,
+    commandGuilds: [discord.guildId],
+    log: silentLogger,
+  });
+  await adapter.start(handler);
+  const message = (ref: MessageRef) => {
+    const m = discord.messages.find((x) => x.id === ref.id);
+    if (!m) throw new Error(`no Discord message ${ref.id}`);
+    return m;
+  };
+  type Row = { components?: { custom_id: string; label: string }[] };
+  const buttons = (ref: MessageRef) => (message(ref).components as Row[]).flatMap((r) => r.components ?? []);
+  const modals = () => discord.interactionReplies.filter((r) => r.type === 9);
+  /** Who made each interaction: its ephemeral answers are theirs alone. */
+  const interactions = new Map<string, string>();
+  let lastChannel = discord.channelId;
+  const otherUser = "300000000000000002";
+  return {
+    adapter,
+    channel: { platform: "discord", channel: discord.channelId, workspace: discord.guildId },
+    user: "300000000000000001",
+    otherUser,
+    read: (ref) => ({ text: message(ref).content, buttons: buttons(ref).map((b) => b.label) }),
+    replies: (thread) =>
+      discord
+        .channelMessages(thread.channel)
+        .filter((m) => m.author.bot)
+        .map((m) => ({ channel: m.channel_id, id: m.id })),
+    uploads: (thread) =>
+      discord
+        .channelMessages(thread.channel)
+        .flatMap((m) => m.attachments)
+        .map((a) => ({ name: a.filename, bytes: a.bytes })),
+    // Outside interactions Discord has no ephemeral messages: a notice is addressed to its person.
+    noticesFor: (user) => [
+      ...discord.messages
+        .filter((m) => m.author.bot && m.content.startsWith(`<@${user}>`))
+        .map((m) => m.content),
+      ...discord.ephemeralMessages
+        .filter((m) => m.interaction_id !== undefined && interactions.get(m.interaction_id) === user)
+        .map((m) => m.content),
+    ],
+    publicTexts: () => discord.messages.map((m) => m.content),
+    modalsOpened: () =>
+      modals().map((r) => ({
+        title: String(r.data.title),
+        fields: (r.data.components as Row[]).flatMap((row) => (row.components ?? []).map((c) => c.custom_id)),
+      })),
+    notified: (ref) => discordNotified(message(ref).content, message(ref).allowed_mentions),
+    threadRoot: (thread) => discord.threads.find((t) => t.id === thread.channel)?.message_id,
+    // https://discord.com/channels/<guild>/<channel>/<message>
+    opens: (url) => {
+      const [, guild, channel, id] =
+        /^https:\/\/discord\.com\/channels\/(\d+)\/(\d+)\/(\d+)$/.exec(url) ?? [];
+      const m = discord.messages.find((x) => x.id === id && x.channel_id === channel);
+      return guild === discord.guildId && m ? { channel: m.channel_id, id: m.id } : undefined;
+    },
+    click: async (user, ref, label) => {
+      const button = buttons(ref).find((b) => b.label === label);
+      if (!button) throw new Error(`no button ${label}`);
+      lastChannel = ref.channel;
+      const i = await discord.clickButton({ user_id: user, message_id: ref.id, custom_id: button.custom_id });
+      interactions.set(i.interactionId, user);
+    },
+    submitLastModal: async (user, values) => {
+      const opened = modals().at(-1);
+      if (!opened) throw new Error("no modal");
+      const i = await discord.submitModal({
+        user_id: user,
+        channel_id: lastChannel,
+        custom_id: opened.data.custom_id,
+        fields: values,
+      });
+      interactions.set(i.interactionId, user);
+    },
+    sendCommand: async (user, channel, text) => {
+      const i = await discord.slashCommand({
+        user_id: user,
+        channel_id: channel.channel,
+        options: [{ name: "prompt", type: 3, value: text }],
+      });
+      interactions.set(i.interactionId, user);
+    },
+    sendThreadMessage: async (user, thread, text, options = {}) => {
+      const m = await discord.sendMessage({
+        author_id: user,
+        channel_id: thread.channel,
+        content: options.mention === "other" ? `<@${otherUser}> ${text}` : text,
+        mention_bot: options.mention === "bot",
+      });
+      return { redeliver: async () => redeliver(discord, m) };
+    },
+    // Discord dispatched MESSAGE_CREATE for the bot's post when the adapter made it.
+    echoOwn: async () => undefined,
+    postAsUser: async (user, channel, text) =>
+      (await discord.sendMessage({ author_id: user, channel_id: channel.channel, content: text })).id,
+    exhaustBudget: async (thread) => {
+      // POST and PATCH messages: 5 per 5 s per channel. An interim edit draws on the same budget.
+      await spendUntilDeferred(
+        (n) => adapter.post(thread, line(`spending ${n}`), { interim: true }),
+        5,
+        "interim posts",
+      );
+    },
+    waitFor: (probe, what) => discord.waitFor(probe, { what }),
+    stop: async () => {
+      await adapter.stop();
+      await discord.stop();
+    },
+  };
+}
+
+/**
+ * The gateway dispatches MESSAGE_CREATE for `m` again, as a replayed event reaches a client twice.
+ * FakeDiscord has no public method for it (`redeliverMessage(id)` is wanted), so this dispatches
+ * through the fake's context, and says so when that is gone.
+ */
+function redeliver(discord: FakeDiscord, m: DiscordMessage): void {
+  const ctx = Reflect.get(discord, "ctx");
+  if (typeof ctx?.gateway?.dispatch !== "function")
+    throw new Error("FakeDiscord cannot redeliver a message: it needs a redeliverMessage(id) method");
+  dispatchMessage(ctx, "MESSAGE_CREATE", m);
+}
