@@ -57,6 +57,13 @@ const command: RESTPostAPIChatInputApplicationCommandsJSONBody = {
       type: ApplicationCommandOptionType.String,
       required: true,
     },
+    {
+      name: "repo",
+      description: "The repository to work in (/copilot prompt:repos lists them), optionally name@branch",
+      type: ApplicationCommandOptionType.String,
+      required: false,
+      max_length: 200,
+    },
   ],
 };
 
@@ -312,12 +319,14 @@ export class DiscordAdapter implements ChatAdapter {
       await pending.ephemeral("Sent to this thread's Copilot session.");
       return;
     }
+    // The repository option is the command's `in <repo>[@branch]` prefix, as Slack users type it.
+    const repo = i.options.getString("repo")?.trim();
     await handler.handle({
       type: "command",
       id: `discord:int:${i.id}`,
       user,
       channel: { platform: "discord", channel: i.channelId, workspace: i.guildId },
-      text,
+      text: repo ? `in ${repo} ${text}` : text,
       reply: (notice) => pending.ephemeral(this.noticeText(notice)),
     });
     await pending.finish("Started a Copilot session in a new thread.");

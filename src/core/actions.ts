@@ -16,6 +16,10 @@ export const Actions = {
   stop: "ctl.stop",
   mode: "ctl.mode",
   end: "ctl.end",
+  /** payload `changes`: they act on the thread the button is in */
+  viewDiff: "ws.diff",
+  publish: "ws.publish",
+  discard: "ws.discard",
 } as const;
 
 export const ModalCallbacks = {

@@ -44,6 +44,11 @@ export function auditFacts(entry: AuditEntry): AuditFacts {
           };
     case "attach":
       return { who: entry.user, what: `attached the terminal session ${entry.sessionId}` };
+    case "publish":
+      return {
+        who: entry.user,
+        what: `${entry.created ? "opened" : "updated"} pull request #${entry.pullRequest} (${entry.url})`,
+      };
     case "cloud":
       return { who: entry.user, what: `started a cloud session on ${entry.repository}` };
   }

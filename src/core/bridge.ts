@@ -7,6 +7,7 @@ import { Housekeeping } from "./housekeeping.js";
 import { cleanEvent, cleanModal } from "./input-text.js";
 import { LostThreads, lostThreadNotice, rewriteRecords } from "./lost-records.js";
 import { failure } from "./messages.js";
+import { PlainWorkspaces } from "./plain-workspaces.js";
 import type {
   ActionEvent,
   CommandEvent,
@@ -19,6 +20,7 @@ import { onPromptAction, onPromptModal, promptActions, promptModals } from "./pr
 import { reopen, resumeAll } from "./recovery.js";
 import { ChatDirectory, SessionRegistry } from "./registry.js";
 import { controlActions, onControlAction, parseControl, runControl } from "./thread-controls.js";
+import { onWorkspaceAction, showChanges, workspaceActions } from "./workspace-actions.js";
 
 export type { BridgeOptions } from "./context.js";
 
@@ -44,6 +46,7 @@ export class Bridge implements InboundHandler {
       userRate: options.userRate,
       qrCode: options.qrCode,
       now,
+      idle: (session) => void showChanges(this.ctx, session),
     });
     this.ctx = {
       sessions,
@@ -54,6 +57,7 @@ export class Bridge implements InboundHandler {
       log: options.log,
       now,
       settings: settingsOf(options),
+      workspaces: options.workspaces ?? new PlainWorkspaces(options.workingDirectory),
     };
     this.housekeeping = new Housekeeping(this.ctx);
   }
@@ -71,7 +75,19 @@ export class Bridge implements InboundHandler {
     for (const adapter of this.ctx.chats.all()) await adapter.start(this);
     // Sessions idle too long end (and leave the registry) before the others are resumed.
     this.housekeeping.start();
+    void this.sweepWorktrees();
     void resumeAll(this.ctx, this.ctx.sessions.all());
+  }
+
+  /** Worktrees whose session is not live any more (it ended while the bridge was down) are retired. */
+  private async sweepWorktrees(): Promise<void> {
+    const live = this.ctx.sessions.all().flatMap((s) => (s.record.workspace ? [s.record.workspace] : []));
+    try {
+      const retired = await this.ctx.workspaces.sweep(live);
+      if (retired > 0) this.options.log.info("retired worktrees without a live session", { retired });
+    } catch (error) {
+      this.options.log.warn("could not sweep the worktrees", { error: errorText(error) });
+    }
   }
 
   /**
@@ -153,6 +169,7 @@ export class Bridge implements InboundHandler {
 
   private async onAction(event: ActionEvent): Promise<void> {
     if (promptActions.has(event.action)) await onPromptAction(this.ctx, event);
+    else if (workspaceActions.has(event.action)) await onWorkspaceAction(this.ctx, event);
     else if (controlActions.has(event.action)) await onControlAction(this.ctx, event);
     else await event.reply("That button is not one this bridge knows. Nothing was changed.");
   }

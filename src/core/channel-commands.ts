@@ -1,16 +1,23 @@
+import { randomUUID } from "node:crypto";
 import { record } from "./audit.js";
 import { showAudit } from "./audit-command.js";
 import type { Uses } from "./context.js";
+import { errorText } from "./errors.js";
 import { said, usage } from "./messages.js";
 import type { Act } from "./policy.js";
 import type { CommandEvent } from "./ports/chat.js";
+import { channelRepository, listRepositories, parseIn } from "./repo-commands.js";
 import { commandAudit, startInNewThread } from "./session-start.js";
 import { turnOnRemote } from "./thread-controls.js";
 import type { Inline } from "./types.js";
+import type { WorkspaceInfo } from "./vocabulary/workspace.js";
+import { unknownRepository } from "./workspace-messages.js";
 
 /** `/copilot …` in a channel (or a mention of the bot there): help, sessions, or a new session. */
 export async function onCommand(
-  ctx: Uses<"chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now" | "policy">,
+  ctx: Uses<
+    "chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now" | "policy" | "workspaces"
+  >,
   event: CommandEvent,
 ): Promise<void> {
   const text = event.text.trim();
@@ -32,6 +39,15 @@ export async function onCommand(
     await event.reply(await listSessions(ctx, event));
     return;
   }
+  if (word === "repos") {
+    await listRepositories(ctx, event);
+    return;
+  }
+  const repo = /^repo(?:\s+(\S+))?$/i.exec(text);
+  if (repo) {
+    await channelRepository(ctx, event, repo[1]);
+    return;
+  }
   const audit = /^audit(?:\s+(\d+))?$/i.exec(text);
   if (audit) {
     await showAudit(ctx, event, audit[1]);
@@ -50,13 +66,21 @@ export async function onCommand(
     else await attachSession(ctx, event, attach[1]);
     return;
   }
-  if (text.length > ctx.settings.maxPromptChars) {
+  const chosen = parseIn(text);
+  if (chosen && "usage" in chosen) {
     await event.reply(
-      `That prompt is ${text.length} characters long; the limit is ${ctx.settings.maxPromptChars}. Nothing was started.`,
+      "Usage: `/copilot in <repository>[@branch] <what Copilot should do>`. Nothing was started.",
     );
     return;
   }
-  await startSession(ctx, event, text);
+  const prompt = chosen?.prompt ?? text;
+  if (prompt.length > ctx.settings.maxPromptChars) {
+    await event.reply(
+      `That prompt is ${prompt.length} characters long; the limit is ${ctx.settings.maxPromptChars}. Nothing was started.`,
+    );
+    return;
+  }
+  await startSession(ctx, event, prompt, chosen?.repo, chosen?.base);
 }
 
 async function listSessions(
@@ -179,16 +203,43 @@ async function startCloudSession(
   });
 }
 
-/** `/copilot <prompt>`: a new session in the bridge's working directory, answering the prompt. */
+/**
+ * `/copilot [in <repo>[@base]] <prompt>`: a new session in its own worktree of the chosen repository
+ * (the one named, else the channel's default, else the first configured), answering the prompt.
+ */
 async function startSession(
-  ctx: Uses<"chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now">,
+  ctx: Uses<"chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now" | "workspaces">,
   event: CommandEvent,
   text: string,
+  named: string | undefined,
+  base: string | undefined,
 ): Promise<void> {
+  const repos = ctx.workspaces.repositories();
+  if (named !== undefined && !repos.some((r) => r.name === named)) {
+    await event.reply(unknownRepository(named, repos));
+    return;
+  }
+  const channelDefault = named
+    ? undefined
+    : (await ctx.store.getChannel(event.channel.platform, event.channel.channel).catch(() => undefined))
+        ?.repo;
+  const repo = named ?? (repos.some((r) => r.name === channelDefault) ? channelDefault : undefined);
+  let workspace: WorkspaceInfo;
+  try {
+    workspace = await ctx.workspaces.create({ repo, base, slug: text, id: randomUUID().slice(0, 8) });
+  } catch (error) {
+    ctx.log.warn("could not prepare a workspace", { repo, error: errorText(error) });
+    await event.reply(`Could not prepare a workspace: ${errorText(error)}. Nothing was started.`);
+    return;
+  }
   await startInNewThread(ctx, event, {
     title: text,
-    workingDirectory: ctx.settings.workingDirectory,
+    workingDirectory: workspace.path,
+    workspace,
     failureLead: "Could not start a Copilot session:",
+    abandon: async () => {
+      await ctx.workspaces.retire(workspace, "Work of a session that did not start");
+    },
     connect: (session) =>
       ctx.gateway.createSession({ workingDirectory: session.record.workingDirectory }, session.onEvent),
     started: async (session) => {

@@ -4,6 +4,7 @@ import type { AccessPolicy } from "./policy.js";
 import type { ChatAdapter } from "./ports/chat.js";
 import type { CopilotGateway } from "./ports/gateway.js";
 import type { BridgeStore } from "./ports/store.js";
+import type { Workspaces } from "./ports/workspace.js";
 import type { ChatDirectory, SessionRegistry } from "./registry.js";
 
 /** What the bridge is built from (see `Bridge`). */
@@ -39,6 +40,10 @@ export interface BridgeOptions {
   auditRetentionMs?: number;
   /** How often idle sessions are ended and expired store rows removed (default: hourly). */
   sweepEveryMs?: number;
+  /** Where sessions work (git worktrees); default: every session in `workingDirectory` as it is. */
+  workspaces?: Workspaces;
+  /** The token that pushes branches and opens pull requests (GITHUB_TOKEN). */
+  gitHubToken?: string;
   now?: () => number;
 }
 
@@ -61,6 +66,8 @@ export interface CoreSettings {
   sessionIdleMs: number;
   auditRetentionMs: number;
   sweepEveryMs: number;
+  /** The token that pushes branches and opens pull requests; unset: "Create pull request" says how to set one. */
+  gitHubToken: string | undefined;
 }
 
 /**
@@ -78,6 +85,7 @@ export interface CoreContext {
   readonly log: Logger;
   readonly now: () => number;
   readonly settings: CoreSettings;
+  readonly workspaces: Workspaces;
 }
 
 export type Uses<K extends keyof CoreContext> = Pick<CoreContext, K>;
@@ -93,5 +101,6 @@ export function settingsOf(options: BridgeOptions): CoreSettings {
     sessionIdleMs: options.sessionIdleMs ?? defaultSessionIdleMs,
     auditRetentionMs: options.auditRetentionMs ?? defaultAuditRetentionMs,
     sweepEveryMs: options.sweepEveryMs ?? 3600 * 1000,
+    gitHubToken: options.gitHubToken,
   };
 }

@@ -14,7 +14,9 @@ export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
 
-  constructor(private readonly ctx: Uses<"sessions" | "chats" | "store" | "log" | "now" | "settings">) {}
+  constructor(
+    private readonly ctx: Uses<"sessions" | "chats" | "store" | "log" | "now" | "settings" | "workspaces">,
+  ) {}
 
   /**
    * Sweeps now and then every hour (an unref'd timer: it never keeps the process up). Idle sessions

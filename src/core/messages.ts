@@ -2,11 +2,13 @@ import { Actions } from "./actions.js";
 import type { Block, Button, Inline, Message } from "./types.js";
 import type { AgentMode } from "./vocabulary/mode.js";
 import type { SessionEnding, ThreadRecord } from "./vocabulary/records.js";
+import { whereLine } from "./workspace-messages.js";
 
 /** Bridge-authored texts, in one place. */
 
 export const usage = [
-  "Usage: `/copilot <what you want Copilot to do>` starts a Copilot session in a new thread.",
+  "Usage: `/copilot <what you want Copilot to do>` starts a Copilot session in a new thread, in its own git worktree and branch.",
+  "`/copilot in <repository>[@branch] <prompt>` picks the repository (and base branch); `/copilot repos` lists them; `/copilot repo <name>` (admins) sets this channel's default.",
   "`/copilot sessions` lists this channel's sessions; `/copilot attach <session-id>` brings a session started in a terminal into a new thread; `/copilot cloud owner/repo[@branch] <prompt>` runs a session on GitHub's compute; `/copilot help` shows this text.",
   "`/copilot audit [n]` (admins) shows the last n audited actions.",
   "In a session's thread: reply to continue; `stop`, `status`, `mode plan|interactive|autopilot`, `end`, `help`.",
@@ -34,15 +36,12 @@ export function describeMode(mode: AgentMode): string {
  * the session has ended, how it ended instead of the controls.
  */
 export function sessionHeader(
-  record: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode" | "ended">,
+  record: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode" | "ended" | "workspace">,
 ): Message {
   const blocks: Block[] = [
     { type: "line", inline: ["🤖 ", { bold: "Copilot session" }, " started by ", { user: record.owner }] },
     { type: "markdown", text: quote(record.title) },
-    {
-      type: "context",
-      inline: ["Mode: ", { code: record.mode }, " · Working directory: ", { code: record.workingDirectory }],
-    },
+    { type: "context", inline: ["Mode: ", { code: record.mode }, " · ", ...whereLine(record)] },
   ];
   if (record.ended) blocks.push({ type: "line", inline: endedLine(record.ended) });
   else blocks.push({ type: "buttons", buttons: headerControls(record.mode) });

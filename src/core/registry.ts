@@ -40,6 +40,8 @@ export interface SessionDefaults {
   userRate?: RateRule | "off" | undefined;
   qrCode?: ((text: string) => Promise<Uint8Array>) | undefined;
   now: () => number;
+  /** A turn ended with nothing queued. */
+  idle?: ((session: ThreadSession) => void) | undefined;
 }
 
 /** The live sessions by thread key. */
@@ -74,6 +76,7 @@ export class SessionRegistry {
       maxPromptChars: d.maxPromptChars,
       userRate: d.userRate === "off" ? undefined : (d.userRate ?? defaultUserRate),
       now: d.now,
+      idle: d.idle,
     });
     this.sessions.set(record.thread.key, session);
     return session;

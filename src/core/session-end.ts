@@ -5,6 +5,7 @@ import { sessionEndedMessage, sessionHeader } from "./messages.js";
 import type { ThreadSession } from "./session.js";
 import type { CardRecord, SessionEnding } from "./vocabulary/records.js";
 import type { UserRef } from "./vocabulary/refs.js";
+import { retiredLine } from "./workspace-messages.js";
 
 /** Why a session ends: a person (`end`, the header's button), or too long without a prompt. */
 export type EndCause = { reason: "user"; by: UserRef } | { reason: "idle"; days: number };
@@ -20,7 +21,7 @@ export type EndCause = { reason: "user"; by: UserRef } | { reason: "idle"; days:
  * not resumed yet knows its cards only from there). Returns false when the session had ended already.
  */
 export async function endSession(
-  ctx: Uses<"sessions" | "chats" | "store" | "log" | "now">,
+  ctx: Uses<"sessions" | "chats" | "store" | "log" | "now" | "workspaces">,
   session: ThreadSession,
   cause: EndCause,
   storedCards?: Promise<CardRecord[]>,
@@ -64,8 +65,25 @@ export async function endSession(
     .edit(session.record.header, sessionHeader(session.record))
     .catch(warn("could not edit the header"));
   session.sayNow(sessionEndedMessage(ended, waiting.size, dropped));
+  await retireWorktree(ctx, session);
   log.info("session ended", { thread: key, reason: cause.reason });
   return true;
+}
+
+/**
+ * The worktree goes, the work stays: what is uncommitted is committed to the session's branch, which
+ * is kept while it holds commits that are not pushed.
+ */
+async function retireWorktree(ctx: Uses<"workspaces" | "log">, session: ThreadSession): Promise<void> {
+  const ws = session.record.workspace;
+  if (!ws?.git) return;
+  const title = session.record.title.split("\n")[0]?.trim().slice(0, 60) || "the session";
+  try {
+    const { branchKept } = await ctx.workspaces.retire(ws, `Work in progress: ${title}`);
+    session.sayNow(retiredLine(ws, branchKept));
+  } catch (error) {
+    ctx.log.warn("could not remove a worktree", { path: ws.path, error: errorText(error) });
+  }
 }
 
 /** When a session last had a prompt (or started). */

@@ -5,6 +5,7 @@ import type { CommandEvent } from "./ports/chat.js";
 import type { AgentSession } from "./ports/gateway.js";
 import type { ThreadSession } from "./session.js";
 import type { ThreadRecord } from "./vocabulary/records.js";
+import type { WorkspaceInfo } from "./vocabulary/workspace.js";
 
 /** What a new thread's session is: its header's fields, and how it connects to Copilot. */
 export interface NewSession {
@@ -14,6 +15,10 @@ export interface NewSession {
   sessionId?: string;
   /** `owner/repo[@branch]` of a cloud session. */
   cloud?: string;
+  /** The worktree made for the session (its path is `workingDirectory`). */
+  workspace?: WorkspaceInfo;
+  /** Undoes what was prepared before the thread (the worktree) when the session does not start. */
+  abandon?(): Promise<void>;
   /** What the thread says (before the error) when the session cannot start. */
   failureLead: string;
   /** Connects the registered session to Copilot; its events go to `session.onEvent`. */
@@ -40,6 +45,12 @@ export async function startInNewThread(
     title: spec.title,
     workingDirectory: spec.workingDirectory,
     mode: "interactive" as const,
+    ...(spec.workspace ? { workspace: spec.workspace } : {}),
+  };
+  const abandon = async () => {
+    await spec.abandon?.().catch((error: unknown) => {
+      ctx.log.warn("could not undo a session's preparation", { error: errorText(error) });
+    });
   };
   let opened: Awaited<ReturnType<typeof chat.openThread>>;
   try {
@@ -49,6 +60,7 @@ export async function startInNewThread(
     await event.reply(
       `Could not post in this channel (${errorText(error)}). Is the bot a member? Try /invite @Copilot. Nothing was started.`,
     );
+    await abandon();
     return undefined;
   }
   const { platform, channel, workspace } = event.channel;
@@ -65,7 +77,10 @@ export async function startInNewThread(
     ...(spec.cloud ? { cloud: spec.cloud } : {}),
   };
   const session = ctx.sessions.add(record);
-  if (!session) return undefined;
+  if (!session) {
+    await abandon();
+    return undefined;
+  }
   try {
     const agent = await spec.connect(session);
     session.record = { ...session.record, sessionId: agent.id };
@@ -76,6 +91,7 @@ export async function startInNewThread(
   } catch (error) {
     ctx.log.warn("could not start a session", { lead: spec.failureLead, error: errorText(error) });
     ctx.sessions.remove(record.thread.key);
+    await abandon();
     await chat.post(record.thread, failure(spec.failureLead, errorText(error)));
     return undefined;
   }

@@ -40,6 +40,8 @@ export interface SessionDeps {
   /** Messages per person in this thread, for everyone but its owner and approvers (BRIDGE_USER_RATE). */
   userRate: RateRule | undefined;
   now(): number;
+  /** Called when a turn ends with nothing queued: the agent is idle until someone writes. */
+  idle?: ((session: ThreadSession) => void) | undefined;
 }
 
 /** One chat thread bound to one Copilot session: shows its events, feeds it prompts in order. */
@@ -62,6 +64,8 @@ export class ThreadSession {
   /** Why the session could not be resumed after a restart; the next message starts a new one. */
   lost: string | undefined;
   private errorFallback: NodeJS.Timeout | undefined;
+  /** The changes the thread was last shown (so a turn that changed nothing more shows nothing). */
+  shownChanges: string | undefined;
   /** When the runtime last explained why remote control is off (its own words beat a generic error). */
   remoteWarnedAt = 0;
   private markReady: () => void = () => undefined;
@@ -443,7 +447,10 @@ export class ThreadSession {
     const line = this.turn.endLine();
     if (line) this.say(line);
     this.turn.explainedElsewhere();
-    if (this.record.queue.length === 0) this.setWorking(false);
+    if (this.record.queue.length === 0) {
+      this.setWorking(false);
+      this.deps.idle?.(this);
+    }
     this.drain();
   }
 

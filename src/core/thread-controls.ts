@@ -12,7 +12,9 @@ import type { AgentMode } from "./vocabulary/mode.js";
 import type { UserRef } from "./vocabulary/refs.js";
 
 /** What the header controls and thread keywords use. */
-type ControlDeps = Uses<"sessions" | "chats" | "policy" | "store" | "log" | "now" | "settings">;
+type ControlDeps = Uses<
+  "sessions" | "chats" | "policy" | "store" | "log" | "now" | "settings" | "workspaces"
+>;
 
 export type Control =
   | { kind: "stop" }

@@ -6,8 +6,8 @@ import type { SqliteFile, SqliteSpace } from "./sqlite-file.js";
  * The store's keyv namespaces. `active` indexes the threads whose session is live (start-up reads
  * it instead of every thread ever created).
  */
-export type Namespace = "threads" | "active" | "cards" | "dedup" | "audit";
-export const namespaces: readonly Namespace[] = ["threads", "active", "cards", "dedup", "audit"];
+export type Namespace = "threads" | "active" | "cards" | "dedup" | "audit" | "channels";
+export const namespaces: readonly Namespace[] = ["threads", "active", "cards", "dedup", "audit", "channels"];
 
 /** The keyv namespaces on one backend, and when they are ready to use. */
 export interface Connection {

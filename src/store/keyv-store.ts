@@ -6,6 +6,7 @@ import type { Logger } from "../core/log.js";
 import type { BridgeStore, SweepCounts } from "../core/ports/store.js";
 import type { AuditEntry, CardRecord, ThreadRecord } from "../core/vocabulary/records.js";
 import { auditEntry, cardRecord, threadRecord } from "../core/vocabulary/records.js";
+import { type ChannelSettings, channelSettings } from "../core/vocabulary/workspace.js";
 import {
   type Connection,
   disconnect,
@@ -130,6 +131,15 @@ export class KeyvBridgeStore implements BridgeStore {
       cardRecord,
     );
     return all.filter((c) => c.state.status === "pending");
+  }
+
+  async getChannel(platform: string, channel: string): Promise<ChannelSettings | undefined> {
+    return this.read("channels", `${platform}:${channel}`, channelSettings);
+  }
+
+  async putChannel(settings: ChannelSettings): Promise<void> {
+    const key = `${settings.platform}:${settings.channel}`;
+    await (await this.space("channels")).set(key, channelSettings.parse(settings));
   }
 
   async getCard(requestId: string): Promise<CardRecord | undefined> {

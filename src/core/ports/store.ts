@@ -1,4 +1,5 @@
 import type { AuditEntry, CardRecord, ThreadRecord } from "../vocabulary/records.js";
+import type { ChannelSettings } from "../vocabulary/workspace.js";
 
 /** What `sweep` removed. */
 export interface SweepCounts {
@@ -12,6 +13,9 @@ export interface BridgeStore {
   putThread(record: ThreadRecord): Promise<void>;
   /** Every thread whose session is still active (read from an index: ended ones cost nothing). */
   activeThreads(): Promise<ThreadRecord[]>;
+  /** What an admin set for a channel, if anything. */
+  getChannel(platform: string, channel: string): Promise<ChannelSettings | undefined>;
+  putChannel(settings: ChannelSettings): Promise<void>;
   getCard(requestId: string): Promise<CardRecord | undefined>;
   putCard(record: CardRecord): Promise<void>;
   /** Every card still waiting for a decision (read once at start-up). */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { agentMode } from "./mode.js";
 import { outcome, prompt, promptAnswer } from "./prompt.js";
 import { channelRef, messageRef, platform, threadRef, userRef } from "./refs.js";
+import { workspaceInfo } from "./workspace.js";
 
 /** What the bridge persists. A stored record that does not parse is never trusted. */
 
@@ -43,6 +44,8 @@ export const threadRecord = z.object({
   lastActivityAt: z.number().optional(),
   /** How the session ended (with `state: "ended"`). */
   ended: sessionEnding.optional(),
+  /** The session's worktree and branch (sessions started before workspaces have none). */
+  workspace: workspaceInfo.optional(),
 });
 export type ThreadRecord = z.output<typeof threadRecord>;
 
@@ -117,6 +120,15 @@ const auditKinds = z.discriminatedUnion("kind", [
     user: userRef,
     channel: auditChannel,
     sessionId: z.string(),
+  }),
+  /** A pull request opened (or updated) for a session's branch. */
+  z.object({
+    kind: z.literal("publish"),
+    ...inThread,
+    user: userRef,
+    pullRequest: z.number(),
+    url: z.string(),
+    created: z.boolean(),
   }),
   z.object({
     kind: z.literal("cloud"),
