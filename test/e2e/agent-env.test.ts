@@ -3,9 +3,8 @@
  * Discord, lists only the allow-listed variables (and what BRIDGE_AGENT_ENV adds).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
 
 const SLACK_OWNER = "UOWNERENV";
 const DISCORD_OWNER = "320000000000000001";
@@ -19,15 +18,11 @@ const secrets = {
 };
 
 describe("the agent's environment (Slack and Discord in one bridge)", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(DISCORD_OWNER, {
-      platforms: ["slack", "discord"],
-      env: { ...secrets, BRIDGE_AGENT_ENV: "JAVA_HOME", JAVA_HOME: "/opt/jdk-for-tests" },
-    }));
+  const { h, drv } = useBridge({
+    discordOwner: DISCORD_OWNER,
+    platforms: ["slack", "discord"],
+    env: { ...secrets, BRIDGE_AGENT_ENV: "JAVA_HOME", JAVA_HOME: "/opt/jdk-for-tests" },
   });
-  after(() => h?.stop());
 
   /** The output of the approved `env` as the model received it (the whole tool result). */
   function envOutput(from: number): string {

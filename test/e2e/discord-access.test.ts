@@ -3,14 +3,10 @@
  * cloud are for admins (here: members of an admin role); BRIDGE_ALLOWED_USERS fences commands.
  */
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { DiscordMessage, InteractionHandle } from "../fakes/discord/index.js";
-import { formMcpServer } from "../fakes/model/index.js";
-import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "310000000000000001";
 const STRANGER = "310000000000000002";
@@ -19,24 +15,15 @@ const OUTSIDER = "310000000000000004";
 const ADMIN_ROLE = "510000000000000001";
 
 describe("Discord: who may do what", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  const mcp = join(tmpdir(), `ccb-discord-access-mcp-${process.pid}.json`);
-  before(async () => {
-    writeFileSync(mcp, JSON.stringify({ mcpServers: formMcpServer() }));
-    ({ h, drv } = await startDiscordBridge(OWNER, {
-      discordRoles: [ADMIN_ROLE],
-      env: {
-        COPILOT_MCP_CONFIG: mcp,
-        BRIDGE_ADMINS: `discord-role:${ADMIN_ROLE}`,
-        BRIDGE_ALLOWED_USERS: `discord:${OWNER},discord:${STRANGER}`,
-      },
-    }));
-    h.discord.addUser(ADMIN, "bridge-admin", [ADMIN_ROLE]);
-  });
-  after(async () => {
-    await h?.stop();
-    rmSync(mcp, { force: true });
+  const { h, drv } = useBridge({
+    discordOwner: OWNER,
+    discordRoles: [ADMIN_ROLE],
+    formMcp: true,
+    env: {
+      BRIDGE_ADMINS: `discord-role:${ADMIN_ROLE}`,
+      BRIDGE_ALLOWED_USERS: `discord:${OWNER},discord:${STRANGER}`,
+    },
+    ready: ({ h }) => h.discord.addUser(ADMIN, "bridge-admin", [ADMIN_ROLE]),
   });
 
   const refusal = new RegExp(

@@ -1,30 +1,18 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { CopilotClient } from "@github/copilot-sdk";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
-import { pendingTerminalRequest, type SharedRuntime, startSharedRuntime } from "./runtime.js";
+import { describe, test } from "node:test";
+import { buttonId, buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
+import { pendingTerminalRequest } from "./runtime.js";
 
 const OWNER = "260000000000000001";
 
 describe("Discord: /copilot attach brings a terminal's session into a thread", () => {
-  let rt: SharedRuntime;
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  let terminal: CopilotClient;
-  before(async () => {
-    rt = await startSharedRuntime();
-    ({ h, drv } = await startDiscordBridge(OWNER, {
-      env: { ...rt.env, BRIDGE_ADMINS: `discord:${OWNER}` },
-    }));
-    terminal = rt.terminal();
-  });
-  after(async () => {
-    await terminal?.stop().catch(() => undefined);
-    await h?.stop();
-    await rt?.stop();
+  const { h, drv, terminal } = useBridge({
+    discordOwner: OWNER,
+    terminal: true,
+    env: { BRIDGE_ADMINS: `discord:${OWNER}` },
   });
 
   test("the terminal's pending request becomes a card in a new thread; the thread's answer runs the command", async () => {

@@ -1,23 +1,16 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttonId, buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "210000000000000001";
 const APPROVER = "210000000000000002";
 const STRANGER = "210000000000000003";
 
 describe("Discord: permission cards (deny with reason, approvers, strangers, races)", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER, {
-      env: { BRIDGE_APPROVERS: `discord:${APPROVER}` },
-    }));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER, env: { BRIDGE_APPROVERS: `discord:${APPROVER}` } });
 
   test("Deny with reason… opens a modal; the reason reaches the model and the card; nothing runs", async () => {
     const threadId = await drv.start("RUN: touch discord-denied.txt");
@@ -65,11 +58,15 @@ describe("Discord: permission cards (deny with reason, approvers, strangers, rac
         `no modal for a stranger (${label})`,
       );
     }
-    await new Promise((r) => setTimeout(r, 300));
+    const { said, notice } = await drv.queuedBehind(threadId);
     assert.equal(card.content, before.content, "the card is unchanged");
     assert.equal(card.edits, before.edits, "the card was not edited");
     assert.equal(buttons(card).length, 3);
-    assert.equal(h.discord.messages.length, before.posts, "nothing was posted for the stranger");
+    assert.deepEqual(
+      h.discord.messages.slice(before.posts).map((m) => m.id),
+      [said.id, notice.id],
+      "nothing was posted for the stranger",
+    );
     assert.equal(existsSync(join(h.workdir, "discord-by-approver.txt")), false);
 
     const click = await drv.click(card, "Approve once", APPROVER);

@@ -1,26 +1,16 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { FakeGitHub } from "../fakes/github/index.js";
-import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import { gitHubEnv } from "./github.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 import { decodeQr } from "./qr.js";
 
 const OWNER = "250000000000000001";
 
 describe("Discord: cloud sessions", () => {
-  let gh: FakeGitHub;
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    gh = await FakeGitHub.start();
-    ({ h, drv } = await startDiscordBridge(OWNER, {
-      env: { ...gitHubEnv(gh), BRIDGE_ADMINS: `discord:${OWNER}` },
-    }));
-  });
-  after(async () => {
-    await h?.stop();
-    await gh?.stop();
+  const { h, drv, gh } = useBridge({
+    discordOwner: OWNER,
+    github: true,
+    env: { BRIDGE_ADMINS: `discord:${OWNER}` },
   });
 
   test("a mention with `cloud owner/repo <prompt>` runs on GitHub's compute: link, QR code, answer", async () => {

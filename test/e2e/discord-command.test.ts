@@ -1,18 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { InteractionHandle } from "../fakes/discord/index.js";
-import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "230000000000000001";
 
 describe("Discord: the /copilot application command", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   /** The text the person who ran the command finally sees (the deferred reply, once edited). */
   const finalReply = (handle: InteractionHandle) =>
@@ -80,7 +74,8 @@ describe("Discord: the /copilot application command", () => {
     const reply = await finalReply(handle);
     assert.match(reply.content, /Usage:/);
     assert.equal((reply.flags ?? 0) & 64, 64);
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later command, answered only once the bridge has handled it whole.
+    await finalReply(await drv.slash(d.channelId, "help"));
     assert.equal(d.threads.length, threads, "no thread");
     assert.equal(d.messages.length, posts, "nothing public");
   });

@@ -1,18 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { longText } from "../fakes/model/rules.js";
-import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "290000000000000001";
 
 describe("Discord: long output", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   /** The text lines, without fence lines (the splitter may close and reopen a fence at a cut). */
   const textLines = (text: string) =>

@@ -3,19 +3,14 @@
  * and in order, and a question left waiting closes as lost (a new one gets a card that works).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttons, requestIdOf } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "330000000000000001";
 
 describe("Discord: nothing lost when the bridge is killed", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   test("killed during a turn with two messages queued: the turn is reported and the queue goes out first, in order", async () => {
     const threadId = await drv.start("SLOW: 30000 discord-kill");
@@ -40,7 +35,7 @@ describe("Discord: nothing lost when the bridge is killed", () => {
       () => drv.replies(threadId).find((m) => buttons(m).some((b) => b.label === "pear")),
       { what: "the question", timeoutMs: 20_000 },
     );
-    await new Promise((r) => setTimeout(r, 300)); // the crash comes once the card is up
+    await h.cardSaved(requestIdOf(card, "Answer…")); // the crash comes once the card is up
     await h.crashAndRestart();
     await drv.waitClosed(card, { match: /Lost: the Copilot runtime restarted before anyone answered/ });
     assert.doesNotMatch(card.content, /answered while the bridge was offline/);

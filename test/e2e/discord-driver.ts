@@ -1,9 +1,10 @@
 /**
  * What the Discord end-to-end tests do as people in the fake guild, and what they wait for: one
- * definition of each step, built from a running {@link BridgeHarness} that serves Discord.
+ * definition of each step, built from a running {@link BridgeHarness} that serves Discord (`useBridge`
+ * in fixture.ts makes one for its `discordOwner`).
  */
 import type { DiscordMessage, FakeDiscord, InteractionHandle } from "../fakes/discord/index.js";
-import { BridgeHarness, type BridgeHarnessOptions } from "./harness.js";
+import type { BridgeHarness } from "./harness.js";
 
 export interface Button {
   custom_id: string;
@@ -27,18 +28,6 @@ export function requestIdOf(card: DiscordMessage, label = "Approve once"): strin
   const id = /^ccb:[a-z_.]+:(.+)$/.exec(buttonId(card, label))?.[1];
   if (!id) throw new Error(`no request id in the card's buttons: ${JSON.stringify(card.components)}`);
   return id;
-}
-
-/**
- * Starts a bridge serving Discord (`options` may add Slack, roles, env) and a driver for it that acts
- * as `owner` unless told otherwise. Stop it with `h.stop()`.
- */
-export async function startDiscordBridge(
-  owner: string,
-  options: BridgeHarnessOptions = {},
-): Promise<{ h: BridgeHarness; drv: DiscordDriver }> {
-  const h = await BridgeHarness.start({ platforms: ["discord"], ...options });
-  return { h, drv: new DiscordDriver(h, owner) };
 }
 
 export class DiscordDriver {
@@ -74,6 +63,21 @@ export class DiscordDriver {
       content,
       mention_bot: opts.mention ?? false,
     });
+  }
+
+  /**
+   * A barrier in a thread whose turn is running (a card waits): the owner says `text` and this
+   * resolves once the bridge says it is queued. The bridge posts in a thread in order, so whatever it
+   * did there for earlier events (a card edit, a post) shows before this notice. `text` goes to
+   * Copilot when the turn ends.
+   */
+  async queuedBehind(
+    threadId: string,
+    text = "a message while the turn waits",
+  ): Promise<{ said: DiscordMessage; notice: DiscordMessage }> {
+    const said = await this.say(threadId, text);
+    const notice = await this.waitReply(threadId, /is queued \(1 waiting\)/, "the queue notice");
+    return { said, notice };
   }
 
   /** The owner mentions the bot in the channel; resolves with the bot's reply to that message. */

@@ -2,23 +2,16 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { DiscordMessage } from "../fakes/discord/index.js";
-import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "320000000000000001";
 const STRANGER = "320000000000000002";
 
 describe("Discord: ending a session", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   /** A message the bridge addressed to `user` in a thread (Discord has no ephemeral messages there). */
   const noticeTo = (user: string, match: RegExp, from: number): Promise<DiscordMessage> =>
@@ -61,8 +54,13 @@ describe("Discord: ending a session", () => {
     const from = h.discord.messages.length;
     await drv.say(threadId, "are you there?");
     await noticeTo(OWNER, /This Copilot session has ended\. Nothing was sent\./, from);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(h.model.requests.length, asked, "nothing reached the model");
+    // A barrier: a later message, in a session that is live, answered by the model.
+    const live = await drv.start("a later session");
+    await drv.waitReply(live, /You said: a later session \(user turns: 1\)/);
+    assert.ok(
+      h.model.requests.slice(asked).every((r) => JSON.stringify(r.messages).includes("a later session")),
+      "nothing reached the model",
+    );
     assert.equal(existsSync(join(h.workdir, "discord-never.txt")), false);
   });
 });

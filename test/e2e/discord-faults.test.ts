@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { DiscordMessage, RestCall } from "../fakes/discord/index.js";
-import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "270000000000000001";
 
 describe("Discord platform errors: nothing is lost", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   const faultsOn = (calls: RestCall[], match: (c: RestCall) => boolean) =>
     calls.filter((c) => match(c) && c.fault !== undefined).map((c) => c.fault);
@@ -120,7 +114,8 @@ describe("Discord platform errors: nothing is lost", () => {
     d.failNext("POST /channels/:id/messages/:id/threads", { drop: true }, 1);
     const answer = await drv.mentionReply("start despite a drop");
     assert.match(answer.content, /Nothing was started/);
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later mention, answered only once the bridge has handled it whole.
+    await drv.mentionReply("");
     assert.equal(d.threads.length, threads, "no thread");
   });
 });

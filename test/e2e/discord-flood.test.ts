@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { userTurns } from "../fakes/model/index.js";
-import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "290000000000000001";
 const STRANGER = "290000000000000003";
 
 describe("Discord: a flood of messages in a session thread", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   test("a stranger's 6th mention within a minute is refused once, with the reason, and not sent; the owner is not limited", async () => {
     const threadId = await drv.start("SLOW: 5000");

@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "250000000000000001";
 
 describe("Discord: gateway drops and zombie connections lose nothing", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   const answersTo = (threadId: string, text: string) =>
     drv.replies(threadId).filter((m) => m.content.includes(`You said: ${text} (`)).length;
@@ -33,7 +27,9 @@ describe("Discord: gateway drops and zombie connections lose nothing", () => {
 
     await drv.say(threadId, "sent after the outage");
     await drv.waitReply(threadId, /You said: sent after the outage \(user turns: 3\)/);
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later message answered; an answer given twice would show before it.
+    await drv.say(threadId, "the last one");
+    await drv.waitReply(threadId, /You said: the last one \(user turns: 4\)/);
     assert.equal(answersTo(threadId, "sent during the outage"), 1, "answered exactly once");
     assert.equal(answersTo(threadId, "sent after the outage"), 1, "answered exactly once");
   });

@@ -3,9 +3,8 @@
  * promptly with readable text; a mention of only invisible characters starts nothing.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "280000000000000041";
 const INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060";
@@ -13,12 +12,7 @@ const INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060";
 const PROMPTLY = 8000;
 
 describe("Discord: input that cannot be encoded", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   test("a lone surrogate in a mention: a readable header and thread name, the prompt reaches the model", async () => {
     const started = Date.now();
@@ -47,7 +41,8 @@ describe("Discord: input that cannot be encoded", () => {
     const requests = h.model.requests.length;
     const reply = await drv.mentionReply(`${INVISIBLE} \ufe0f`);
     assert.match(reply.content, /Usage:/);
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later mention, answered only once the bridge has handled it whole.
+    await drv.mentionReply("");
     assert.equal(h.discord.threads.length, threads, "no thread");
     assert.equal(h.model.requests.length, requests, "nothing reached the model");
   });

@@ -1,29 +1,23 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttonId, buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "280000000000000001";
 const LIMIT = 100;
 
 describe("Discord: bad input and stale clicks", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER, {
-      env: { BRIDGE_MAX_PROMPT_CHARS: String(LIMIT) },
-    }));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER, env: { BRIDGE_MAX_PROMPT_CHARS: String(LIMIT) } });
 
   test("a bare mention answers with usage in the channel and opens no thread", async () => {
     const threads = h.discord.threads.length;
     const reply = await drv.mentionReply("");
     assert.match(reply.content, /Usage:/);
     assert.deepEqual(reply.allowed_mentions?.parse ?? [], [], "the usage reply pings nobody");
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later mention, answered only once the bridge has handled it whole.
+    await drv.mentionReply("");
     assert.equal(h.discord.threads.length, threads, "no thread");
   });
 
@@ -34,7 +28,8 @@ describe("Discord: bad input and stale clicks", () => {
     const reply = await drv.mentionReply(prompt);
     assert.match(reply.content, new RegExp(`${LIMIT + 50} characters long; the limit is ${LIMIT}`));
     assert.match(reply.content, /Nothing was started/);
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later mention, answered only once the bridge has handled it whole.
+    await drv.mentionReply("");
     assert.equal(h.discord.threads.length, threads, "no thread");
     assert.equal(h.model.requests.length, requests, "nothing reached the model");
 
@@ -53,8 +48,13 @@ describe("Discord: bad input and stale clicks", () => {
     const note = await drv.waitReply(threadId, /characters long; the limit is/);
     assert.match(note.content, new RegExp(`<@${OWNER}>`));
     assert.match(note.content, /not sent to Copilot/);
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(h.model.requests.length, requests, "nothing reached the model");
+    // A barrier: the thread's next message, answered by the model as the second turn.
+    await drv.say(threadId, "a short one");
+    await drv.waitReply(threadId, /You said: a short one \(user turns: 2\)/);
+    assert.ok(
+      h.model.requests.slice(requests).every((r) => !/z{20}/.test(JSON.stringify(r.messages))),
+      "nothing reached the model",
+    );
   });
 
   test("a click on a card that was already decided is told so and changes nothing", async () => {

@@ -6,19 +6,14 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "200000000000000071";
 
 describe("Discord: permission kinds beyond shell and write", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   test("read outside the workspace: the path in words; approved for the session, the next read is not asked", async () => {
     const outside = join(h.dir, "outside");

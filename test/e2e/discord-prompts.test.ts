@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { DiscordMessage, InteractionHandle, InteractionReply } from "../fakes/discord/index.js";
-import { formMcpServer } from "../fakes/model/index.js";
-import { buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "290000000000000001";
 const STRANGER = "290000000000000003";
@@ -22,18 +19,7 @@ function modalInputs(
 }
 
 describe("Discord: questions, plans and forms", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  let mcp = "";
-  before(async () => {
-    mcp = join(process.env.TMPDIR ?? "/tmp", `ccb-discord-mcp-${process.pid}.json`);
-    writeFileSync(mcp, JSON.stringify({ mcpServers: formMcpServer() }));
-    ({ h, drv } = await startDiscordBridge(OWNER, { env: { COPILOT_MCP_CONFIG: mcp } }));
-  });
-  after(async () => {
-    await h?.stop();
-    if (mcp) rmSync(mcp, { force: true });
-  });
+  const { h, drv } = useBridge({ discordOwner: OWNER, formMcp: true });
 
   /** The bot message in the thread with a button labelled `label` (not `except`). */
   const cardWith = (threadId: string, label: string, except?: DiscordMessage) =>
@@ -84,7 +70,7 @@ describe("Discord: questions, plans and forms", () => {
     const note = await drv.ephemeralTo(refused, /or an approver can decide/);
     assert.equal((note.flags ?? 0) & 64, 64, "the refusal is ephemeral");
     assert.match(note.content, new RegExp(`Only <@${OWNER}> or an approver`));
-    await new Promise((r) => setTimeout(r, 300));
+    await drv.queuedBehind(threadId);
     assert.equal(card.content, before.content, "the card is unchanged");
     assert.equal(card.edits, before.edits, "the card was not edited");
     assert.equal(buttons(card).length, 3, "the card still waits");
@@ -118,7 +104,7 @@ describe("Discord: questions, plans and forms", () => {
     const empty = await submit(threadId, modal, { answer: "   " });
     const error = await drv.ephemeralTo(empty, /Type an answer/);
     assert.equal((error.flags ?? 0) & 64, 64, "the error is ephemeral");
-    await new Promise((r) => setTimeout(r, 300));
+    await drv.queuedBehind(threadId);
     assert.equal(buttons(card).length, 1, "the card still waits");
     assert.doesNotMatch(card.content, /Answered/);
     assert.equal(drv.modelSaw("User responded", from), false, "the empty answer reached no one");
@@ -202,7 +188,7 @@ describe("Discord: questions, plans and forms", () => {
     const bad = await submit(threadId, modal, { name: "Ann", age: "forty", size: "M" });
     const error = await drv.ephemeralTo(bad, /age must be a whole number/);
     assert.equal((error.flags ?? 0) & 64, 64, "the error is ephemeral");
-    await new Promise((r) => setTimeout(r, 300));
+    await drv.queuedBehind(threadId);
     assert.equal(buttons(card).length, 3, "the card still waits");
     assert.equal(modelToolResult('"action":"accept"', from), false, "nothing was submitted");
 
@@ -222,7 +208,9 @@ describe("Discord: questions, plans and forms", () => {
     await drv.say(threadId, "stop");
     await drv.waitClosed(card, { match: /Cancelled/ });
     assert.doesNotMatch(card.content, /Answered/);
-    await new Promise((r) => setTimeout(r, 300));
+    // A barrier: the thread's next message, answered after what the stopped turn left.
+    await drv.say(threadId, "after the stop");
+    await drv.waitReply(threadId, /You said: after the stop/);
     assert.equal(modelToolResult("User selected", from), false, "no answer was given");
     assert.deepEqual(buttons(card), [], "nothing left to click");
   });

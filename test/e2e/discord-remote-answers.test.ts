@@ -3,27 +3,19 @@
  * commands `ask_user_response` / `plan_approval_response`), and a message typed there.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { DiscordMessage } from "../fakes/discord/index.js";
-import { FakeGitHub } from "../fakes/github/index.js";
-import { buttonId, buttons, type DiscordDriver, requestIdOf, startDiscordBridge } from "./discord-driver.js";
-import { checkoutOfDemo, gitHubEnv } from "./github.js";
-import type { BridgeHarness } from "./harness.js";
+import { buttonId, buttons, requestIdOf } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
+import { checkoutOfDemo } from "./github.js";
 
 const OWNER = "240000000000000011";
 
 describe("Discord: questions and plans answered on GitHub", () => {
-  let gh: FakeGitHub;
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    gh = await FakeGitHub.start();
-    ({ h, drv } = await startDiscordBridge(OWNER, { env: gitHubEnv(gh) }));
-    checkoutOfDemo(h.workdir);
-  });
-  after(async () => {
-    await h?.stop();
-    await gh?.stop();
+  const { h, drv, gh } = useBridge({
+    discordOwner: OWNER,
+    github: true,
+    ready: ({ h }) => checkoutOfDemo(h.workdir),
   });
 
   const remoteThread = async (prompt: string) => {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { FakeGitHub } from "../fakes/github/index.js";
-import { buttonId, buttons, type DiscordDriver, requestIdOf, startDiscordBridge } from "./discord-driver.js";
-import { checkoutOfDemo, gitHubEnv } from "./github.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import type { FakeGitHub } from "../fakes/github/index.js";
+import { buttonId, buttons, requestIdOf } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
+import { checkoutOfDemo } from "./github.js";
 import { assertRemoteTurnedOff, commandPolls, sessionOfLink } from "./mission-control.js";
 import { decodeQr } from "./qr.js";
 
@@ -15,17 +15,10 @@ const OWNER = "240000000000000010";
 const linkTarget = /\]\((https:\/\/github\.com\/octo\/demo\/tasks\/[\w-]+)\)/;
 
 describe("Discord: remote sessions through Mission Control", () => {
-  let gh: FakeGitHub;
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    gh = await FakeGitHub.start();
-    ({ h, drv } = await startDiscordBridge(OWNER, { env: gitHubEnv(gh) }));
-    checkoutOfDemo(h.workdir);
-  });
-  after(async () => {
-    await h?.stop();
-    await gh?.stop();
+  const { h, drv, gh } = useBridge({
+    discordOwner: OWNER,
+    github: true,
+    ready: ({ h }) => checkoutOfDemo(h.workdir),
   });
 
   /** The bot's messages in the thread that carry the QR code image. */

@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttonId, buttons, requestIdOf } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
+import { discordKey } from "./store-file.js";
 
 const OWNER = "240000000000000001";
 
 describe("Discord: restart (kill -9) loses no session and no pending card", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER));
-  });
-  after(() => h?.stop());
+  const { h, drv } = useBridge({ discordOwner: OWNER });
 
   test("a pending card's buttons work after a crash, and conversations continue", async () => {
     const chat = await drv.start("remember the word banana");
@@ -21,15 +17,20 @@ describe("Discord: restart (kill -9) loses no session and no pending card", () =
     const threadId = await drv.start("RUN: touch discord-after-restart.txt");
     const card = await drv.waitCard(threadId);
     const once = buttonId(card, "Approve once");
-    // The card is persisted right after Discord accepts it; give it that moment.
-    await new Promise((r) => setTimeout(r, 300));
+    // The card is persisted right after Discord accepts it: crash once it is.
+    await h.cardSaved(requestIdOf(card));
     const identifies = h.discord.identifies;
+    const logged = h.output.length;
 
     await h.crashAndRestart();
     assert.ok(h.discord.identifies > identifies, "the new process identified anew");
 
-    // Give the resumed session time to reconcile: the old card keeps its buttons, none is re-posted.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The resumed session has reconciled its cards: the old card keeps its buttons, none is re-posted
+    // (checked again after the click, which the thread handles after anything the resume queued).
+    await h.waitForLog(new RegExp(`session resumed.*${discordKey(h, threadId)}`), {
+      from: logged,
+      what: "the card's session to be resumed",
+    });
     assert.equal(buttons(card).length, 3, card.content);
     assert.equal(drv.cards(threadId).length, 1, "one card in the thread");
     assert.equal(existsSync(join(h.workdir, "discord-after-restart.txt")), false);

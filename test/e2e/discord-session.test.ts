@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import type { BridgeHarness } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttonId, buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "200000000000000001";
 const APPROVER = "200000000000000002";
@@ -12,16 +12,12 @@ const ROLE_MEMBER = "200000000000000004";
 const APPROVER_ROLE = "500000000000000001";
 
 describe("Discord: a mention starts a Copilot session in a thread", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(OWNER, {
-      discordRoles: [APPROVER_ROLE],
-      env: { BRIDGE_APPROVERS: `discord:${APPROVER},discord-role:${APPROVER_ROLE}` },
-    }));
-    h.discord.addUser(ROLE_MEMBER, "release-manager", [APPROVER_ROLE]);
+  const { h, drv } = useBridge({
+    discordOwner: OWNER,
+    discordRoles: [APPROVER_ROLE],
+    env: { BRIDGE_APPROVERS: `discord:${APPROVER},discord-role:${APPROVER_ROLE}` },
+    ready: ({ h }) => h.discord.addUser(ROLE_MEMBER, "release-manager", [APPROVER_ROLE]),
   });
-  after(() => h?.stop());
 
   test("mention → thread named from the prompt → streamed answer", async () => {
     const threadId = await drv.start("hello from discord");

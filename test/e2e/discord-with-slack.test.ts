@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { buttonId, buttons, type DiscordDriver, startDiscordBridge } from "./discord-driver.js";
-import { type BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { buttonId, buttons } from "./discord-driver.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const DISCORD_OWNER = "260000000000000001";
 const SLACK_OWNER = "UOWNER26";
@@ -11,15 +12,11 @@ const SLACK_TWIN = "260000000000000009";
 const DISCORD_TWIN = "260000000000000008";
 
 describe("Discord and Slack served by one bridge process", () => {
-  let h: BridgeHarness;
-  let drv: DiscordDriver;
-  before(async () => {
-    ({ h, drv } = await startDiscordBridge(DISCORD_OWNER, {
-      platforms: ["slack", "discord"],
-      env: { BRIDGE_APPROVERS: `slack:${SLACK_TWIN},discord:${DISCORD_TWIN}` },
-    }));
+  const { h, drv } = useBridge({
+    discordOwner: DISCORD_OWNER,
+    platforms: ["slack", "discord"],
+    env: { BRIDGE_APPROVERS: `slack:${SLACK_TWIN},discord:${DISCORD_TWIN}` },
   });
-  after(() => h?.stop());
 
   test("one session on each platform, both answered, neither leaks into the other", async () => {
     const [header, threadId] = await Promise.all([

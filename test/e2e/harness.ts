@@ -6,6 +6,11 @@ import { join, resolve } from "node:path";
 import { FakeDiscord } from "../fakes/discord/index.js";
 import { FakeModel } from "../fakes/model/index.js";
 import { FakeSlack, type SlackMessage, type SlackTypedText } from "../fakes/slack/index.js";
+import { waitForRuntimeRequest } from "./runtime.js";
+import { buttonsOf, visible } from "./slack-message.js";
+import { waitForCardRecord } from "./store-file.js";
+
+export { type ButtonInfo, buttonsOf, cardRequestId, visible } from "./slack-message.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -33,6 +38,8 @@ export class BridgeHarness {
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> = Promise.resolve(null);
   private httpPort = 0;
+  /** Set by `setEnv`: the environment of later launches. */
+  private laterEnv: Record<string, string> = {};
 
   private constructor(
     readonly slack: FakeSlack,
@@ -109,7 +116,13 @@ export class BridgeHarness {
           }
         : {}),
       ...this.options.env,
+      ...this.laterEnv,
     };
+  }
+
+  /** Changes the environment of the next launches (a restart on another store file, say). */
+  setEnv(vars: Record<string, string>): void {
+    this.laterEnv = { ...this.laterEnv, ...vars };
   }
 
   /** Starts the bridge and waits until it serves (Socket Mode connected, or the HTTP port answering). */
@@ -259,6 +272,27 @@ export class BridgeHarness {
     });
   }
 
+  /**
+   * A barrier in the thread under `header`: `user` says `text` and this resolves once the model's
+   * answer to it shows. The bridge takes a thread's messages in order and posts in order, so what
+   * earlier events did there (an edit, a post, a model request) is done by then. `posts` are the
+   * thread's messages for `text`: its answer and, if a turn was still ending, its queue notice.
+   */
+  async barrier(
+    header: SlackMessage,
+    user: string,
+    text: string,
+  ): Promise<{ answer: SlackMessage; posts: SlackMessage[] }> {
+    const from = this.slack.thread(header.channel, header.ts).length;
+    await this.say(header, user, text);
+    const answer = await this.waitForReply(header, new RegExp(`You said: ${escapeRegExp(text)}`));
+    const posts = this.slack
+      .thread(header.channel, header.ts)
+      .slice(from)
+      .filter((m) => m === answer || /^(⏳|📨) .*queued/.test(visible(m)));
+    return { answer, posts };
+  }
+
   /** Waits for a message in the thread with a button labelled `label` (other than `except`). */
   waitForButton(header: SlackMessage, label: string, except?: SlackMessage): Promise<SlackMessage> {
     return this.slack.waitFor(
@@ -297,6 +331,38 @@ export class BridgeHarness {
   logs(): string {
     return this.output.join("\n");
   }
+
+  /**
+   * Resolves once the card for `requestId` is recorded by the bridge (in its store, with the message
+   * it was posted as) and, for a permission, by its bundled runtime (in the session's event log; a
+   * question, a plan or a form dies with the runtime): a crash from then on finds what survives. Both
+   * are written just after the card shows: a crash before the bridge's may post the card again, one
+   * before the runtime's finds no session to resume.
+   */
+  async cardSaved(requestId: string): Promise<void> {
+    const card = await waitForCardRecord(this, requestId);
+    if (card.prompt.kind === "permission")
+      await waitForRuntimeRequest(join(this.dir, "copilot-home"), requestId);
+  }
+
+  /** Waits for a line of the bridge's log (from the `from`-th on) matching `match`: an event it reports. */
+  waitForLog(
+    match: RegExp,
+    opts: { from?: number; what?: string; timeoutMs?: number } = {},
+  ): Promise<string> {
+    const { from = 0, timeoutMs = 20_000 } = opts;
+    const what = opts.what ?? `a log line matching ${match}`;
+    return this.slack
+      .waitFor(() => this.output.slice(from).find((l) => match.test(l)), { what, timeoutMs })
+      .catch((error: unknown) => {
+        const tail = this.output.slice(from).slice(-25).join("\n");
+        throw new Error(`no log line matching ${match} (${what}); the log since:\n${tail}`, { cause: error });
+      });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function freePort(): Promise<number> {
@@ -308,40 +374,4 @@ function freePort(): Promise<number> {
       server.close(() => done(typeof address === "object" && address ? address.port : 0));
     });
   });
-}
-
-export interface ButtonInfo {
-  action_id: string;
-  value: string;
-  text: string;
-}
-
-export function buttonsOf(message: SlackMessage): ButtonInfo[] {
-  const out: ButtonInfo[] = [];
-  for (const block of (message.blocks ?? []) as { type?: string; elements?: unknown[] }[]) {
-    if (block.type !== "actions") continue;
-    for (const el of (block.elements ?? []) as {
-      action_id?: string;
-      value?: string;
-      text?: { text?: string };
-    }[]) {
-      out.push({ action_id: el.action_id ?? "", value: el.value ?? "", text: el.text?.text ?? "" });
-    }
-  }
-  return out;
-}
-
-/** What a person reads: the message text plus every text inside its blocks. */
-export function visible(message: { text: string; blocks?: unknown[] }): string {
-  const parts: string[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === "object") {
-      const o = node as Record<string, unknown>;
-      if (typeof o.text === "string") parts.push(o.text);
-      for (const [k, v] of Object.entries(o)) if (k !== "text" || typeof v !== "string") walk(v);
-    }
-  };
-  walk(message.blocks ?? []);
-  return parts.length > 0 ? parts.join("\n") : message.text;
 }

@@ -18,7 +18,8 @@ export function commandPolls(gh: FakeGitHub, session: McSession): number {
 
 /**
  * Mission Control stopped being asked for commands: the runtime no longer takes steering from
- * GitHub (a steerable session is polled every ~3 s; here, no poll in 4 s).
+ * GitHub (a steerable session is polled every ~3 s; here, no poll in 4 s). A wait about time: the
+ * runtime reports nothing when it stops polling, so only a span longer than its interval shows it.
  */
 export async function assertRemoteTurnedOff(gh: FakeGitHub, session: McSession): Promise<void> {
   // A poll already on its way when the runtime turned remote off may still land.

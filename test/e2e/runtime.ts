@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -123,6 +123,48 @@ export async function startSharedRuntime(): Promise<SharedRuntime> {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Resolves once the Copilot runtime whose COPILOT_HOME is `home` has written the request
+ * `requestId` to a session's event log: a runtime started after a crash can then resume the session
+ * with the request pending (one killed before that finds no session to resume). Read every 50 ms.
+ */
+export async function waitForRuntimeRequest(
+  home: string,
+  requestId: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const states = join(home, "session-state");
+  const written = () =>
+    existsSync(states) &&
+    readdirSync(states).some((session) => {
+      const events = join(states, session, "events.jsonl");
+      return existsSync(events) && readFileSync(events, "utf8").includes(`"requestId":"${requestId}"`);
+    });
+  for (const deadline = Date.now() + timeoutMs; !written(); ) {
+    if (Date.now() > deadline)
+      throw new Error(`the runtime in ${home} did not record ${requestId} in ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+/**
+ * The ids of the sessions `client` lists that are not in `known`, once there are any (or, after
+ * `timeoutMs`, none). The runtime lists a new session only once it has written it (~50-200 ms after
+ * its first event) and says nothing when it has: listed again every 50 ms.
+ */
+export async function newSessions(
+  client: CopilotClient,
+  known: Set<string>,
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const fresh = (await client.listSessions()).map((s) => s.sessionId).filter((id) => !known.has(id));
+    if (fresh.length > 0 || Date.now() > deadline) return fresh;
+    await new Promise((done) => setTimeout(done, 50));
+  }
 }
 
 /**

@@ -4,13 +4,12 @@
  * commands; an admin decides on anyone's session.
  */
 import assert from "node:assert/strict";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { formMcpServer } from "../fakes/model/index.js";
+import { describe, test } from "node:test";
 import { type SlackMessage, slackEntity } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNERAC";
 const STRANGER = "USTRANGERAC";
@@ -18,22 +17,13 @@ const ADMIN = "UADMINAC";
 const OUTSIDER = "UOUTSIDERAC";
 
 describe("Slack: who may do what", () => {
-  let h: BridgeHarness;
-  const mcp = join(tmpdir(), `ccb-access-mcp-${process.pid}.json`);
-  before(async () => {
-    writeFileSync(mcp, JSON.stringify({ mcpServers: formMcpServer() }));
-    h = await BridgeHarness.start({
-      env: {
-        COPILOT_MCP_CONFIG: mcp,
-        BRIDGE_ADMINS: `slack:${ADMIN}`,
-        BRIDGE_ALLOWED_CHANNELS: "slack:C0001",
-        BRIDGE_ALLOWED_USERS: `slack:${OWNER},slack:${STRANGER}`,
-      },
-    });
-  });
-  after(async () => {
-    await h?.stop();
-    rmSync(mcp, { force: true });
+  const { h } = useBridge({
+    formMcp: true,
+    env: {
+      BRIDGE_ADMINS: `slack:${ADMIN}`,
+      BRIDGE_ALLOWED_CHANNELS: "slack:C0001",
+      BRIDGE_ALLOWED_USERS: `slack:${OWNER},slack:${STRANGER}`,
+    },
   });
 
   /** `user`'s next private notice after `action` runs. */

@@ -1,30 +1,15 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { CopilotClient } from "@github/copilot-sdk";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
-import { pendingTerminalRequest, type SharedRuntime, startSharedRuntime } from "./runtime.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
+import { pendingTerminalRequest } from "./runtime.js";
 
 const OWNER = "UOWNER9";
 
 describe("Slack: /copilot attach brings a terminal's session into a thread", () => {
-  let rt: SharedRuntime;
-  let h: BridgeHarness;
-  let terminal: CopilotClient;
-
-  before(async () => {
-    rt = await startSharedRuntime();
-    h = await BridgeHarness.start({
-      env: { ...rt.env, BRIDGE_ADMINS: `slack:${OWNER}` },
-    });
-    terminal = rt.terminal();
-  });
-  after(async () => {
-    await terminal?.stop().catch(() => undefined);
-    await h?.stop();
-    await rt?.stop();
-  });
+  const { h, terminal } = useBridge({ terminal: true, env: { BRIDGE_ADMINS: `slack:${OWNER}` } });
 
   test("a pending request from the terminal becomes a card; the thread's answer wins and the command runs", async () => {
     const { session, requestId, completed } = await pendingTerminalRequest(

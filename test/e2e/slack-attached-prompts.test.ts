@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
-import type { CopilotClient, CopilotSession, SessionEvent } from "@github/copilot-sdk";
+import { describe, test } from "node:test";
+import type { CopilotSession, SessionEvent } from "@github/copilot-sdk";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, type ButtonInfo, buttonsOf, visible } from "./harness.js";
-import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
+import { useBridge } from "./fixture.js";
+import { type BridgeHarness, type ButtonInfo, buttonsOf, visible } from "./harness.js";
+import { newSessions } from "./runtime.js";
 
 const OWNER = "UOWNER9";
 const ELSEWHERE = "elsewhere (terminal, GitHub or another client)";
@@ -23,28 +23,7 @@ interface Terminal {
 }
 
 describe("Slack + a terminal on the same session: questions and plans answered on either side", () => {
-  let rt: SharedRuntime | undefined;
-  let h: BridgeHarness | undefined;
-
-  before(async () => {
-    rt = await startSharedRuntime();
-    h = await BridgeHarness.start({ env: rt.env });
-  });
-
-  after(async () => {
-    await h?.stop();
-    await rt?.stop();
-  });
-
-  function bridge(): BridgeHarness {
-    if (!h) throw new Error("the bridge did not start");
-    return h;
-  }
-
-  function newClient(): CopilotClient {
-    if (!rt) throw new Error("the runtime did not start");
-    return rt.terminal();
-  }
+  const { h, rt } = useBridge({ sharedRuntime: true });
 
   /**
    * Starts a session from Slack and attaches a terminal to it once it has answered its first prompt.
@@ -52,23 +31,17 @@ describe("Slack + a terminal on the same session: questions and plans answered o
    * terminal must be attached before the prompt that raises them.
    */
   async function sessionWithTerminal(): Promise<{ header: SlackMessage; terminal: Terminal }> {
-    const h = bridge();
-    const client = newClient();
+    const client = rt.terminal();
     try {
       await client.start();
       const known = new Set((await client.listSessions()).map((s) => s.sessionId));
       const header = await h.startSession(OWNER, "hello");
       await h.waitForReply(header, /user turns: 1/);
-      const deadline = Date.now() + 10_000;
-      let fresh = (await client.listSessions()).filter((s) => !known.has(s.sessionId));
-      while (fresh.length === 0 && Date.now() < deadline) {
-        await sleep(50);
-        fresh = (await client.listSessions()).filter((s) => !known.has(s.sessionId));
-      }
+      const fresh = await newSessions(client, known);
       assert.equal(fresh.length, 1, `exactly one new session: ${JSON.stringify(fresh)}`);
       const events: SessionEvent[] = [];
       const calls: string[] = [];
-      const session = await client.resumeSession(fresh[0]?.sessionId ?? "", {
+      const session = await client.resumeSession(fresh[0] ?? "", {
         ...h.model.sessionConfig(),
         onPermissionRequest: () => ({ kind: "no-result" }),
         onUserInputRequest: () => {
@@ -105,40 +78,37 @@ describe("Slack + a terminal on the same session: questions and plans answered o
     type: K,
   ): Promise<Extract<SessionEvent, { type: K }>> {
     const ofType = (e: SessionEvent): e is Extract<SessionEvent, { type: K }> => e.type === type;
-    return bridge().slack.waitFor(() => terminal.events.find(ofType), {
+    return h.slack.waitFor(() => terminal.events.find(ofType), {
       what: `the terminal to receive ${type}`,
       timeoutMs: 20_000,
     });
   }
 
   const say = (header: SlackMessage, text: string) =>
-    bridge().slack.sendEvent({
+    h.slack.sendEvent({
       type: "message",
       channel: header.channel,
       user: OWNER,
       text,
-      ts: bridge().slack.nextTs(),
+      ts: h.slack.nextTs(),
       thread_ts: header.ts,
     });
 
   const cardWith = (header: SlackMessage, label: string) =>
-    bridge().slack.waitFor(
-      () =>
-        bridge()
-          .slack.thread(header.channel, header.ts)
-          .find((m) => buttonsOf(m).some((b) => b.text === label)),
+    h.slack.waitFor(
+      () => h.slack.thread(header.channel, header.ts).find((m) => buttonsOf(m).some((b) => b.text === label)),
       { what: `a card with "${label}"`, timeoutMs: 20_000 },
     );
 
   const closed = (card: SlackMessage, match: RegExp) =>
-    bridge().slack.waitFor(
-      () => (buttonsOf(card).length === 0 && match.test(visible(card)) ? card : undefined),
-      { what: `the card to close with ${match}`, timeoutMs: 20_000 },
-    );
+    h.slack.waitFor(() => (buttonsOf(card).length === 0 && match.test(visible(card)) ? card : undefined), {
+      what: `the card to close with ${match}`,
+      timeoutMs: 20_000,
+    });
 
   /** The owner clicks `button`, as captured while the card was open, on the card's message. */
   const staleClick = (card: SlackMessage, button: ButtonInfo) =>
-    bridge().slack.sendBlockAction({
+    h.slack.sendBlockAction({
       user_id: OWNER,
       channel_id: card.channel,
       message_ts: card.ts,
@@ -148,7 +118,7 @@ describe("Slack + a terminal on the same session: questions and plans answered o
     });
 
   function withLogs(error: unknown): Error {
-    const tail = bridge().logs().split("\n").slice(-80).join("\n");
+    const tail = h.logs().split("\n").slice(-80).join("\n");
     return new Error(`${String(error)}\n--- last bridge log lines ---\n${tail}`, { cause: error });
   }
 
@@ -159,7 +129,6 @@ describe("Slack + a terminal on the same session: questions and plans answered o
   async function withTerminal(
     body: (h: BridgeHarness, header: SlackMessage, terminal: Terminal) => Promise<void>,
   ): Promise<void> {
-    const h = bridge();
     let terminal: Terminal | undefined;
     try {
       const opened = await sessionWithTerminal();
@@ -206,14 +175,19 @@ describe("Slack + a terminal on the same session: questions and plans answered o
         { what: "the ephemeral notice for the late click" },
       );
       assert.match(notice.text, /already answered/);
-      await sleep(300);
+      const barrier = await h.barrier(header, OWNER, "anything new?");
       assert.equal(visible(card), text, "the card is unchanged");
-      assert.equal(
-        h.slack.thread(header.channel, header.ts).length,
-        threadBefore,
+      assert.deepEqual(
+        h.slack.thread(header.channel, header.ts).slice(threadBefore),
+        barrier.posts,
         "nothing new in the thread",
       );
-      assert.equal(h.model.requests.length, requestsBefore, "nothing more reached the model");
+      assert.ok(
+        h.model.requests
+          .slice(requestsBefore)
+          .every((r) => JSON.stringify(r.messages).includes("anything new?")),
+        "nothing more reached the model",
+      );
       assert.deepEqual(
         terminal.events.filter((e) => e.type === "user_input.completed").map((e) => e.data),
         [{ requestId: asked.requestId, answer: "no", wasFreeform: false }],
@@ -240,7 +214,7 @@ describe("Slack + a terminal on the same session: questions and plans answered o
       assert.deepEqual(late, { success: false });
 
       await h.waitForReply(header, /Tool ask_user result: User selected: us/);
-      await sleep(300);
+      await h.barrier(header, OWNER, "anything new?");
       assert.equal(visible(card), text, "the terminal's late answer changed nothing");
       assert.ok(!text.includes(ELSEWHERE));
       assert.ok(

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
+import { describe, test } from "node:test";
 import type { CopilotClient, CopilotSession } from "@github/copilot-sdk";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
-import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
+import { useBridge } from "./fixture.js";
+import { type BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { newSessions } from "./runtime.js";
 
 const OWNER = "UOWNER1";
 const ELSEWHERE = "elsewhere (terminal, GitHub or another client)";
@@ -19,28 +19,7 @@ interface Terminal {
 }
 
 describe("Slack + a terminal attached to the same session (shared headless runtime)", () => {
-  let rt: SharedRuntime | undefined;
-  let h: BridgeHarness | undefined;
-
-  before(async () => {
-    rt = await startSharedRuntime();
-    h = await BridgeHarness.start({ env: rt.env });
-  });
-
-  after(async () => {
-    await h?.stop();
-    await rt?.stop();
-  });
-
-  function bridge(): BridgeHarness {
-    if (!h) throw new Error("the bridge did not start");
-    return h;
-  }
-
-  function newClient(): CopilotClient {
-    if (!rt) throw new Error("the runtime did not start");
-    return rt.terminal();
-  }
+  const { h, rt } = useBridge({ sharedRuntime: true });
 
   async function sessionIds(client: CopilotClient): Promise<Set<string>> {
     return new Set((await client.listSessions()).map((s) => s.sessionId));
@@ -51,16 +30,11 @@ describe("Slack + a terminal attached to the same session (shared headless runti
    * lists a new session only once it has written it (~50-200 ms after the card appeared), so poll.
    */
   async function attachTerminal(client: CopilotClient, known: Set<string>): Promise<Terminal> {
-    const deadline = Date.now() + 10_000;
-    let fresh = (await client.listSessions()).filter((s) => !known.has(s.sessionId));
-    while (fresh.length === 0 && Date.now() < deadline) {
-      await sleep(50);
-      fresh = (await client.listSessions()).filter((s) => !known.has(s.sessionId));
-    }
+    const fresh = await newSessions(client, known);
     assert.equal(fresh.length, 1, `exactly one new session: ${JSON.stringify(fresh)}`);
-    const id = fresh[0]?.sessionId ?? "";
+    const id = fresh[0] ?? "";
     const session = await client.resumeSession(id, {
-      ...bridge().model.sessionConfig(),
+      ...h.model.sessionConfig(),
       // A terminal that leaves every request for its user to answer through the RPC.
       onPermissionRequest: () => ({ kind: "no-result" }),
     });
@@ -88,15 +62,14 @@ describe("Slack + a terminal attached to the same session (shared headless runti
   }
 
   async function finalised(card: SlackMessage): Promise<SlackMessage> {
-    return bridge().slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+    return h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
       what: "the card to be finalised",
       timeoutMs: 20_000,
     });
   }
 
   test("a terminal answers first: the card says so, the command runs, a later click changes nothing", async () => {
-    const h = bridge();
-    const client = newClient();
+    const client = rt.terminal();
     let terminal: Terminal | undefined;
     try {
       await client.start();
@@ -158,8 +131,7 @@ describe("Slack + a terminal attached to the same session (shared headless runti
   });
 
   test("the thread answers first: the terminal's answer is refused and the card shows who denied", async () => {
-    const h = bridge();
-    const client = newClient();
+    const client = rt.terminal();
     let terminal: Terminal | undefined;
     try {
       await client.start();

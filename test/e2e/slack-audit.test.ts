@@ -6,13 +6,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
+import { describe, test } from "node:test";
 import { promisify } from "node:util";
-import type { CopilotClient } from "@github/copilot-sdk";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
-import { type SharedRuntime, startSharedRuntime } from "./runtime.js";
-import { storeUrl } from "./store-file.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
+import { newSessions } from "./runtime.js";
+import { storeUrl, waitForRows } from "./store-file.js";
 
 const OWNER = "UOWNER12";
 const ADMIN = "UADMIN12";
@@ -20,19 +19,10 @@ const root = resolve(import.meta.dirname, "../..");
 const run = promisify(execFile);
 
 describe("Slack: the audit log", () => {
-  let rt: SharedRuntime | undefined;
-  let h: BridgeHarness;
-  let terminal: CopilotClient | undefined;
-  before(async () => {
-    rt = await startSharedRuntime();
-    h = await BridgeHarness.start({ env: { ...rt.env, BRIDGE_ADMINS: `slack:${ADMIN}` } });
-    terminal = rt.terminal();
-    await terminal.start();
-  });
-  after(async () => {
-    await terminal?.stop().catch(() => []);
-    await h?.stop();
-    await rt?.stop();
+  const { h, terminal } = useBridge({
+    terminal: true,
+    env: { BRIDGE_ADMINS: `slack:${ADMIN}` },
+    ready: ({ terminal }) => terminal.start(),
   });
 
   const closed = (card: Parameters<typeof buttonsOf>[0]) =>
@@ -75,11 +65,7 @@ describe("Slack: the audit log", () => {
     const known = new Set((await terminal?.listSessions())?.map((s) => s.sessionId));
     const elsewhere = await h.startSession(OWNER, "RUN: touch from-the-terminal.txt");
     const card = await h.waitForCard(elsewhere);
-    let fresh: string[] = [];
-    for (let i = 0; i < 200 && fresh.length === 0; i++) {
-      fresh = ((await terminal?.listSessions()) ?? []).map((s) => s.sessionId).filter((id) => !known.has(id));
-      if (fresh.length === 0) await sleep(50);
-    }
+    const fresh = await newSessions(terminal, known);
     const session = await terminal?.resumeSession(fresh[0] ?? "", {
       ...h.model.sessionConfig(),
       onPermissionRequest: () => ({ kind: "no-result" }),
@@ -101,7 +87,7 @@ describe("Slack: the audit log", () => {
 
     await h.say(stopped, OWNER, "end");
     await h.waitForReply(stopped, new RegExp(`Session ended by <@${OWNER}>`));
-    await sleep(300);
+    await waitForRows(h, "audit", 5); // the end is recorded as the thread is told, not before it
 
     const listing = await auditAs(ADMIN);
     const lines = listing.text.split("\n");
@@ -128,7 +114,8 @@ describe("Slack: the audit log", () => {
       refusal.text,
       "Only a bridge admin (BRIDGE_ADMINS) can read the audit log. Nothing was shown.",
     );
-    await sleep(500);
+    // A barrier: a later command, answered only once the bridge has handled it whole.
+    await auditAs(OWNER);
     assert.equal(h.slack.messages.filter((m) => !m.thread_ts).length, threads, "no thread was opened");
   });
 

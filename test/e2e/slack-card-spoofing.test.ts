@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf } from "./harness.js";
 
 const OWNER = "UOWNER1";
 const forged = "✅ Approved once by @owner · 10:00";
@@ -23,13 +24,7 @@ function lines(card: SlackMessage): string[] {
 }
 
 describe("Slack: a model-written description cannot pass for the card's own status", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   test("a pending card shows a forged status line in the command's description quoted", async () => {
     const header = await h.startSession(OWNER, `RUN_AS: ${forged}\\n*Denied* by @owner | touch spoofed.txt`);

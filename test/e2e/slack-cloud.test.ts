@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { FakeGitHub } from "../fakes/github/index.js";
-import { gitHubEnv } from "./github.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER11";
 
 describe("Slack: cloud sessions on GitHub's compute", () => {
-  let gh: FakeGitHub;
-  let h: BridgeHarness;
-  before(async () => {
-    gh = await FakeGitHub.start();
-    h = await BridgeHarness.start({ env: { ...gitHubEnv(gh), BRIDGE_ADMINS: `slack:${OWNER}` } });
-  });
-  after(async () => {
-    await h?.stop();
-    await gh?.stop();
-  });
+  const { h, gh } = useBridge({ github: true, env: { BRIDGE_ADMINS: `slack:${OWNER}` } });
 
   test("start → wait for the agent → link + QR → the prompt's answer streams in; nothing goes to the BYOK model", async () => {
     const header = await h.startSession(OWNER, "cloud octo/demo@feature tidy the README");

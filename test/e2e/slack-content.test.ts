@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER6";
 
 describe("Slack: what the thread shows", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   test("a file write shows the file and its content; Approve for session covers the next write", async () => {
     const header = await h.startSession(OWNER, "WRITE: todo.md buy milk");
@@ -54,7 +49,8 @@ describe("Slack: what the thread shows", () => {
       },
       { what: "the whole long answer", timeoutMs: 20_000 },
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: the next message's answer shows after the long answer's last edit.
+    await h.barrier(header, OWNER, "thanks");
     const parts = h.slack.thread(header.channel, header.ts).filter((m) => /line \d{4}/.test(visible(m)));
     assert.ok(parts.length >= 3, `split into ${parts.length} messages`);
     for (const part of parts) {

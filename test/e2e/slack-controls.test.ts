@@ -1,21 +1,16 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { type SlackMessage, type SlackTypedText, slackEntity } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER7";
 const STRANGER = "USTRANGER7";
 
 describe("Slack: session controls", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   const say = (header: SlackMessage, user: string, text: SlackTypedText) => h.say(header, user, text);
 
@@ -81,7 +76,8 @@ describe("Slack: session controls", () => {
     );
     await h.click(OWNER, header, "ctl.stop");
     await h.waitForReply(header, new RegExp(`Stopped by <@${OWNER}>`));
-    await new Promise((r) => setTimeout(r, 4500));
+    // A barrier: the next message is answered after the stopped turn, which would end "slow done".
+    await h.barrier(header, OWNER, "still there?");
     assert.ok(
       !h.slack.thread(header.channel, header.ts).some((m) => /slow done/.test(visible(m))),
       "the turn was cut",

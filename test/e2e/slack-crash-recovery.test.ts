@@ -6,26 +6,23 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, cardRequestId, visible } from "./harness.js";
 
 const OWNER = "UOWNERCRASH";
 
 describe("Slack: nothing lost when the bridge or the runtime is killed", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
+  const { h } = useBridge();
+  after(() => {
     const keep = process.env.CCB_KEEP_LOGS; // a file to keep the bridge's log in, when debugging
-    if (keep) writeFileSync(keep, h?.logs() ?? "");
-    await h?.stop();
+    if (keep) writeFileSync(keep, h.logs());
   });
 
   const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
-  /** Lets the bridge finish what it does right after a post (recording the card's message). */
-  const settle = () => new Promise((done) => setTimeout(done, 300));
+  /** Waits for what the bridge does right after a card's post: recording the card's message. */
+  const settle = (card: SlackMessage) => h.cardSaved(cardRequestId(card));
   const thread = (header: SlackMessage) => h.slack.thread(header.channel, header.ts).map(visible);
   /** The user messages the model was sent (prompt text only), in order, from request `from` on. */
   const prompts = (from = 0) =>
@@ -107,7 +104,7 @@ describe("Slack: nothing lost when the bridge or the runtime is killed", () => {
   test("a question pending when the bridge dies is closed as lost; asking again gets a fresh card that works", async () => {
     const header = await h.startSession(OWNER, "ASK: Which colour? | red | blue");
     const card = await h.waitForButton(header, "blue");
-    await settle(); // the crash comes once the card is up and recorded
+    await settle(card); // the crash comes once the card is up and recorded
     await h.crashAndRestart();
     await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
       what: "the card to close",
@@ -127,7 +124,7 @@ describe("Slack: nothing lost when the bridge or the runtime is killed", () => {
     await h.slack.waitFor(() => /Mode: `plan`/.test(visible(header)), { what: "plan mode" });
     await say(header, "PLAN: - one step");
     const card = await h.waitForButton(header, "Request changes…");
-    await settle();
+    await settle(card);
     await h.crashAndRestart();
     await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
       what: "the plan to close",
@@ -146,10 +143,10 @@ describe("Slack: nothing lost when the bridge or the runtime is killed", () => {
         undefined,
       { what: "the session to be resumed", timeoutMs: 20_000 },
     );
-    // The reconciliation edits the card, if it changes it, right after the resume.
-    await h.slack
-      .waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), { what: "", timeoutMs: 2000 })
-      .catch(() => undefined);
+    // The reconciliation edits the card, if it changes it, right after the resume. A barrier: the
+    // thread's next message, acknowledged (queued behind the card, or answered) after that edit.
+    await say(header, "meanwhile");
+    await h.waitForReply(header, /is queued \(1 waiting\)|You said: meanwhile/, "the next message taken in");
     assert.doesNotMatch(visible(card), /answered while the bridge was offline/);
     if (buttonsOf(card).length > 0) {
       await h.click(OWNER, card, "perm.once");

@@ -7,9 +7,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { type SlackMessage, slackEntity } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, cardRequestId, visible } from "./harness.js";
 import { countRows, editThread, slackKey } from "./store-file.js";
 
 const OWNER = "UOWNER11";
@@ -22,13 +23,7 @@ const newSession = "Start a new session with /copilot (?:<|&lt;)prompt(?:>|&gt;)
 const endedAnswer = new RegExp(`This Copilot session has ended\\. Nothing was sent\\. ${newSession}`);
 
 describe("Slack: ending a session", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ env: { BRIDGE_APPROVERS: `slack:${APPROVER}` } });
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge({ env: { BRIDGE_APPROVERS: `slack:${APPROVER}` } });
 
   const ephemeralTo = (user: string, match: RegExp, from: number) =>
     h.slack.waitFor(() => h.slack.ephemerals.slice(from).find((e) => e.user === user && match.test(e.text)), {
@@ -59,8 +54,13 @@ describe("Slack: ending a session", () => {
     const from = h.slack.ephemerals.length;
     await h.say(header, OWNER, "are you still there?");
     await ephemeralTo(OWNER, endedAnswer, from);
-    await new Promise((r) => setTimeout(r, 1000));
-    assert.equal(h.model.requests.length, asked, "nothing reached the model");
+    // A barrier: a later message, in a session that is live, answered by the model.
+    const later = await h.startSession(OWNER, "a later session");
+    await h.waitForReply(later, /You said: a later session \(user turns: 1\)/);
+    assert.ok(
+      h.model.requests.slice(asked).every((r) => JSON.stringify(r.messages).includes("a later session")),
+      "nothing reached the model",
+    );
     assert.equal(existsSync(join(h.workdir, "never-after-end.txt")), false, "the command never ran");
   });
 
@@ -80,6 +80,8 @@ describe("Slack: ending a session", () => {
       new RegExp(`⏹️ Session ended by <@${APPROVER}>\\. 1 queued message was dropped\\.`),
     );
     await headerEnded(header);
+    // About time: had the turn not been aborted, the model would send "slow done" 4 s after it began,
+    // and an ended thread takes no later message to answer after it; wait past that.
     await new Promise((r) => setTimeout(r, 4500));
     const thread = h.slack.thread(header.channel, header.ts).map(visible).join("\n");
     assert.doesNotMatch(thread, /slow done/, "the turn was aborted");
@@ -128,11 +130,6 @@ describe("Slack: ending a session", () => {
       () => h.output.slice(from).some((l) => l.includes("session resumed") && l.includes(slackKey(h, live))),
       { what: "the live session to be resumed", timeoutMs: 30_000 },
     );
-    await new Promise((r) => setTimeout(r, 1000));
-    // Only what the new process logged (the old one's last lines may be read in after `from`).
-    const since = h.output.slice(from);
-    const logs = since.slice(since.findIndex((l) => l.includes("copilot-chat-bridge is serving"))).join("\n");
-    assert.ok(!logs.includes(slackKey(h, ended)), `the ended session was not loaded:\n${logs}`);
     const asked = h.model.requests.length;
     const notices = h.slack.ephemerals.length;
     await h.say(ended, OWNER, "hello again?");
@@ -143,6 +140,11 @@ describe("Slack: ending a session", () => {
       !h.model.requests.slice(asked).some((r) => JSON.stringify(r.messages).includes("hello again?")),
       "the ended thread's message reached no model",
     );
+    // Read after both threads answered later messages: a loaded session would be in the log by then.
+    // Only what the new process logged (the old one's last lines may be read in after `from`).
+    const since = h.output.slice(from);
+    const logs = since.slice(since.findIndex((l) => l.includes("copilot-chat-bridge is serving"))).join("\n");
+    assert.ok(!logs.includes(slackKey(h, ended)), `the ended session was not loaded:\n${logs}`);
   });
 
   test("messages in threads the bridge has no session for leave no de-duplication rows", async () => {
@@ -169,21 +171,14 @@ describe("Slack: ending a session", () => {
 });
 
 describe("Slack: sessions end after BRIDGE_SESSION_IDLE_DAYS without a prompt", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ env: { BRIDGE_SESSION_IDLE_DAYS: "3" } });
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge({ env: { BRIDGE_SESSION_IDLE_DAYS: "3" } });
 
   test("at start-up, a session idle for 5 days ends (its card closes); one idle for 2 days is resumed", async () => {
     const idle = await h.startSession(OWNER, "RUN: touch idle-never.txt");
     const card = await h.waitForCard(idle);
     const recent = await h.startSession(OWNER, "recent enough");
     await h.waitForReply(recent, /user turns: 1/);
-    // The card's record is written right after Slack accepts it.
-    await new Promise((r) => setTimeout(r, 500));
+    await h.cardSaved(cardRequestId(card)); // written right after Slack accepts the card
     const now = Date.now();
     await editThread(h, slackKey(h, idle), (r) => ({ ...r, lastActivityAt: now - 5 * dayMs }));
     await editThread(h, slackKey(h, recent), (r) => ({ ...r, lastActivityAt: now - 2 * dayMs }));

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { visible } from "./harness.js";
 
 const OWNER = "UOWNER5";
 
 describe("Slack platform errors: nothing is lost", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   test("429 with Retry-After and 5xx on posts and edits: the answer still arrives whole", async () => {
     h.slack.failNext("chat.postMessage", { status: 429, retryAfter: 1 }, 1);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { userTurns } from "../fakes/model/index.js";
 import { type SlackMessage, type SlackTypedText, slackEntity } from "../fakes/slack/index.js";
-import { BridgeHarness, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { visible } from "./harness.js";
 
 const OWNER = "UOWNERF";
 const STRANGER = "USTRANGERF";
@@ -13,13 +14,7 @@ const STRANGER = "USTRANGERF";
  * messages go to the model as one turn, the queue is bounded and strangers are rate-limited.
  */
 describe("Slack: a flood of messages in a session thread", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ env: { BRIDGE_RATE_LIMITS: "on" } });
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge({ env: { BRIDGE_RATE_LIMITS: "on" } });
 
   const say = (header: SlackMessage, user: string, text: SlackTypedText) => h.say(header, user, text);
   const mention = (header: SlackMessage, user: string, text: string) =>
@@ -38,9 +33,10 @@ describe("Slack: a flood of messages in a session thread", () => {
     await waitModelSaw("SLOW: 8000");
     const requests = h.model.requests.length;
     await Promise.all(Array.from({ length: 40 }, (_, i) => mention(header, STRANGER, `flood ${i + 1}`)));
-    // The bridge takes the flood in (the status is asked after it, as it was when this was reported).
-    await h.waitForReply(header, /queued \(\d+ waiting\)/);
-    await new Promise((r) => setTimeout(r, 1000));
+    // The bridge takes the flood in (the status is asked after it, as it was when this was reported):
+    // five messages queued, and the stranger told why the sixth was not.
+    await h.waitForReply(header, /queued \(5 waiting\)/);
+    await h.slack.waitFor(() => ephemeralsTo(STRANGER, /last minute/)[0], { what: "the stranger's refusal" });
     await say(header, OWNER, "status");
     const status = await h.waitForReply(header, /Session status/);
     assert.match(visible(status), /State: `working`/);
@@ -59,7 +55,8 @@ describe("Slack: a flood of messages in a session thread", () => {
     // The stranger was told once why the rest were not sent; the thread got no notice per message.
     assert.equal(ephemeralsTo(STRANGER, /sent 5 messages in this thread in the last minute/).length, 1);
     assert.ok(thread(header).length < 8, `no notice per message:\n${thread(header).join("\n")}`);
-    await new Promise((r) => setTimeout(r, 1500));
+    // A barrier: the next message is answered after anything the stopped turn or its queue sent on.
+    await h.barrier(header, OWNER, "after the stop");
     assert.ok(
       !prompts(requests).some((p) => /flood \d+/.test(p)),
       `nothing queued was sent after the stop:\n${prompts(requests).join("\n---\n")}`,

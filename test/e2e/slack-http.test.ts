@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, buttonsOf } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf } from "./harness.js";
 
 const OWNER = "UOWNER4";
 
 describe("Slack HTTP mode: signed deliveries only", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ http: true });
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge({ http: true });
 
   test("a signed command starts a session; a click approves over HTTP", async () => {
     const header = await h.startSession(OWNER, "RUN: touch via-http.txt");
@@ -38,7 +33,12 @@ describe("Slack HTTP mode: signed deliveries only", () => {
       { timestampSkewSeconds: -600 },
     );
     assert.equal(stale.status, 401);
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later, signed command, answered only once the bridge has handled it whole.
+    const from = h.slack.ephemerals.length;
+    await h.slack.sendSlashCommand({ user_id: OWNER, channel_id: "C0001", text: " " });
+    await h.slack.waitFor(() => h.slack.ephemerals.slice(from).find((e) => /Usage/.test(e.text)), {
+      what: "the usage answer",
+    });
     assert.equal(h.slack.messages.length, messages);
     assert.ok(!h.model.requests.some((r) => JSON.stringify(r.messages).match(/forged|stale/)));
   });

@@ -4,22 +4,20 @@
  * the text, and the session header shows the prompt escaped exactly once.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { type SlackMessage, slackEntity, slackTyped } from "../fakes/slack/index.js";
-import { BridgeHarness, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { visible } from "./harness.js";
 
 const OWNER = "UOWNER31";
 const CHANNEL = "C0031";
 
 describe("Slack: typed text reaches Copilot decoded", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-    h.slack.addUser({ id: "UALICE", name: "alice.a", real_name: "Alice Able", display_name: "alice" });
-    h.slack.addUser({ id: "UBOBBY", name: "bobby", real_name: "Bob Baker", display_name: "" });
-  });
-  after(async () => {
-    await h?.stop();
+  const { h } = useBridge({
+    ready: ({ h }) => {
+      h.slack.addUser({ id: "UALICE", name: "alice.a", real_name: "Alice Able", display_name: "alice" });
+      h.slack.addUser({ id: "UBOBBY", name: "bobby", real_name: "Bob Baker", display_name: "" });
+    },
   });
 
   /** The user turns the model was sent, newest last. */

@@ -4,8 +4,9 @@
  * text, and nothing that only looks empty starts one.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { visible } from "./harness.js";
 
 const OWNER = "UOWNER41";
 const CHANNEL = "C0041";
@@ -14,13 +15,7 @@ const INVISIBLE = "\u200b\u200c\u200d\ufeff\u2060";
 const PROMPTLY = 8000;
 
 describe("Slack: input that cannot be encoded", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   const userTexts = (): string[] =>
     h.model.requests.flatMap((r) => r.messages.filter((m) => m.role === "user").map((m) => m.content));
@@ -63,7 +58,10 @@ describe("Slack: input that cannot be encoded", () => {
       text: `${INVISIBLE} \ufe0f\u00ad`,
     });
     await ephemeralFor(from, /Usage: `\/copilot/);
-    await new Promise((r) => setTimeout(r, 500));
+    // A barrier: a later command, answered only once the bridge has handled it whole.
+    const later = h.slack.ephemerals.length;
+    await h.slack.sendSlashCommand({ user_id: OWNER, channel_id: CHANNEL, text: " " });
+    await ephemeralFor(later, /Usage: `\/copilot/);
     assert.equal(roots(), before, "no session header");
     assert.equal(h.model.requests.length, requests, "nothing reached the model");
   });

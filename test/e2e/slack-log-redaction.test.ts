@@ -1,18 +1,12 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { slackEntity } from "../fakes/slack/index.js";
-import { BridgeHarness } from "./harness.js";
+import { useBridge } from "./fixture.js";
 
 const OWNER = "UOWNER40";
 
 describe("Slack: tokens never reach the log", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   test("tokens never reach the log, even at debug level and when Slack's answer quotes one", async () => {
     const header = await h.startSession(OWNER, "hello");

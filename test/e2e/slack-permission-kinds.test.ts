@@ -6,30 +6,20 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { formMcpServer } from "../fakes/model/index.js";
+import { after, describe, test } from "node:test";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER9";
 const allButtons = ["Approve once", "Approve for session", "Deny", "Deny with reason…"];
 
 describe("Slack: permission kinds beyond shell and write", () => {
-  let h: BridgeHarness;
-  const mcp = join(tmpdir(), `ccb-mcp-kinds-${process.pid}.json`);
+  const { h } = useBridge({ formMcp: true });
   /** Outside the workspace and outside the temp directory, where the runtime checks locations too. */
   const elsewhere = mkdtempSync("/var/tmp/ccb-e2e-kinds-");
-  before(async () => {
-    writeFileSync(mcp, JSON.stringify({ mcpServers: formMcpServer() }));
-    h = await BridgeHarness.start({ env: { COPILOT_MCP_CONFIG: mcp } });
-  });
-  after(async () => {
-    await h?.stop();
-    rmSync(mcp, { force: true });
-    rmSync(elsewhere, { recursive: true, force: true });
-  });
+  after(() => rmSync(elsewhere, { recursive: true, force: true }));
 
   const cards = (header: SlackMessage) =>
     h.slack.thread(header.channel, header.ts).filter((m) => /🔐/.test(visible(m)));

@@ -1,26 +1,14 @@
 import assert from "node:assert/strict";
-import { rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { formMcpServer } from "../fakes/model/index.js";
+import { describe, test } from "node:test";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER8";
 const STRANGER = "USTRANGER8";
 
 describe("Slack: questions, plans and forms", () => {
-  let h: BridgeHarness;
-  const mcp = join(tmpdir(), `ccb-mcp-${process.pid}.json`);
-  before(async () => {
-    writeFileSync(mcp, JSON.stringify({ mcpServers: formMcpServer() }));
-    h = await BridgeHarness.start({ env: { COPILOT_MCP_CONFIG: mcp } });
-  });
-  after(async () => {
-    await h?.stop();
-    rmSync(mcp, { force: true });
-  });
+  const { h } = useBridge({ formMcp: true });
 
   const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
   const cardWith = (header: SlackMessage, label: string) => h.waitForButton(header, label);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER21";
 const SESSIONS = 8;
@@ -12,14 +13,12 @@ const SESSIONS = 8;
  * left replies unshown; with it, none.
  */
 describe("Slack: a burst of sessions inside Slack's documented rate limits", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ env: { BRIDGE_RATE_LIMITS: "on" } });
-    h.slack.setRateLimits(true);
-    h.slack.resetRateLimitStats();
-  });
-  after(async () => {
-    await h?.stop();
+  const { h } = useBridge({
+    env: { BRIDGE_RATE_LIMITS: "on" },
+    ready: ({ h }) => {
+      h.slack.setRateLimits(true);
+      h.slack.resetRateLimitStats();
+    },
   });
 
   test(`${SESSIONS} sessions started at once in one channel: no 429, every reply shown in full, a card answered`, async () => {

@@ -3,26 +3,16 @@
  * commands `ask_user_response` / `plan_approval_response`), and a message typed there.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { FakeGitHub } from "../fakes/github/index.js";
+import { describe, test } from "node:test";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { checkoutOfDemo, gitHubEnv } from "./github.js";
-import { BridgeHarness, type ButtonInfo, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { checkoutOfDemo } from "./github.js";
+import { type ButtonInfo, buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER11";
 
 describe("Slack: questions and plans answered on GitHub", () => {
-  let gh: FakeGitHub;
-  let h: BridgeHarness;
-  before(async () => {
-    gh = await FakeGitHub.start();
-    h = await BridgeHarness.start({ env: gitHubEnv(gh) });
-    checkoutOfDemo(h.workdir);
-  });
-  after(async () => {
-    await h?.stop();
-    await gh?.stop();
-  });
+  const { h, gh } = useBridge({ github: true, ready: ({ h }) => checkoutOfDemo(h.workdir) });
 
   const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
   /** A new session shared on GitHub; resolves with its header. */
@@ -90,9 +80,12 @@ describe("Slack: questions and plans answered on GitHub", () => {
     const modelCalls = h.model.requests.length;
     const late = await lateClick(card, red);
     assert.match(late.text, /already answered/);
-    await new Promise((done) => setTimeout(done, 500));
+    await h.barrier(header, OWNER, "anything new?");
     assert.equal(visible(card), shown, "the card is unchanged");
-    assert.equal(h.model.requests.length, modelCalls, "the model was not called again");
+    assert.ok(
+      h.model.requests.slice(modelCalls).every((r) => JSON.stringify(r.messages).includes("anything new?")),
+      "the model was not called again",
+    );
     assert.ok(!h.model.requests.some((r) => JSON.stringify(r.messages).includes("User selected: red")));
   });
 
@@ -124,7 +117,7 @@ describe("Slack: questions and plans answered on GitHub", () => {
     await h.waitForReply(header, /Tool exit_plan_mode result: Plan approved! Exited plan mode/);
     const late = await lateClick(card, autopilot);
     assert.match(late.text, /already answered/);
-    await new Promise((done) => setTimeout(done, 500));
+    await h.barrier(header, OWNER, "anything new?");
     assert.match(visible(header), /Mode: `interactive`/, "the late autopilot click changed nothing");
 
     await say(header, "mode plan");

@@ -1,28 +1,19 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { FakeGitHub } from "../fakes/github/index.js";
+import { describe, test } from "node:test";
+import type { FakeGitHub } from "../fakes/github/index.js";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { checkoutOfDemo, gitHubEnv } from "./github.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { checkoutOfDemo } from "./github.js";
+import { buttonsOf, visible } from "./harness.js";
 import { assertRemoteTurnedOff, commandPolls, sessionOfLink } from "./mission-control.js";
 import { decodeQr } from "./qr.js";
 
 const OWNER = "UOWNER10";
 
 describe("Slack: remote sessions through Mission Control", () => {
-  let gh: FakeGitHub;
-  let h: BridgeHarness;
-  before(async () => {
-    gh = await FakeGitHub.start();
-    h = await BridgeHarness.start({ env: gitHubEnv(gh) });
-    checkoutOfDemo(h.workdir);
-  });
-  after(async () => {
-    await h?.stop();
-    await gh?.stop();
-  });
+  const { h, gh } = useBridge({ github: true, ready: ({ h }) => checkoutOfDemo(h.workdir) });
 
   const say = (header: SlackMessage, text: string) => h.say(header, OWNER, text);
 

@@ -1,19 +1,15 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, cardRequestId, visible } from "./harness.js";
+import { slackKey } from "./store-file.js";
 
 const OWNER = "UOWNER3";
 
 describe("Slack: restart (kill -9) loses no session and no pending card", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   test("a pending card's buttons work after a crash, and conversations continue", async () => {
     const chat = await h.startSession(OWNER, "remember the word banana");
@@ -22,22 +18,28 @@ describe("Slack: restart (kill -9) loses no session and no pending card", () => 
     const card = await h.waitForCard(header);
     const postsBefore = h.slack.messages.length;
     // The card is persisted right after Slack accepts it; a crash inside those few milliseconds
-    // would post it again on restart (at least once, never lost).
-    await new Promise((r) => setTimeout(r, 300));
+    // would post it again on restart (at least once, never lost): crash once it is.
+    await h.cardSaved(cardRequestId(card));
+    const logged = h.output.length;
 
     await h.crashAndRestart();
 
-    // The old card keeps its buttons and is not posted again.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The resumed session has reconciled its cards: the old card keeps its buttons and is not posted
+    // again (checked again after the click, which the thread handles after anything the resume queued).
+    await h.waitForLog(new RegExp(`session resumed.*${slackKey(h, header)}`), {
+      from: logged,
+      what: "the card's session to be resumed",
+    });
+    const cards = () => h.slack.thread(header.channel, header.ts).filter((m) => /🔐/.test(visible(m)));
     assert.equal(buttonsOf(card).length, 3, visible(card));
-    const cards = h.slack.thread(header.channel, header.ts).filter((m) => /🔐/.test(visible(m)));
-    assert.equal(cards.length, 1, "one card in the thread");
+    assert.equal(cards().length, 1, "one card in the thread");
 
     await h.click(OWNER, card, "perm.once");
     await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
       what: "the card to close",
     });
     assert.match(visible(card), new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.equal(cards().length, 1, "still one card in the thread");
     await h.slack.waitFor(() => existsSync(join(h.workdir, "after-restart.txt")), {
       what: "the command to run",
     });

@@ -1,20 +1,16 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
+import { userTurns } from "../fakes/model/index.js";
 import { slackEntity } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER2";
 
 describe("Slack: bad input, duplicates and busy sessions", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ env: { BRIDGE_MAX_PROMPT_CHARS: "20000" } });
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge({ env: { BRIDGE_MAX_PROMPT_CHARS: "20000" } });
 
   const ephemeralFor = (user: string, from: number, match: RegExp) =>
     h.slack.waitFor(() => h.slack.ephemerals.slice(from).find((e) => e.user === user && match.test(e.text)), {
@@ -110,10 +106,15 @@ describe("Slack: bad input, duplicates and busy sessions", () => {
       { event_id: "Ev1", retryAttempt: 1, retryReason: "timeout" },
     );
     await h.waitForReply(header, /You said: once only \(user turns: 2\)/);
-    await new Promise((r) => setTimeout(r, 1500));
+    // A barrier: the next message, answered as the third turn; a second answer would come before it.
+    await h.say(header, OWNER, "and then?");
+    await h.waitForReply(header, /You said: and then\? \(user turns: 3\)/);
     const replies = h.slack.thread(header.channel, header.ts).filter((m) => /once only/.test(visible(m)));
     assert.equal(replies.length, 1, replies.map(visible).join("\n---\n"));
-    assert.equal(h.model.requests.filter((r) => JSON.stringify(r.messages).includes("once only")).length, 1);
+    assert.equal(
+      h.model.requests.filter((r) => userTurns(r.messages).at(-1)?.includes("once only")).length,
+      1,
+    );
   });
 
   test("a message while the agent works is queued, announced, and sent after the turn", async () => {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, describe, type TestContext, test } from "node:test";
+import { describe, type TestContext, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { echoTurn, FakeRuntime, type TurnScript } from "../fakes/runtime/index.js";
+import { echoTurn, type TurnScript } from "../fakes/runtime/index.js";
 import { type NoiseKind, noise } from "../fakes/runtime/malformed.js";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, visible } from "./harness.js";
+import { Bridge, type BridgeHandle, useBridge } from "./fixture.js";
+import { type BridgeHarness, visible } from "./harness.js";
 
 /**
  * The bridge against the scripted runtime (`COPILOT_RUNTIME_URL`): faults the real runtime cannot be
@@ -43,22 +44,9 @@ const script: TurnScript = async (turn) => {
   turn.idle();
 };
 
-async function startRig(): Promise<{ rt: FakeRuntime; h: BridgeHarness }> {
-  const rt = await FakeRuntime.start();
-  rt.onTurn = script;
-  try {
-    return { rt, h: await BridgeHarness.start({ env: rt.env }) };
-  } catch (error) {
-    await rt.stop();
-    throw error;
-  }
-}
-
-async function stopRig(rig: { rt: FakeRuntime; h: BridgeHarness } | undefined): Promise<void> {
-  if (!rig) return;
-  for (const held of [...rig.rt.stalled]) held.release(); // lets the bridge shut down promptly
-  await rig.h.stop();
-  await rig.rt.stop();
+/** The bridge and the scripted runtime of `bridge`, with the steps these tests take. */
+function rig(bridge: Bridge | BridgeHandle) {
+  return { h: bridge.h, rt: bridge.fakeRuntime, ...helpers(bridge.h) };
 }
 
 function helpers(h: BridgeHarness) {
@@ -87,17 +75,8 @@ function helpers(h: BridgeHarness) {
 }
 
 describe("Slack: malformed events, a stalled method and JSON-RPC errors from the runtime", () => {
-  let rig: Awaited<ReturnType<typeof startRig>> | undefined;
-  const ctx = () => {
-    if (!rig) throw new Error("no rig");
-    return { ...rig, ...helpers(rig.h) };
-  };
-  before(async () => {
-    rig = await startRig();
-  });
-  after(async () => {
-    await stopRig(rig);
-  });
+  const bridge = useBridge({ fakeRuntime: script });
+  const ctx = () => rig(bridge);
 
   const kinds: [NoiseKind, string][] = [
     ["unknown", "unknown event types"],
@@ -116,10 +95,12 @@ describe("Slack: malformed events, a stalled method and JSON-RPC errors from the
   }
 
   test("(1) malformed events put no raw `undefined`, `[object Object]` or `NaN` in the thread", async () => {
-    const { h, expectReply, threadText } = ctx();
+    const { h, say, expectReply, threadText } = ctx();
     const header = await h.startSession(OWNER, "NOISE: all");
     await expectReply(header, [/after the noise: all/]);
-    await sleep(1500); // streamed edits and late posts land
+    // A barrier: the next message's answer shows after the noisy turn's late edits and posts.
+    await say(header, "and after that?");
+    await expectReply(header, [/You said: and after that\?/]);
     const text = threadText(header);
     assert.doesNotMatch(text, GARBAGE, `the thread:\n${text}`);
   });
@@ -201,19 +182,21 @@ describe("Slack: malformed events, a stalled method and JSON-RPC errors from the
 });
 
 describe("Slack: the runtime connection drops", () => {
+  /** A bridge of this test's own: each test drops the runtime connection. */
   const rigFor = async (t: TestContext) => {
-    const rig = await startRig();
-    t.after(() => stopRig(rig));
-    return { ...rig, ...helpers(rig.h) };
+    const bridge = await Bridge.start({ fakeRuntime: script });
+    t.after(() => bridge.stop());
+    return rig(bridge);
   };
 
   test("(4) after a drop, a message in the thread is answered once the bridge has reconnected; the bridge stays up", async (t) => {
     const { h, rt, say, expectReply } = await rigFor(t);
     const header = await h.startSession(OWNER, "before the drop");
     await expectReply(header, [/You said: before the drop/]);
+    const logged = h.output.length;
     rt.dropConnections();
     await rt.waitFor(() => rt.connections.every((c) => c.closed), { what: "the drop" });
-    await sleep(500);
+    await h.waitForLog(/the connection to the Copilot runtime was lost/, { from: logged });
     await say(header, "after the drop");
     // The message waits for the reconnection instead of failing.
     await expectReply(header, [/You said: after the drop/]);

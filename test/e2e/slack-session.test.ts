@@ -1,21 +1,16 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNER1";
 const APPROVER = "UAPPROVER";
 const STRANGER = "USTRANGER";
 
 describe("Slack: /copilot end to end with the real runtime", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ env: { BRIDGE_APPROVERS: `slack:${APPROVER}` } });
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge({ env: { BRIDGE_APPROVERS: `slack:${APPROVER}` } });
 
   test("slash command opens a thread and the answer streams into it", async () => {
     const header = await h.startSession(OWNER, "hello there");

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { describe, test } from "node:test";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, cardRequestId, visible } from "./harness.js";
 
 const OWNER = "UOWNER41";
 const OTHER = "UOTHER41";
@@ -13,22 +14,14 @@ function removeStore(file: string): void {
 }
 
 describe("Slack: the store's file lost", () => {
-  // Changed by the second test: a restart then finds no store file at all.
-  const env: Record<string, string> = {};
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start({ env });
-  });
-  after(async () => {
-    await h?.stop();
-  });
+  const { h } = useBridge();
 
   test("deleted while the bridge runs: noticed, recreated with the live threads, which survive a crash", async () => {
     const chat = await h.startSession(OWNER, "remember the word mango");
     await h.waitForReply(chat, /user turns: 1/);
     const header = await h.startSession(OWNER, "RUN: touch after-store-loss.txt");
     const card = await h.waitForCard(header);
-    await new Promise((r) => setTimeout(r, 300)); // the card's record is written right after the post
+    await h.cardSaved(cardRequestId(card)); // written right after Slack accepts the card
 
     const file = join(h.dir, "bridge.sqlite");
     removeStore(file);
@@ -66,7 +59,7 @@ describe("Slack: the store's file lost", () => {
     await h.waitForReply(header, /user turns: 1/);
 
     // The bridge restarts on a store file that does not exist: it knows nothing of the thread.
-    env.BRIDGE_STORE_URL = `sqlite://${join(h.dir, "lost", "bridge.sqlite")}`;
+    h.setEnv({ BRIDGE_STORE_URL: `sqlite://${join(h.dir, "lost", "bridge.sqlite")}` });
     await h.crashAndRestart();
     const posts = h.slack.messages.length;
     const from = h.slack.ephemerals.length;
@@ -92,11 +85,17 @@ describe("Slack: the store's file lost", () => {
 
     // Told once: a second reply gets no second notice (and nothing reaches Copilot).
     await h.say(header, OWNER, "hello?");
-    await new Promise((r) => setTimeout(r, 1500));
+    // A barrier: a later message, in a new session elsewhere, answered by the model.
+    const later = await h.startSession(OWNER, "a session after the loss", "CLATER");
+    await h.waitForReply(later, /You said: a session after the loss \(user turns: 1\)/);
     assert.deepEqual(
       notices().map((e) => [e.user, e.thread_ts]),
       [[OWNER, header.ts]],
     );
-    assert.equal(h.slack.messages.length, posts, "nothing posted in any thread");
+    assert.deepEqual(
+      h.slack.messages.slice(posts).filter((m) => m.channel !== "CLATER"),
+      [],
+      "nothing posted in any thread",
+    );
   });
 });

@@ -3,18 +3,15 @@
  * once; a plain Deny stops the turn (as the Copilot CLI does), Deny with a reason lets Copilot go on.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { SlackMessage } from "../fakes/slack/index.js";
-import { BridgeHarness, buttonsOf, visible } from "./harness.js";
+import { useBridge } from "./fixture.js";
+import { buttonsOf, visible } from "./harness.js";
 
 const OWNER = "UOWNERTURN";
 
 describe("Slack: every turn ends visibly", () => {
-  let h: BridgeHarness;
-  before(async () => {
-    h = await BridgeHarness.start();
-  });
-  after(() => h?.stop());
+  const { h } = useBridge();
 
   const thread = (header: SlackMessage) => h.slack.thread(header.channel, header.ts).map(visible);
   const closed = (card: SlackMessage) =>
@@ -70,7 +67,8 @@ describe("Slack: every turn ends visibly", () => {
     );
     await h.say(header, OWNER, "stop");
     await h.waitForReply(header, new RegExp(`Stopped by <@${OWNER}>\\. Reply in this thread to continue\\.`));
-    await new Promise((done) => setTimeout(done, 1000));
+    // A barrier: the next message is answered after whatever the stopped turn's end shows.
+    await h.barrier(header, OWNER, "and now?");
     assert.ok(!thread(header).some((t) => /ended without a reply|Copilot stopped this turn/.test(t)));
   });
 });

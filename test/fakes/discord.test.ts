@@ -329,6 +329,27 @@ describe("FakeDiscord protocol rules (no discord.js)", () => {
   });
   after(() => fake.stop());
 
+  it("waitForCall resolves with the first matching call from `from` on, recorded with its time", async () => {
+    const from = fake.calls.length;
+    const started = Date.now();
+    const waiting = fake.waitForCall((c) => c.method === "POST" && c.body?.content === "wanted", { from });
+    for (const content of ["not this one", "wanted"]) {
+      const posted = await api(`/channels/${fake.channelId}/messages`, {
+        method: "POST",
+        headers: bot(),
+        body: JSON.stringify({ content }),
+      });
+      assert.equal(posted.status, 200);
+    }
+    const call = await waiting;
+    assert.equal(call, fake.calls.at(-1));
+    assert.ok(call.at >= started && call.at <= Date.now(), `recorded at ${call.at}`);
+    await assert.rejects(
+      fake.waitForCall((c) => c.body?.content === "wanted", { from: fake.calls.length, timeoutMs: 100 }),
+      /timed out/,
+    );
+  });
+
   it("401 without the bot token, 404 for unknown routes, 405 for a wrong method", async () => {
     const noAuth = await api("/users/@me");
     assert.equal(noAuth.status, 401);
@@ -365,6 +386,7 @@ describe("FakeDiscord protocol rules (no discord.js)", () => {
     assert.equal(((await ok.json()) as { interaction: { id: string } }).interaction.id, first.interactionId);
     assert.equal(((await (await callback(first)).json()) as { code: number }).code, 40060);
     const late = await fake.clickButton({ user_id: USER, message_id: id, custom_id: "go" });
+    // About time: the callback comes after the interaction's 300 ms window has passed.
     await new Promise((r) => setTimeout(r, 350));
     assert.equal(((await (await callback(late)).json()) as { code: number }).code, 10062);
   });

@@ -104,6 +104,7 @@ describe("fake Slack rate limits", () => {
     const message = fake.messages.find((m) => m.ts === ts);
     assert.equal(message?.text, "v2");
     assert.equal(message?.edits, 2);
+    // About time: the bucket refills on the clock, and Retry-After says when.
     await new Promise((r) => setTimeout(r, retryAfter * 1000));
     await client.chat.update({ channel: "CU", ts, text: "v3" });
     assert.equal(fake.messages.find((m) => m.ts === ts)?.text, "v3");

@@ -433,6 +433,23 @@ describe("FakeSlack Web API", () => {
     );
   });
 
+  it("waitForCall resolves with the first matching call from `from` on, recorded with its time", async () => {
+    const from = fake.calls.length;
+    const started = Date.now();
+    const waiting = fake.waitForCall((c) => c.method === "chat.postMessage" && c.args.text === "wanted", {
+      from,
+    });
+    await client.chat.postMessage({ channel: CHANNEL, text: "not this one" });
+    await client.chat.postMessage({ channel: CHANNEL, text: "wanted" });
+    const call = await waiting;
+    assert.equal(call, fake.calls.at(-1));
+    assert.ok(call.at >= started && call.at <= Date.now(), `recorded at ${call.at}`);
+    await assert.rejects(
+      fake.waitForCall((c) => c.args.text === "wanted", { from: fake.calls.length, timeoutMs: 100 }),
+      /timed out/,
+    );
+  });
+
   it("waitFor times out naming what it waited for, with recent calls", async () => {
     await assert.rejects(
       fake.waitFor(() => false, { timeoutMs: 100, what: "the impossible" }),

@@ -1,15 +1,7 @@
 /** Reading request bodies the way Discord accepts them: JSON, or multipart with payload_json + files[n]. */
-import type { IncomingMessage } from "node:http";
-import type { RestFile } from "./types.js";
+export { readBody } from "../base.js";
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
+import type { RestFile } from "./types.js";
 
 export interface ParsedBody {
   // biome-ignore lint/suspicious/noExplicitAny: request JSON as the client sent it

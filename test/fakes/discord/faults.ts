@@ -1,12 +1,7 @@
 /** Injected REST faults: "the next N calls matching route X fail like this", answered as Discord's edge does. */
 import type { ServerResponse } from "node:http";
+import { dropConnection, FaultQueue, upstreamError } from "../base.js";
 import type { Fault } from "./types.js";
-
-interface Armed {
-  route: string | RegExp;
-  fault: Fault;
-  remaining: number;
-}
 
 /**
  * A string route is "METHOD /path" or "/path" (any method); `:name` segments match one path
@@ -26,25 +21,10 @@ export function routeMatches(route: string | RegExp, method: string, path: strin
   return want.every((seg, i) => seg.startsWith(":") || seg === got[i]);
 }
 
-export class Faults {
-  private readonly armed: Armed[] = [];
-
-  failNext(route: string | RegExp, fault: Fault, count = 1): void {
-    if (count > 0) this.armed.push({ route, fault, remaining: count });
-  }
-
-  /** Consumes and returns the fault for this call, if one is armed. Earlier arms are served first. */
-  take(method: string, path: string): Fault | undefined {
-    const index = this.armed.findIndex((a) => routeMatches(a.route, method, path));
-    const hit = this.armed[index];
-    if (hit === undefined) return undefined;
-    hit.remaining -= 1;
-    if (hit.remaining <= 0) this.armed.splice(index, 1);
-    return hit.fault;
-  }
-
-  clear(): void {
-    this.armed.length = 0;
+/** "The next `count` calls matching `route` get `fault`": `take(method, path)` serves them. */
+export class Faults extends FaultQueue<Fault, string | RegExp, [method: string, path: string]> {
+  constructor() {
+    super(routeMatches);
   }
 }
 
@@ -76,8 +56,7 @@ export function okRateLimitHeaders(method: string, path: string): Record<string,
 /** Answers a request with the fault. */
 export function applyFault(fault: Fault, res: ServerResponse, method: string, path: string): void {
   if ("drop" in fault) {
-    // Kill the TCP connection without an HTTP response: the client sees a network error.
-    res.socket?.destroy();
+    dropConnection(res);
     return;
   }
   if (fault.status === 429) {
@@ -107,7 +86,5 @@ export function applyFault(fault: Fault, res: ServerResponse, method: string, pa
     res.end(body);
     return;
   }
-  const text = `<html><body>${fault.status} fake upstream error</body></html>`;
-  res.writeHead(fault.status, { "content-type": "text/html", "content-length": Buffer.byteLength(text) });
-  res.end(text);
+  upstreamError(res, fault.status, "text/html");
 }

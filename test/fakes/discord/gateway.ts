@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { Waiters } from "../base.js";
 import { apiGuildCreate, apiMember, apiUser } from "./objects.js";
 import type { DiscordState } from "./state.js";
 
@@ -45,7 +46,7 @@ export class GatewayServer {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, Session>();
   private readonly sockets = new Set<WebSocket>();
-  private readyWaiters: (() => void)[] = [];
+  private readonly ready = new Waiters();
   private stopped = false;
   zombie = false;
   connections = 0;
@@ -188,9 +189,7 @@ export class GatewayServer {
   }
 
   private becameReady(): void {
-    const waiters = this.readyWaiters;
-    this.readyWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.ready.release();
     this.state.changed();
   }
 
@@ -227,8 +226,7 @@ export class GatewayServer {
   }
 
   whenReady(): Promise<void> {
-    if (this.isReady()) return Promise.resolve();
-    return new Promise((resolve) => this.readyWaiters.push(resolve));
+    return this.ready.wait(this.isReady());
   }
 
   /** Terminates every socket without a close frame (the client sees 1006); sessions stay resumable. */

@@ -36,8 +36,9 @@
  * `fake.rateLimitStats()` → `{limited, calls, globalLimited}` per route key ("PATCH
  * /channels/:id/messages/:id"; counted even when off); `resetRateLimitStats()`.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { closeServer, listenLocal } from "../base.js";
+import type { WaitOptions } from "../wait.js";
 import { Faults } from "./faults.js";
 import { GatewayServer, Intent } from "./gateway.js";
 import { createMessage } from "./messages.js";
@@ -112,13 +113,7 @@ export class FakeDiscord {
       heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 1000,
       interactionCallbackTimeoutMs: opts.interactionCallbackTimeoutMs ?? 3000,
     });
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const baseUrl = `http://127.0.0.1:${port}`;
+    const { server, port, baseUrl } = await listenLocal();
     const gateway = new GatewayServer(state, `ws://127.0.0.1:${port}/gateway`);
     const ctx: Ctx = { state, gateway, baseUrl };
     const faults = new Faults();
@@ -177,6 +172,11 @@ export class FakeDiscord {
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T> {
     return this.ctx.state.waitFor(probe, opts);
+  }
+
+  /** Resolves with the first REST call (from the `from`-th on) that matches. */
+  waitForCall(match: (call: RestCall) => boolean, opts?: WaitOptions & { from?: number }): Promise<RestCall> {
+    return this.ctx.state.waitForCall(match, opts);
   }
 
   onCall(listener: (call: RestCall) => void): () => void {
@@ -328,9 +328,7 @@ export class FakeDiscord {
 
   async stop(): Promise<void> {
     await this.ctx.gateway.close();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 }
 

@@ -9,6 +9,8 @@
  * also how @discordjs/rest counts its own 50/s. A rejected request is not applied.
  */
 
+import { RateTally } from "../base.js";
+
 export interface WindowSpec {
   limit: number;
   windowMs: number;
@@ -117,7 +119,8 @@ export class DiscordRateLimiter {
   private profile: DiscordRateLimitProfile = {};
   private global: FixedWindow | undefined;
   private readonly windows = new Map<string, FixedWindow>();
-  private stats: DiscordRateLimitStats = { limited: {}, calls: {}, globalLimited: 0 };
+  private readonly tally = new RateTally();
+  private globalLimited = 0;
 
   /** `true` = the documented numbers, a profile = those with overrides, `false` = off. Windows start empty. */
   configure(setting: boolean | DiscordRateLimitProfile): void {
@@ -134,7 +137,7 @@ export class DiscordRateLimiter {
    */
   check(method: string, pattern: string, params: Record<string, string>): Verdict {
     const key = routeKey(method, pattern);
-    this.stats.calls[key] = (this.stats.calls[key] ?? 0) + 1;
+    this.tally.call(key);
     if (!this.enabled) return { ok: true };
     const now = (this.profile.now ?? Date.now)();
     if (this.global !== undefined && !exemptFromGlobal(key)) {
@@ -159,15 +162,12 @@ export class DiscordRateLimiter {
   }
 
   rateLimitStats(): DiscordRateLimitStats {
-    return {
-      limited: { ...this.stats.limited },
-      calls: { ...this.stats.calls },
-      globalLimited: this.stats.globalLimited,
-    };
+    return { ...this.tally.snapshot(), globalLimited: this.globalLimited };
   }
 
   resetStats(): void {
-    this.stats = { limited: {}, calls: {}, globalLimited: 0 };
+    this.tally.reset();
+    this.globalLimited = 0;
   }
 
   private ruleFor(key: string): Rule {
@@ -192,8 +192,8 @@ export class DiscordRateLimiter {
   }
 
   private reject(key: string, global: boolean, waitMs: number, headers: Record<string, string>): Verdict {
-    this.stats.limited[key] = (this.stats.limited[key] ?? 0) + 1;
-    if (global) this.stats.globalLimited += 1;
+    this.tally.limit(key);
+    if (global) this.globalLimited += 1;
     const retryAfter = Math.max(0.001, waitMs / 1000);
     return {
       ok: false,

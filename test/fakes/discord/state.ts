@@ -1,5 +1,5 @@
-import { type WaitOptions, waitUntil } from "../wait.js";
 /** Observable state of the fake guild: what the app did, plus change notification for waitFor. */
+import { CallRecorder, clip } from "../base.js";
 import type {
   DiscordMessage,
   DiscordThread,
@@ -48,8 +48,7 @@ const DISCORD_EPOCH = 1_420_070_400_000n;
  * id indexes below in step. Should anything change the arrays directly, a size mismatch makes the
  * next lookup rebuild the index.
  */
-export class DiscordState {
-  readonly calls: RestCall[] = [];
+export class DiscordState extends CallRecorder<RestCall> {
   readonly messages: DiscordMessage[] = [];
   /** Ephemeral messages (interaction replies and follow-ups with flags 64), by id. */
   readonly ephemeral = new Map<string, DiscordMessage>();
@@ -68,10 +67,9 @@ export class DiscordState {
   private readonly threadIndex = new Map<string, DiscordThread>();
   private readonly tokenIndex = new Map<string, Interaction>();
   private lastId = 0n;
-  private readonly changeListeners = new Set<() => void>();
-  private readonly callListeners = new Set<(call: RestCall) => void>();
 
   constructor(readonly id: Identity) {
+    super("FakeDiscord", describeCall, "  (no REST calls)");
     this.textChannels = new Set(id.channelIds);
     this.members.set(id.botUserId, { id: id.botUserId, username: "copilot-bot", bot: true, roles: [] });
   }
@@ -203,53 +201,9 @@ export class DiscordState {
   attachment(filename: string, bytes: Buffer, extra: Partial<StoredAttachment> = {}): StoredAttachment {
     return { id: this.nextId(), filename, bytes, size: bytes.length, ...extra };
   }
+}
 
-  recordCall(call: RestCall): void {
-    this.calls.push(call);
-    for (const listener of this.callListeners) {
-      try {
-        listener(call);
-      } catch {
-        // A test's listener must not break the fake's request handling.
-      }
-    }
-    this.changed();
-  }
-
-  onCall(listener: (call: RestCall) => void): () => void {
-    this.callListeners.add(listener);
-    return () => this.callListeners.delete(listener);
-  }
-
-  onChange(listener: () => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
-  }
-
-  changed(): void {
-    for (const listener of [...this.changeListeners]) listener();
-  }
-
-  /** Short human-readable dump of the last calls, for timeout messages. */
-  recentCalls(n = 8): string {
-    const recent = this.calls.slice(-n);
-    if (recent.length === 0) return "  (no REST calls)";
-    return recent
-      .map((c) => {
-        const body = c.body === undefined ? "" : JSON.stringify(c.body);
-        const shown = body.length > 160 ? `${body.slice(0, 160)}…` : body;
-        return `  ${c.method} ${c.path} → ${c.fault ?? c.status} ${shown}`;
-      })
-      .join("\n");
-  }
-
-  waitFor<T>(probe: () => T | undefined | false | null, opts: WaitOptions = {}): Promise<T> {
-    return waitUntil(
-      "FakeDiscord",
-      (l) => this.onChange(l),
-      () => `recent calls:\n${this.recentCalls()}`,
-      probe,
-      opts,
-    );
-  }
+function describeCall(c: RestCall): string {
+  const body = c.body === undefined ? "" : clip(JSON.stringify(c.body));
+  return `${c.method} ${c.path} → ${c.fault ?? c.status} ${body}`;
 }

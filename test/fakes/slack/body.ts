@@ -1,5 +1,5 @@
 /** Reading and decoding HTTP request bodies the way Slack's servers accept them. */
-import type { IncomingMessage } from "node:http";
+export { readBody } from "../base.js";
 
 /** Form fields web-api JSON-encodes when it form-encodes a call; parsed back into objects. */
 const JSON_FIELDS = new Set([
@@ -13,15 +13,6 @@ const JSON_FIELDS = new Set([
   "user_auth_blocks",
   "channels",
 ]);
-
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function decodeField(key: string, value: string): unknown {
   if (!JSON_FIELDS.has(key)) return value;

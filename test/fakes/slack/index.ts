@@ -32,8 +32,9 @@
  * `fake.rateLimitStats()` → `{limited, calls}` per method (always counted); `resetRateLimitStats()`.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { closeServer, listenLocal } from "../base.js";
+import type { WaitOptions } from "../wait.js";
 import { FORM, JSON_TYPE, parseAckBody, postRaw, signedHeaders } from "./deliver-http.js";
 import { Faults } from "./faults.js";
 import {
@@ -118,13 +119,7 @@ export class FakeSlack {
       appToken: opts.appToken ?? "xapp-test",
       signingSecret: opts.signingSecret ?? "test-secret",
     });
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    const baseUrl = `http://127.0.0.1:${port}`;
+    const { server, port, baseUrl } = await listenLocal();
     const faults = new Faults();
     const socket = new SocketModeServer(`ws://127.0.0.1:${port}`, state.id.appId, () => state.changed());
     const rateLimits = new SlackRateLimiter();
@@ -172,6 +167,11 @@ export class FakeSlack {
     opts?: { timeoutMs?: number; what?: string },
   ): Promise<T> {
     return this.state.waitFor(probe, opts);
+  }
+
+  /** Resolves with the first Web API call (from the `from`-th on) that matches. */
+  waitForCall(match: (call: ApiCall) => boolean, opts?: WaitOptions & { from?: number }): Promise<ApiCall> {
+    return this.state.waitForCall(match, opts);
   }
 
   onCall(listener: (call: ApiCall) => void): () => void {
@@ -292,8 +292,6 @@ export class FakeSlack {
 
   async stop(): Promise<void> {
     await this.socket.close();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    await closeServer(this.server);
   }
 }

@@ -9,6 +9,8 @@
  * `Retry-After: <whole seconds>`, `{"ok":false,"error":"ratelimited"}`.
  */
 
+import { RateTally } from "../base.js";
+
 export interface BucketSpec {
   /** Burst size: how many calls an idle bucket accepts at once. */
   capacity: number;
@@ -100,7 +102,7 @@ export type Verdict = { ok: true } | { ok: false; retryAfter: number };
 
 export class SlackRateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
-  private stats: SlackRateLimitStats = { limited: {}, calls: {} };
+  private readonly tally = new RateTally();
   private enabled = false;
   private profile: SlackRateLimitProfile = {};
 
@@ -117,13 +119,13 @@ export class SlackRateLimiter {
 
   /** Counts the call and, when enabled, takes its tokens or says how long to wait. */
   check(method: string, args: Record<string, unknown>): Verdict {
-    this.stats.calls[method] = (this.stats.calls[method] ?? 0) + 1;
+    this.tally.call(method);
     if (!this.enabled) return { ok: true };
     const now = (this.profile.now ?? Date.now)();
     const needed = this.bucketsFor(method, args, now);
     const waitMs = Math.max(0, ...needed.map((b) => b.waitMs(now)));
     if (waitMs > 0) {
-      this.stats.limited[method] = (this.stats.limited[method] ?? 0) + 1;
+      this.tally.limit(method);
       return { ok: false, retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) };
     }
     for (const b of needed) b.take();
@@ -131,11 +133,11 @@ export class SlackRateLimiter {
   }
 
   rateLimitStats(): SlackRateLimitStats {
-    return { limited: { ...this.stats.limited }, calls: { ...this.stats.calls } };
+    return this.tally.snapshot();
   }
 
   resetStats(): void {
-    this.stats = { limited: {}, calls: {} };
+    this.tally.reset();
   }
 
   private bucketsFor(method: string, args: Record<string, unknown>, now: number): TokenBucket[] {

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { Waiters } from "../base.js";
 import type { Ack } from "./types.js";
 
 interface Client {
@@ -33,7 +34,7 @@ export class SocketModeServer {
   private readonly tickets = new Set<string>();
   private readonly clients = new Set<Client>();
   private readonly acks = new Map<string, AckWaiter[]>();
-  private connectedWaiters: (() => void)[] = [];
+  private readonly connected = new Waiters();
   private ticketSeq = 0;
   private stopped = false;
   connections = 0;
@@ -84,9 +85,7 @@ export class SocketModeServer {
         connection_info: { app_id: this.appId },
       }),
     );
-    const waiters = this.connectedWaiters;
-    this.connectedWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.connected.release();
     this.onChange();
   }
 
@@ -113,8 +112,7 @@ export class SocketModeServer {
 
   /** Resolves once a client is connected (hello sent) that has not been asked to refresh. */
   whenConnected(): Promise<void> {
-    if (this.usable().length > 0) return Promise.resolve();
-    return new Promise((resolve) => this.connectedWaiters.push(resolve));
+    return this.connected.wait(this.usable().length > 0);
   }
 
   /** Delivers an envelope to the newest connected client (waiting for one) and resolves with its ack. */

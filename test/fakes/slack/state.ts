@@ -1,5 +1,5 @@
-import { type WaitOptions, waitUntil } from "../wait.js";
 /** Observable state of the fake workspace: what the app did, plus change notification for waitFor. */
+import { CallRecorder, clip } from "../base.js";
 import type {
   ApiCall,
   Ephemeral,
@@ -39,8 +39,7 @@ export interface ResponseTarget {
 
 const TS_BASE_SECONDS = 1_700_000_000;
 
-export class SlackState {
-  readonly calls: ApiCall[] = [];
+export class SlackState extends CallRecorder<ApiCall> {
   readonly messages: SlackMessage[] = [];
   readonly ephemerals: Ephemeral[] = [];
   readonly files: UploadedFile[] = [];
@@ -52,10 +51,10 @@ export class SlackState {
   readonly users = new Map<string, FakeUser>();
   private tick = 0;
   private seq = 0;
-  private readonly changeListeners = new Set<() => void>();
-  private readonly callListeners = new Set<(call: ApiCall) => void>();
 
-  constructor(readonly id: Identity) {}
+  constructor(readonly id: Identity) {
+    super("FakeSlack", (c) => `${c.method} ${clip(JSON.stringify(c.args))}`, "(no Web API calls)");
+  }
 
   /** A fresh Slack timestamp, strictly increasing: "1700000000.000100", "1700000000.000200", … */
   nextTs(): string {
@@ -84,54 +83,6 @@ export class SlackState {
         display_name: `user-${id.toLowerCase()}`,
         is_bot: id === this.id.botUserId,
       }
-    );
-  }
-
-  recordCall(call: ApiCall): void {
-    this.calls.push(call);
-    for (const listener of this.callListeners) {
-      try {
-        listener(call);
-      } catch {
-        // A test's listener must not break the fake's request handling.
-      }
-    }
-    this.changed();
-  }
-
-  onCall(listener: (call: ApiCall) => void): () => void {
-    this.callListeners.add(listener);
-    return () => this.callListeners.delete(listener);
-  }
-
-  onChange(listener: () => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
-  }
-
-  changed(): void {
-    for (const listener of [...this.changeListeners]) listener();
-  }
-
-  /** Short human-readable dump of the last calls, for timeout messages. */
-  recentCalls(n = 8): string {
-    const recent = this.calls.slice(-n);
-    if (recent.length === 0) return "(no Web API calls)";
-    return recent
-      .map((c) => {
-        const args = JSON.stringify(c.args);
-        return `  ${c.method} ${args.length > 160 ? `${args.slice(0, 160)}…` : args}`;
-      })
-      .join("\n");
-  }
-
-  waitFor<T>(probe: () => T | undefined | false | null, opts: WaitOptions = {}): Promise<T> {
-    return waitUntil(
-      "FakeSlack",
-      (l) => this.onChange(l),
-      () => `recent calls:\n${this.recentCalls()}`,
-      probe,
-      opts,
     );
   }
 }
