@@ -33,6 +33,7 @@ export function benchBridgeEnv(
     COPILOT_HOME: join(dir, "copilot-home"),
     BRIDGE_WORKDIR: workdir,
     BRIDGE_STORE_URL: `sqlite://${join(dir, "bridge.sqlite")}`,
+    BRIDGE_DATA_DIR: join(dir, "data"),
     LOG_LEVEL: "info",
   };
 }

@@ -7,8 +7,10 @@ import type { LogLevel } from "./core/log.js";
 import type { Reach, ReplyMode } from "./core/policy.js";
 import type { AdapterPlugin, Environment } from "./core/ports/plugin.js";
 import { envSetting } from "./core/ports/plugin.js";
+import type { Repository } from "./core/ports/workspace.js";
 import type { UserRef } from "./core/vocabulary/refs.js";
 import { type McpServer, readMcpConfig } from "./mcp-config.js";
+import { parseRepos } from "./workspace/repo-list.js";
 
 /** A chat platform whose settings are present: its plug-in, and what the plug-in read from them. */
 export interface ConfiguredPlatform {
@@ -27,6 +29,12 @@ export interface CoreConfig {
   /** MCP servers every session gets (COPILOT_MCP_CONFIG). */
   mcpServers?: Record<string, McpServer>;
   workingDirectory: string;
+  /** Repositories sessions may work in (BRIDGE_REPOS); empty: BRIDGE_WORKDIR. */
+  repos: Repository[];
+  /** Where clones and worktrees live (BRIDGE_DATA_DIR, default ./data). */
+  dataDir: string;
+  /** Most session worktrees at once (BRIDGE_MAX_WORKTREES, default 50). */
+  maxWorktrees: number;
   storeUrl: string;
   approvers: UserRef[];
   /** Roles whose members are approvers (`<platform>-role:<id>` in BRIDGE_APPROVERS). */
@@ -196,6 +204,17 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
       if (!existsSync(dir)) ctx.addIssue(`BRIDGE_WORKDIR: ${dir} does not exist`);
       return dir;
     }),
+    BRIDGE_REPOS: setting.transform((v, ctx): Repository[] => {
+      if (v === undefined) return [];
+      try {
+        return parseRepos(v, cwd);
+      } catch (error) {
+        ctx.addIssue(error instanceof Error ? error.message : String(error));
+        return z.NEVER;
+      }
+    }),
+    BRIDGE_DATA_DIR: setting.transform((v) => resolve(cwd, v ?? "data")),
+    BRIDGE_MAX_WORKTREES: wholeNumber("BRIDGE_MAX_WORKTREES", 1, 10_000, 50),
     BRIDGE_STORE_URL: setting
       .pipe(
         z
@@ -286,6 +305,9 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
       ...(e.COPILOT_CONNECTION_TOKEN ? { runtimeToken: e.COPILOT_CONNECTION_TOKEN } : {}),
       ...(e.COPILOT_MCP_CONFIG ? { mcpServers: e.COPILOT_MCP_CONFIG } : {}),
       workingDirectory: e.BRIDGE_WORKDIR,
+      repos: e.BRIDGE_REPOS,
+      dataDir: e.BRIDGE_DATA_DIR,
+      maxWorktrees: e.BRIDGE_MAX_WORKTREES,
       storeUrl: e.BRIDGE_STORE_URL,
       approvers: e.BRIDGE_APPROVERS?.users ?? [],
       approverRoles: e.BRIDGE_APPROVERS?.roles ?? [],

@@ -9,6 +9,8 @@ import { AccessPolicy } from "./core/policy.js";
 import type { ChatAdapter } from "./core/ports/chat.js";
 import { qrPng } from "./qr.js";
 import { KeyvBridgeStore } from "./store/keyv-store.js";
+import { GitHubPublisher } from "./workspace/github.js";
+import { GitWorkspaces } from "./workspace/index.js";
 
 async function main(): Promise<void> {
   let config: Config;
@@ -35,6 +37,18 @@ async function main(): Promise<void> {
     }
     adapters.push(adapter);
   }
+  // The agent's tools, and the bridge's own git, see only an allow-listed environment: never its secrets.
+  const toolEnv = runtimeEnv(process.env, config.agentEnv);
+  const publisher = new GitHubPublisher({ log, env: toolEnv });
+  const workspaces = new GitWorkspaces({
+    repos: config.repos,
+    workdir: config.workingDirectory,
+    dataDir: config.dataDir,
+    maxWorktrees: config.maxWorktrees,
+    publisher,
+    log,
+    env: toolEnv,
+  });
   const gateway = new SdkGateway({
     log,
     ...(config.runtimeUrl ? { runtimeUrl: config.runtimeUrl } : {}),
@@ -43,8 +57,7 @@ async function main(): Promise<void> {
     ...(config.provider ? { provider: config.provider } : {}),
     ...(config.model ? { model: config.model } : {}),
     ...(config.mcpServers ? { mcpServers: config.mcpServers } : {}),
-    // The agent's tools inherit the runtime's environment: only an allow-list, never the bridge's secrets.
-    env: runtimeEnv(process.env, config.agentEnv),
+    env: toolEnv,
   });
   const bridge = new Bridge({
     adapters,
@@ -74,6 +87,8 @@ async function main(): Promise<void> {
     sessionIdleMs: config.sessionIdleDays * 24 * 3600 * 1000,
     auditRetentionMs: config.auditDays * 24 * 3600 * 1000,
     qrCode: qrPng,
+    workspaces,
+    ...(config.gitHubToken ? { gitHubToken: config.gitHubToken } : {}),
     ...(config.model ? { model: config.model } : {}),
   });
   let stopping = false;
@@ -81,7 +96,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("stopping", { signal });
-    void bridge.stop().finally(() => process.exit(0));
+    void bridge
+      .stop()
+      .then(() => publisher.close())
+      .finally(() => process.exit(0));
   };
   // A late reply on a closed runtime connection must not take the whole bridge down.
   process.on("unhandledRejection", (reason) =>

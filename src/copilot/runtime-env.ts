@@ -27,6 +27,8 @@ const allowed: readonly string[] = [
   "SSL_CERT_FILE",
   "SSL_CERT_DIR",
   "NODE_EXTRA_CA_CERTS",
+  "GIT_SSL_CAINFO",
+  "GIT_SSL_CAPATH",
   // the runtime's own settings: its home and Mission Control endpoints
   "COPILOT_HOME",
   "COPILOT_MC_BASE_URL",

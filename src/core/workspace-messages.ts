@@ -17,7 +17,7 @@ export function whereLine(record: Pick<ThreadRecord, "workingDirectory" | "works
     return [
       "Working directory: ",
       { code: ws.path },
-      " · not a git repository: sessions here share this directory, with no branch, diff or pull request",
+      " · no git history to branch from: sessions here share this directory, with no branch, diff or pull request",
     ];
   }
   return [

@@ -103,6 +103,7 @@ export class BridgeHarness {
       COPILOT_HOME: join(this.dir, "copilot-home"),
       BRIDGE_WORKDIR: this.workdir,
       BRIDGE_STORE_URL: `sqlite://${join(this.dir, "bridge.sqlite")}`,
+      BRIDGE_DATA_DIR: join(this.dir, "data"),
       BRIDGE_STREAM_INTERVAL_MS: "150",
       // Tests put every session in one channel, where Slack's documented 1 post/s would pace them
       // all; slack-rate-limits.test.ts runs with the budget on against a fake enforcing the limits.

@@ -44,10 +44,11 @@ test("only src/copilot imports the Copilot SDK", () => {
   }
 });
 
-test("src/copilot and src/store depend on the core only, never on each other or on adapters", () => {
+test("src/copilot, src/store and src/workspace depend on the core only, never on each other or on adapters", () => {
   for (const [layer, others] of [
-    ["copilot", ["store", "adapters"]],
-    ["store", ["copilot", "adapters"]],
+    ["copilot", ["store", "workspace", "adapters"]],
+    ["store", ["copilot", "workspace", "adapters"]],
+    ["workspace", ["copilot", "store", "adapters"]],
   ] as const) {
     for (const file of files(join("src", layer))) {
       for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {

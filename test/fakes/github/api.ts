@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Changes, type RecordedRequest, recordRequest, sendJson } from "./http.js";
+import type { HostHandler } from "./proxy.js";
 
 export interface FakeRepo {
   owner: string;
@@ -48,7 +49,19 @@ export class FakeApi {
 
   strictRepos = false;
 
+  /**
+   * Paths served elsewhere (the pulls API), tried before FakeApi's own routes; their requests are
+   * recorded by their handler, not in `requests`.
+   */
+  readonly delegates: { matches: (path: string) => boolean; handle: HostHandler }[] = [];
+
   handle = async (req: IncomingMessage, res: ServerResponse, host: string): Promise<void> => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const delegate = this.delegates.find((d) => d.matches(path));
+    if (delegate) {
+      await delegate.handle(req, res, host);
+      return;
+    }
     const rec = await recordRequest(req, host);
     this.requests.push(rec);
     try {

@@ -14,16 +14,22 @@ import { join } from "node:path";
 import { waitUntil } from "../wait.js";
 import { FakeApi } from "./api.js";
 import type { CloudReply, CloudTasks, WorkerMode } from "./cloud.js";
+import { FakeGit } from "./git.js";
 import { Changes, describeRequests, type RecordedRequest } from "./http.js";
 import { MissionControl, type SessionsMode } from "./mission-control.js";
 import { TlsProxy } from "./proxy.js";
+import { FakePulls } from "./pulls.js";
 import { makeTestCertificates, type TestCertificates } from "./tls.js";
+import { FakeTokens } from "./tokens.js";
 
 export type { FakeRepo } from "./api.js";
 export type { CloudReply, CloudTask, WorkerEvent, WorkerMode } from "./cloud.js";
+export type { CgiRun, CommitInfo, CreateRepoOptions, GitFault, GitRequest, GitService } from "./git.js";
 export type { RecordedRequest } from "./http.js";
 export type { McCommand, McEvent, McSession, PushedCommand, SessionsMode } from "./mission-control.js";
+export type { PullRequest, PullsFault, PullsRequest } from "./pulls.js";
 export { makeTestCertificates, type TestCertificates } from "./tls.js";
+export type { Access, AuthScheme, TokenOptions } from "./tokens.js";
 
 export interface GitHubModes {
   /** How `POST /sessions` (and `GET /sessions/{id}`) answer. Default "ok". */
@@ -56,6 +62,12 @@ export class FakeGitHub {
   readonly api: FakeApi;
   readonly mc: MissionControl;
   readonly cloud: CloudTasks;
+  /** Tokens github.com and the pulls API know (`gitHubToken` may write everywhere). */
+  readonly tokens: FakeTokens;
+  /** github.com git smart HTTP over bare repositories (see git.ts). */
+  readonly git: FakeGit;
+  /** The pulls REST API on api.github.com, over `git`'s repositories (see pulls.ts). */
+  readonly pulls: FakePulls;
   readonly proxy: TlsProxy;
   readonly certs: TestCertificates;
   readonly frontendUrl: string;
@@ -69,6 +81,9 @@ export class FakeGitHub {
     api: FakeApi;
     mc: MissionControl;
     frontendUrl: string;
+    tokens: FakeTokens;
+    git: FakeGit;
+    pulls: FakePulls;
   }) {
     this.changes = parts.changes;
     this.proxy = parts.proxy;
@@ -77,6 +92,9 @@ export class FakeGitHub {
     this.mc = parts.mc;
     this.cloud = parts.mc.cloud;
     this.frontendUrl = parts.frontendUrl;
+    this.tokens = parts.tokens;
+    this.git = parts.git;
+    this.pulls = parts.pulls;
   }
 
   static async start(opts: StartOptions = {}): Promise<FakeGitHub> {
@@ -86,9 +104,23 @@ export class FakeGitHub {
     api.addRepo("octo", "demo");
     const mc = new MissionControl(changes);
     await mc.listen();
-    const proxy = await TlsProxy.start(certs, [["api.github.com", api.handle]], () => changes.emit());
+    const tokens = new FakeTokens();
+    const git = new FakeGit(tokens, changes, (owner, name, branch) => {
+      api.addRepo(owner, name).defaultBranch = branch;
+    });
+    const pulls = new FakePulls(tokens, git, changes);
+    api.delegates.push({ matches: FakePulls.matches, handle: pulls.handle });
+    const proxy = await TlsProxy.start(
+      certs,
+      [
+        ["api.github.com", api.handle],
+        ["github.com", git.handle],
+      ],
+      () => changes.emit(),
+    );
     const frontendUrl = opts.frontendUrl ?? "https://github.com";
-    const gh = new FakeGitHub({ changes, proxy, certs, api, mc, frontendUrl });
+    const gh = new FakeGitHub({ changes, proxy, certs, api, mc, frontendUrl, tokens, git, pulls });
+    tokens.add(gh.gitHubToken);
     await gh.setMode(opts);
     return gh;
   }
@@ -105,6 +137,7 @@ export class FakeGitHub {
       no_proxy: "127.0.0.1,localhost",
       SSL_CERT_FILE: this.certs.caCertPath,
       NODE_EXTRA_CA_CERTS: this.certs.caCertPath,
+      GIT_SSL_CAINFO: this.certs.caCertPath,
       COPILOT_MC_BASE_URL: this.mc.baseUrl,
       COPILOT_MC_FRONTEND_URL: this.frontendUrl,
     };
@@ -115,6 +148,33 @@ export class FakeGitHub {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     return { gitHubToken: this.gitHubToken, env: { ...env, ...this.env } };
+  }
+
+  /**
+   * An environment for git clients in tests, cut off from the machine's git configuration: PATH, a temp
+   * HOME, no system config, an author, no prompts, and `env` (proxy, GIT_SSL_CAINFO).
+   */
+  gitEnv(): Record<string, string> {
+    const home = mkdtempSync(join(tmpdir(), "fake-gh-home-"));
+    this.dirs.push(home);
+    return {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: home,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_AUTHOR_NAME: "Test Author",
+      GIT_AUTHOR_EMAIL: "author@example.com",
+      GIT_COMMITTER_NAME: "Test Author",
+      GIT_COMMITTER_EMAIL: "author@example.com",
+      ...this.env,
+    };
+  }
+
+  /** A temp directory removed by stop(). */
+  tempDir(prefix = "fake-gh-"): string {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    this.dirs.push(dir);
+    return dir;
   }
 
   /** A temp git repository whose origin is `origin` (removed by stop()). */
@@ -139,9 +199,9 @@ export class FakeGitHub {
     if (modes.unreachable === false) await this.mc.comeUp();
   }
 
-  /** Every request to api.github.com and Mission Control, in arrival order. */
+  /** Every request to api.github.com (pulls included, Authorization redacted) and Mission Control, in arrival order. */
   get requests(): RecordedRequest[] {
-    return [...this.api.requests, ...this.mc.requests].sort((a, b) => a.at - b.at);
+    return [...this.api.requests, ...this.pulls.requests, ...this.mc.requests].sort((a, b) => a.at - b.at);
   }
 
   /** Resolves with the first truthy `probe()`, re-checked on every request and every 50 ms. */
@@ -165,13 +225,26 @@ export class FakeGitHub {
         c.plain ? `  ${c.plain} refused` : `  CONNECT ${c.host}:${c.port} ${c.accepted ? "ok" : "refused"}`,
       );
     const quiet = this.requests.filter((r) => !(r.method === "GET" && /\/(commands|events)$/.test(r.path)));
-    return ["recent requests (polls left out):", describeRequests(quiet), "proxy:", ...connects].join("\n");
+    const git = this.git.requests
+      .slice(-10)
+      .map(
+        (r) =>
+          `  ${r.method} github.com${r.path} (${r.auth}${r.login ? ` ${r.login}` : ""}) → ${r.status ?? "…"}`,
+      );
+    return [
+      "recent requests (polls left out):",
+      describeRequests(quiet),
+      ...(git.length ? ["git (github.com):", ...git] : []),
+      "proxy:",
+      ...connects,
+    ].join("\n");
   }
 
   async stop(): Promise<void> {
     await this.proxy.stop();
     await this.mc.stop();
     this.certs.remove();
+    this.git.remove();
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }
 }
