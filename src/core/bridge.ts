@@ -72,10 +72,11 @@ export class Bridge implements InboundHandler {
     await this.options.gateway.start();
     const known = await this.options.store.activeThreads();
     for (const record of known) this.ctx.sessions.add(record);
+    // Before any command is taken: a worktree made meanwhile would not be in the live list yet.
+    await this.sweepWorktrees();
     for (const adapter of this.ctx.chats.all()) await adapter.start(this);
     // Sessions idle too long end (and leave the registry) before the others are resumed.
     this.housekeeping.start();
-    void this.sweepWorktrees();
     void resumeAll(this.ctx, this.ctx.sessions.all());
   }
 

@@ -97,7 +97,7 @@ export function publishFailed(reason: PublishFailure, detail: string): Message {
         type: "line",
         inline: ["⚠️ ", { bold: "Could not create the pull request." }, ...(fix ? [` ${fix}`] : [])],
       },
-      { type: "quote", text: detail, label: "GitHub said: " },
+      { type: "quote", text: detail, label: "Details: " },
     ],
     summary: "Could not create the pull request",
   };
@@ -134,9 +134,16 @@ export function discarded(ws: WorkspaceInfo): Message {
 
 /** What the thread is told about its worktree when the session ends. */
 export function retiredLine(ws: WorkspaceInfo, branchKept: boolean): Message {
+  const pr = ws.pullRequest;
   const inline: Inline[] = branchKept
     ? ["🌿 The worktree was removed; the branch ", { code: ws.branch ?? "?" }, " keeps the session's work."]
-    : ["🧹 The worktree was removed; it had no work to keep."];
+    : pr
+      ? [
+          "🧹 The worktree was removed; its work is in ",
+          { link: pr.url, label: `pull request #${pr.number}` },
+          ".",
+        ]
+      : ["🧹 The worktree was removed; it had no work to keep."];
   return { blocks: [{ type: "line", inline }], summary: "Worktree removed" };
 }
 

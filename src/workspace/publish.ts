@@ -56,16 +56,20 @@ export async function publishWorktree(
   const dirty = (await git.run(top, ["status", "--porcelain"])).trim() !== "";
   const head = await git.commitOf(top, "HEAD");
   const pushed = await git.commitOf(top, tracking);
-  if (!dirty && (head === ws.baseCommit || head === pushed)) {
+  if (!dirty && head === ws.baseCommit) {
     throw new PublishError(
       "nothing-to-publish",
-      pushed === head
-        ? "Everything on this branch is published already."
-        : "Nothing changed against the base, so there is nothing to publish.",
+      "Nothing changed against the base, so there is nothing to publish.",
     );
   }
+  // Pushed already, but GitHub refused the pull request last time (a 422, a 409, an outage): the
+  // push is done, the pull request is what is still missing.
+  const pushedOnly = !dirty && head === pushed;
+  if (pushedOnly && ws.pullRequest) {
+    throw new PublishError("nothing-to-publish", "Everything on this branch is published already.");
+  }
   if (dirty) await commitAll(git, top, request.title);
-  await publisher.push(top, remoteUrl, ws.branch, token);
+  if (!pushedOnly) await publisher.push(top, remoteUrl, ws.branch, token);
   // What `git push origin` would record: the branch as the remote has it now. Retiring the session
   // later reads it to know the branch's commits are safe, and discarding goes back to it.
   const now = await git.commitOf(top, local);
