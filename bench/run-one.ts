@@ -1,7 +1,7 @@
 /**
  * Runs one benchmark scenario on its own and prints its table and JSON (for trying a scenario
  * without the whole `npm run bench`):
- *   node --import tsx bench/run-one.ts scale|overhead|restart|store|streaming|streaming-discord ['{"levels":[20,40]}']
+ *   node --import tsx bench/run-one.ts scale|overhead|restart|store|streaming|streaming-discord|worktree ['{"levels":[20,40]}']
  * The optional second argument is the scenario's options as JSON. To profile the bridge processes:
  *   BENCH_BRIDGE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --import tsx bench/run-one.ts overhead
  */
@@ -11,6 +11,7 @@ import { measureScale, printScale } from "./scale.js";
 import { measureStoreGrowth, printStoreGrowth } from "./store-growth.js";
 import { measureSlackStreaming, printStreaming } from "./streaming.js";
 import { measureDiscordStreaming } from "./streaming-discord.js";
+import { measureWorktree, printWorktree } from "./worktree.js";
 
 const [name = "", raw = "{}"] = process.argv.slice(2);
 const options = JSON.parse(raw) as Record<string, never>;
@@ -43,6 +44,11 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   store: async () => {
     const r = await measureStoreGrowth(options);
     printStoreGrowth(r);
+    return r;
+  },
+  worktree: async () => {
+    const r = await measureWorktree(options);
+    printWorktree(r);
     return r;
   },
 };

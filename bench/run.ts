@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures the bridge against the fakes with the real Copilot runtime and prints a
  * table per scenario plus JSON (bench/results/latest.json). Not part of the test suite.
- *   BENCH_ONLY=latency,streaming,scale,overhead,restart,store   scenarios to run (default: all)
+ *   BENCH_ONLY=latency,streaming,scale,overhead,restart,store,worktree   scenarios to run (default: all)
  *   BENCH_PROMPTS=N                                        permission prompts (default 500)
  * One scenario alone, with options: node --import tsx bench/run-one.ts <scenario> '<json>'.
  */
@@ -16,8 +16,11 @@ import { summarize } from "./stats.js";
 import { measureStoreGrowth, printStoreGrowth } from "./store-growth.js";
 import { measureSlackStreaming, printStreaming } from "./streaming.js";
 import { measureDiscordStreaming } from "./streaming-discord.js";
+import { measureWorktree, printWorktree } from "./worktree.js";
 
-const only = new Set((process.env.BENCH_ONLY ?? "latency,streaming,scale,overhead,restart,store").split(","));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "latency,streaming,scale,overhead,restart,store,worktree").split(","),
+);
 const prompts = Number(process.env.BENCH_PROMPTS ?? 500);
 const started = Date.now();
 const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version };
@@ -76,6 +79,12 @@ await scenario("restart", async () => {
 await scenario("store", async () => {
   const r = await measureStoreGrowth();
   printStoreGrowth(r);
+  return r;
+});
+
+await scenario("worktree", async () => {
+  const r = await measureWorktree();
+  printWorktree(r);
   return r;
 });
 

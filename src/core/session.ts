@@ -1,22 +1,24 @@
 import { errorText } from "./errors.js";
-import {
-  nextBatch,
-  type Queued,
-  QueueNotice,
-  type RateRule,
-  type RateVerdict,
-  RateWindows,
-} from "./flood.js";
-import type { LiveMessageDeps } from "./live-message.js";
+import { type RateRule, type RateVerdict, RateWindows } from "./flood.js";
+import { Gate } from "./gate.js";
 import type { Logger } from "./log.js";
 import { sessionHeader } from "./messages.js";
 import type { ChatAdapter } from "./ports/chat.js";
 import type { AgentSession, ToolFate } from "./ports/gateway.js";
 import type { BridgeStore } from "./ports/store.js";
 import { PromptDesk } from "./prompt-desk.js";
+import { QueuedMessages } from "./queued-messages.js";
+import { postRemoteLink } from "./remote-link.js";
 import { SerialQueue } from "./serial.js";
+import {
+  copilotErrorLine,
+  fromGitHubLine,
+  lostLine,
+  queuedNotSentLine,
+  runtimeNoticeLine,
+} from "./session-lines.js";
 import { Transcript } from "./transcript.js";
-import { interruptedLine, TurnLog, turnContinues } from "./turn.js";
+import { interruptedLine, TurnLog } from "./turn.js";
 import type { Message } from "./types.js";
 import type { AgentEvent } from "./vocabulary/agent-event.js";
 import type { AgentMode } from "./vocabulary/mode.js";
@@ -50,10 +52,8 @@ export class ThreadSession {
   readonly queue: SerialQueue;
   /** Answers to controls and header edits: in order among themselves, never behind `queue`. */
   private readonly controls: SerialQueue;
-  /** Who sent each message of `record.queue` (empty for messages queued before a restart). */
-  private queuedFrom: (UserRef | undefined)[] = [];
-  /** The thread's one notice about the messages queued during the running turn. */
-  private queueNotice: QueueNotice | undefined;
+  /** The messages waiting for the running turn to end (kept in `record.queue`). */
+  private readonly waiting: QueuedMessages;
   private readonly rates: RateWindows | undefined;
   readonly desk: PromptDesk;
   private readonly transcript: Transcript;
@@ -68,9 +68,8 @@ export class ThreadSession {
   shownChanges: string | undefined;
   /** When the runtime last explained why remote control is off (its own words beat a generic error). */
   remoteWarnedAt = 0;
-  private markReady: () => void = () => undefined;
-  /** Settles once the session is connected to Copilot (at once for new sessions, after resume otherwise). */
-  private ready: Promise<void> = this.newReady();
+  /** Opens once the session is connected to Copilot (at once for new sessions, after resume otherwise). */
+  private readonly ready = new Gate();
 
   constructor(
     public record: ThreadRecord,
@@ -82,6 +81,19 @@ export class ThreadSession {
     this.controls = this.queue.lane();
     this.rates = deps.userRate ? new RateWindows(deps.userRate, deps.now) : undefined;
     this.transcript = new Transcript(deps.chat, record.thread, this.queue, deps.streamIntervalMs, deps.now);
+    this.waiting = new QueuedMessages(this, {
+      store: deps.store,
+      persist: () => this.persistQueue(),
+      maxQueued: deps.maxQueued,
+      maxPromptChars: deps.maxPromptChars,
+      live: {
+        post: (m, options) => deps.chat.post(this.record.thread, m, options),
+        edit: (ref, m, options) => deps.chat.edit(ref, m, options),
+        schedule: (task) => this.queue.push(task),
+        intervalMs: deps.streamIntervalMs,
+        now: deps.now,
+      },
+    });
     this.desk = new PromptDesk({
       answerAt: () => (this.record.cloud ? (this.record.remoteUrl ?? "") : undefined),
       thread: record.thread,
@@ -106,7 +118,7 @@ export class ThreadSession {
       const { lost: _resumed, ...rest } = this.record;
       this.record = rest;
     }
-    this.markReady();
+    this.ready.open();
   }
 
   /**
@@ -119,7 +131,7 @@ export class ThreadSession {
       thread: this.record.thread.key,
       turnAlive,
       wasWorking: this.record.working === true,
-      queued: this.record.queue.length,
+      queued: this.waiting.length,
     });
     this.busy = turnAlive;
     if (turnAlive) return;
@@ -137,24 +149,12 @@ export class ThreadSession {
    */
   markLost(reason: string): void {
     this.lost = reason;
-    this.markReady();
+    this.ready.open();
     this.desk.loseAll();
     if (this.record.lost !== undefined) return; // said before an earlier restart
     this.record = { ...this.record, lost: reason, working: false };
     this.persistQueue();
-    this.say({
-      blocks: [
-        {
-          type: "line",
-          inline: [
-            "⚠️ ",
-            { bold: "This Copilot session could not be resumed after a restart" },
-            ` (${reason}). Reply in this thread to start a new session here.`,
-          ],
-        },
-      ],
-      summary: "This Copilot session could not be resumed",
-    });
+    this.say(lostLine(reason));
   }
 
   /** The connection to the runtime was lost: wait for the next `attach`. */
@@ -162,21 +162,13 @@ export class ThreadSession {
     if (!this.agentSession) return;
     this.agentSession = undefined;
     this.busy = false;
-    this.ready = this.newReady();
-  }
-
-  private newReady(): Promise<void> {
-    return new Promise((done) => {
-      this.markReady = done;
-    });
+    this.ready.close();
   }
 
   /** The connected session, waiting up to `timeoutMs` for a resume in progress. */
   async connected(timeoutMs: number): Promise<AgentSession | undefined> {
     if (this.agentSession || this.lost !== undefined) return this.agentSession;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.ready, new Promise((done) => (timer = setTimeout(done, timeoutMs)))]);
-    clearTimeout(timer);
+    await this.ready.pass(timeoutMs);
     return this.agentSession;
   }
 
@@ -212,12 +204,7 @@ export class ThreadSession {
         break;
       case "remote.message":
         this.transcript.settle();
-        this.say({
-          blocks: [
-            { type: "line", inline: ["📱 ", { bold: "From GitHub" }, ": ", shorten(event.text, 1500)] },
-          ],
-          summary: `From GitHub: ${event.text.slice(0, 200)}`,
-        });
+        this.say(fromGitHubLine(event.text));
         break;
       case "idle":
         clearTimeout(this.errorFallback);
@@ -234,12 +221,7 @@ export class ThreadSession {
         break;
       case "error":
         this.turn.explainedElsewhere();
-        this.say({
-          blocks: [
-            { type: "line", inline: ["⚠️ ", { bold: "Copilot error: " }, event.message, turnContinues] },
-          ],
-          summary: `Copilot error: ${event.message}`,
-        });
+        this.say(copilotErrorLine(event.message));
         // The runtime ends a failed turn with session.idle; end it here only if that never comes,
         // so a queued message is never sent twice or out of order.
         clearTimeout(this.errorFallback);
@@ -247,19 +229,7 @@ export class ThreadSession {
         break;
       case "notice":
         if (event.kind === "remote" || event.kind === "policy_blocked") this.remoteWarnedAt = this.deps.now();
-        this.say({
-          blocks: [
-            {
-              type: "context",
-              inline: [
-                event.level === "warning" ? "⚠️ " : "ℹ️ ",
-                event.message,
-                ...(event.url ? [" ", event.url] : []),
-              ],
-            },
-          ],
-          summary: event.message,
-        });
+        this.say(runtimeNoticeLine(event));
         break;
     }
   };
@@ -285,14 +255,7 @@ export class ThreadSession {
   async stop(): Promise<number> {
     const agent = this.agentSession;
     if (!agent) throw new Error("the session is not connected to Copilot");
-    const dropped = this.record.queue.length;
-    if (dropped > 0) {
-      this.record = { ...this.record, queue: [] };
-      this.queuedFrom = [];
-      this.persistQueue();
-    }
-    this.queueNotice?.dropped(dropped);
-    this.queueNotice = undefined;
+    const dropped = this.waiting.drop();
     this.turn.explainedElsewhere();
     await agent.abort();
     this.desk.cancelPending();
@@ -306,38 +269,12 @@ export class ThreadSession {
   showRemote(url: string): void {
     if (this.record.remoteUrl === url) return;
     this.record = { ...this.record, remoteUrl: url };
-    const record = this.record;
+    const { thread } = this.record;
     this.controls.push(async () => {
       // The record as it is now, not as it was when queued: a cloud session's id is set meanwhile,
       // and writing the older copy lost it (the session was then not resumed after a restart).
       await this.deps.store.putThread(this.record);
-      await this.deps.chat.post(record.thread, {
-        blocks: [
-          {
-            type: "line",
-            inline: [
-              "📱 ",
-              { bold: "Follow and steer this session on GitHub" },
-              ": ",
-              { link: url, label: url },
-            ],
-          },
-          {
-            type: "context",
-            inline: ["Scan the QR code with GitHub Mobile, or open the link on github.com."],
-          },
-        ],
-        summary: `Remote session: ${url}`,
-      });
-      if (this.deps.qrCode) {
-        const bytes = await this.deps.qrCode(url);
-        await this.deps.chat.upload(record.thread, {
-          name: "session-qr.png",
-          title: "Open this session on GitHub",
-          comment: "QR code: scan it with GitHub Mobile to open this session.",
-          bytes,
-        });
-      }
+      await postRemoteLink(this.deps, thread, url);
     });
   }
 
@@ -384,34 +321,14 @@ export class ThreadSession {
    */
   async prompt(text: string, from: UserRef): Promise<"sent" | "queued" | "full"> {
     // Messages still queued from before a restart go first, together with this one.
-    if (this.busy || this.record.queue.length > 0) {
-      if (this.record.queue.length >= this.deps.maxQueued) return "full";
-      this.queuedFrom = [...this.queued().map((q) => q.from), from];
-      this.record = { ...this.record, queue: [...this.record.queue, text] };
-      // Stored before the thread says it is queued: a crash in between must not lose a message shown as queued.
-      await this.deps.store.putThread(this.record);
-      this.queueNotice ??= new QueueNotice(this.liveDeps());
-      this.queueNotice.added(from, this.record.queue.length);
+    if (this.busy || this.waiting.length > 0) {
+      if (this.waiting.full) return "full";
+      await this.waiting.add(text, from);
       if (!this.busy) this.drain();
       return "queued";
     }
     await this.send(text);
     return "sent";
-  }
-
-  /** The queued messages with their senders, where known. */
-  private queued(): Queued[] {
-    return this.record.queue.map((text, i) => ({ text, from: this.queuedFrom[i] }));
-  }
-
-  private liveDeps(): LiveMessageDeps {
-    return {
-      post: (m, options) => this.deps.chat.post(this.record.thread, m, options),
-      edit: (ref, m, options) => this.deps.chat.edit(ref, m, options),
-      schedule: (task) => this.queue.push(task),
-      intervalMs: this.deps.streamIntervalMs,
-      now: this.deps.now,
-    };
   }
 
   /** Posts a bridge-authored message in the thread, in order with everything else. */
@@ -447,7 +364,7 @@ export class ThreadSession {
     const line = this.turn.endLine();
     if (line) this.say(line);
     this.turn.explainedElsewhere();
-    if (this.record.queue.length === 0) {
+    if (this.waiting.length === 0) {
       this.setWorking(false);
       this.deps.idle?.(this);
     }
@@ -456,40 +373,14 @@ export class ThreadSession {
 
   /** Sends what is queued (as much as fits in one prompt) as one turn. */
   private drain(): void {
-    const queued = this.queued();
-    if (queued.length === 0) return;
-    const { prompt, taken } = nextBatch(queued, this.record.owner, this.deps.maxPromptChars);
-    const rest = queued.slice(taken);
-    this.record = { ...this.record, queue: rest.map((q) => q.text) };
-    this.queuedFrom = rest.map((q) => q.from);
-    this.persistQueue();
-    this.queueNotice?.sent(taken);
-    this.queueNotice = undefined;
-    if (rest.length > 0) {
-      this.queueNotice = new QueueNotice(this.liveDeps());
-      for (const [i, q] of rest.entries()) this.queueNotice.added(q.from, i + 1);
-    }
-    this.send(prompt).catch((error: unknown) => {
+    const batch = this.waiting.take();
+    if (!batch) return;
+    this.send(batch.prompt).catch((error: unknown) => {
       // Not sent: the messages go back to the head of the queue, to be sent after a reconnection or
       // with the next message; nothing accepted is dropped.
-      const back = queued.slice(0, taken);
-      this.queuedFrom = [...back.map((q) => q.from), ...this.queuedFrom];
-      this.record = { ...this.record, queue: [...back.map((q) => q.text), ...this.record.queue] };
-      this.persistQueue();
+      batch.putBack();
       if (!this.agentSession) return; // the connection is gone: they are sent once it is back
-      this.say({
-        blocks: [
-          {
-            type: "line",
-            inline: [
-              "⚠️ Could not send the queued messages: ",
-              errorText(error),
-              ". They stay queued and go with your next message.",
-            ],
-          },
-        ],
-        summary: "Could not send the queued messages",
-      });
+      this.say(queuedNotSentLine(error));
     });
   }
 
@@ -510,8 +401,4 @@ export class ThreadSession {
 function toolFate(event: { success: boolean; interrupted?: boolean | undefined }): ToolFate {
   if (event.interrupted) return "interrupted";
   return event.success ? "ok" : "failed";
-}
-
-function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -342,8 +342,11 @@ export class BridgeHarness {
    */
   async cardSaved(requestId: string): Promise<void> {
     const card = await waitForCardRecord(this, requestId);
-    if (card.prompt.kind === "permission")
-      await waitForRuntimeRequest(join(this.dir, "copilot-home"), requestId);
+    const home = join(this.dir, "copilot-home");
+    if (card.prompt.kind === "permission") await waitForRuntimeRequest(home, requestId);
+    // A question, plan or form dies with the runtime, but its session must be on disk to be resumed:
+    // the tool call that asked is written once the session is.
+    else if (card.toolCallId) await waitForRuntimeRequest(home, card.toolCallId, "toolCallId");
   }
 
   /** Waits for a line of the bridge's log (from the `from`-th on) matching `match`: an event it reports. */

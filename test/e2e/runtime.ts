@@ -133,6 +133,7 @@ export async function startSharedRuntime(): Promise<SharedRuntime> {
 export async function waitForRuntimeRequest(
   home: string,
   requestId: string,
+  field = "requestId",
   timeoutMs = 10_000,
 ): Promise<void> {
   const states = join(home, "session-state");
@@ -140,7 +141,7 @@ export async function waitForRuntimeRequest(
     existsSync(states) &&
     readdirSync(states).some((session) => {
       const events = join(states, session, "events.jsonl");
-      return existsSync(events) && readFileSync(events, "utf8").includes(`"requestId":"${requestId}"`);
+      return existsSync(events) && readFileSync(events, "utf8").includes(`"${field}":"${requestId}"`);
     });
   for (const deadline = Date.now() + timeoutMs; !written(); ) {
     if (Date.now() > deadline)
