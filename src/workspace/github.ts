@@ -4,10 +4,21 @@
  * environment only (see github-push.ts) and to the API in a header; it is in no URL, argument list,
  * config file, log line or error message.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import type { Logger } from "../core/log.js";
 import { PublishError } from "../core/ports/workspace.js";
-import { type Env, gitAuthEnv, pushFailure, runGit, scrub, secretsOf } from "./github-push.js";
+import {
+  type Env,
+  type GitResult,
+  gitAuthEnv,
+  pushFailure,
+  runGit,
+  scrub,
+  secretsOf,
+} from "./github-push.js";
 import { type CallContext, GitHubRest, RestError } from "./github-rest.js";
 import { apiBase, fullName, gitUrl, parseRemoteUrl } from "./github-url.js";
 import type { GitHubRepo, Publisher, PullRequestRef, PullRequestSpec } from "./remote.js";
@@ -71,16 +82,57 @@ export class GitHubPublisher implements Publisher {
       );
     }
     const url = gitUrl(repo);
-    const plain: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.env)) if (v !== undefined) plain[k] = v;
+    const plain = plainEnv(this.env);
     const check = await runGit(cwd, ["check-ref-format", `refs/heads/${branch}`], plain, this.pushTimeoutMs);
     if (check.code !== 0 || branch.startsWith("-")) {
       throw new PublishError("other", `"${branch}" is not a branch name git accepts`);
     }
-    const env = gitAuthEnv(this.env, url, token);
     const ref = `refs/heads/${branch}`;
-    this.log.info("pushing branch", { repo: fullName(repo), host: repo.host, branch });
-    const result = await runGit(cwd, ["push", url, `${ref}:${ref}`], env, this.pushTimeoutMs);
+    const head = await runGit(
+      cwd,
+      ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`],
+      plain,
+      this.pushTimeoutMs,
+    );
+    const commit = head.stdout.trim();
+    if (head.code !== 0 || !/^[0-9a-f]{40,64}$/.test(commit)) {
+      throw new PublishError("other", `the branch ${branch} has no commit to push`);
+    }
+    // The token goes out from a repository of the bridge's own making: the agent can write the
+    // worktree's repository config (an http.proxy, a url.insteadOf, sslVerify=false) and the user's
+    // global one, and either could send the token elsewhere. The objects are read from the worktree's
+    // repository through an alternate; no config of it, the user's or the system's is read.
+    const objects = (
+      await runGit(
+        cwd,
+        ["rev-parse", "--path-format=absolute", "--git-common-dir"],
+        plain,
+        this.pushTimeoutMs,
+      )
+    ).stdout.trim();
+    const clean = await mkdtemp(join(tmpdir(), "ccb-push-"));
+    try {
+      const isolated: Env = { ...this.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" };
+      const bare = await runGit(
+        clean,
+        ["init", "--quiet", "--bare", "."],
+        plainEnv(isolated),
+        this.pushTimeoutMs,
+      );
+      if (bare.code !== 0)
+        throw new PublishError("other", `could not prepare the push: ${bare.stderr.trim()}`);
+      await writeFile(join(clean, "objects", "info", "alternates"), `${join(objects, "objects")}\n`);
+      const env = { ...gitAuthEnv(isolated, url, token), GIT_DIR: clean };
+      this.log.info("pushing branch", { repo: fullName(repo), host: repo.host, branch });
+      const result = await runGit(clean, ["push", url, `${commit}:${ref}`], env, this.pushTimeoutMs);
+      this.checkPush(result, repo, branch, token);
+    } finally {
+      await rm(clean, { recursive: true, force: true });
+    }
+    this.log.info("pushed branch", { repo: fullName(repo), branch });
+  }
+
+  private checkPush(result: GitResult, repo: GitHubRepo, branch: string, token: string): void {
     if (result.code !== 0 || result.timedOut) {
       const error = pushFailure(result, repo, branch, secretsOf(token));
       this.log.warn("push failed", {
@@ -91,7 +143,6 @@ export class GitHubPublisher implements Publisher {
       });
       throw error;
     }
-    this.log.info("pushed branch", { repo: fullName(repo), branch });
   }
 
   async openOrUpdate(
@@ -175,4 +226,11 @@ export class GitHubPublisher implements Publisher {
   private redactUrl(url: string): string {
     return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, "$1");
   }
+}
+
+/** The environment with its unset entries dropped, as a child process takes it. */
+function plainEnv(env: Env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
 }

@@ -357,7 +357,7 @@ test(
     const pushes = trace.lines().filter((l) => l.includes("built-in: git push"));
     assert.ok(pushes.length >= 4, "git push ran, traced");
     for (const l of pushes)
-      assert.match(l, /git push https:\/\/github\.com\/octo\/demo\.git refs\/heads\/(\S+):refs\/heads\/\1$/);
+      assert.match(l, /git push https:\/\/github\.com\/octo\/demo\.git [0-9a-f]{40}:refs\/heads\/copilot\/\S+$/);
     assert.ok(trace.lines().some((l) => l.includes("git-remote-https https://github.com/octo/demo.git")));
 
     const w = await worktree("copilot/config-check-m3n4");
@@ -365,5 +365,23 @@ test(
     const config = readFileSync(join(w.cwd, ".git", "config"), "utf8");
     assert.ok(!config.includes(token) && !config.includes(basic) && !config.includes("extraheader"));
     assert.ok(!logged.join("\n").includes(token));
+  },
+);
+
+test(
+  "settings the agent could write into the repository's config cannot redirect the push or its token",
+  T,
+  async () => {
+    const { cwd, sha } = await worktree("copilot/hostile-config", "hostile.txt");
+    const env = gh.gitEnv();
+    // A proxy that is not there, a rewrite of github.com to a plain-http host, no TLS checks, and a
+    // header of the agent's own: honoured, any of these would fail the push or send the token elsewhere.
+    await gitOk(cwd, ["config", "http.proxy", "http://127.0.0.1:9"], env);
+    await gitOk(cwd, ["config", "url.http://127.0.0.1:9/.insteadOf", "https://github.com/"], env);
+    await gitOk(cwd, ["config", "http.sslVerify", "false"], env);
+    await gitOk(cwd, ["config", "http.extraHeader", "X-Agent: was-here"], env);
+    await publisher.push(cwd, URL_, "copilot/hostile-config", token);
+    assert.equal(gh.git.log("octo", "demo", "copilot/hostile-config")[0]?.sha, sha);
+    assert.ok(!readFileSync(join(cwd, ".git", "config"), "utf8").includes(token));
   },
 );
