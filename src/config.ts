@@ -10,6 +10,7 @@ import { envSetting } from "./core/ports/plugin.js";
 import type { Repository } from "./core/ports/workspace.js";
 import type { UserRef } from "./core/vocabulary/refs.js";
 import { type McpServer, readMcpConfig } from "./mcp-config.js";
+import { parseSecretKey } from "./store/secret-box.js";
 import { parseRepos } from "./workspace/repo-list.js";
 
 /** A chat platform whose settings are present: its plug-in, and what the plug-in read from them. */
@@ -36,6 +37,8 @@ export interface CoreConfig {
   /** Most session worktrees at once (BRIDGE_MAX_WORKTREES, default 50). */
   maxWorktrees: number;
   storeUrl: string;
+  /** BRIDGE_SECRET_KEY: 32 bytes that encrypt linked GitHub accounts' tokens; linking is off without it. */
+  secretKey?: Uint8Array;
   approvers: UserRef[];
   /** Roles whose members are approvers (`<platform>-role:<id>` in BRIDGE_APPROVERS). */
   approverRoles: UserRef[];
@@ -67,7 +70,10 @@ export interface CoreConfig {
   /** Days audit entries are kept (BRIDGE_AUDIT_DAYS, default 90). */
   auditDays: number;
   logLevel: LogLevel;
-  /** The core's values never to be printed: GitHub token, provider key, runtime connection token. */
+  /**
+   * The core's values never to be printed: GitHub token, provider key, runtime connection token,
+   * the secret key (as written, and in hex and base64).
+   */
   secrets: string[];
 }
 
@@ -175,6 +181,14 @@ function userRate(raw: string): CoreConfig["userRate"] {
   return { count: Number(count), windowMs: unit === "hour" ? 3_600_000 : 60_000 };
 }
 
+/** BRIDGE_SECRET_KEY as written, and in the other spellings it could be printed in. */
+function secretKeyForms(setting: { text: string; key: Uint8Array } | undefined): string[] {
+  if (!setting) return [];
+  const bytes = Buffer.from(setting.key);
+  const forms = [setting.text, bytes.toString("hex"), bytes.toString("base64"), bytes.toString("base64url")];
+  return [...new Set(forms)];
+}
+
 /** The core's settings: relative paths are read from `cwd`; people and channels name `platforms`. */
 function coreSettings(cwd: string, platforms: readonly string[]) {
   const reach = (name: string) => setting.pipe(oneOf(name, ["admins", "everyone", "off"]).default("admins"));
@@ -226,6 +240,16 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
           .optional(),
       )
       .transform((v) => storeUrlOf(v, cwd)),
+    BRIDGE_SECRET_KEY: setting.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      try {
+        return { text: v, key: parseSecretKey(v) };
+      } catch (error) {
+        // parseSecretKey's message says what is needed and never quotes the value.
+        ctx.addIssue(`BRIDGE_SECRET_KEY: ${error instanceof Error ? error.message : "not a valid key"}`);
+        return z.NEVER;
+      }
+    }),
     BRIDGE_APPROVERS: peopleList("BRIDGE_APPROVERS", platforms),
     BRIDGE_ADMINS: peopleList("BRIDGE_ADMINS", platforms),
     BRIDGE_ALLOWED_USERS: peopleList("BRIDGE_ALLOWED_USERS", platforms),
@@ -309,6 +333,7 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
       dataDir: e.BRIDGE_DATA_DIR,
       maxWorktrees: e.BRIDGE_MAX_WORKTREES,
       storeUrl: e.BRIDGE_STORE_URL,
+      ...(e.BRIDGE_SECRET_KEY ? { secretKey: e.BRIDGE_SECRET_KEY.key } : {}),
       approvers: e.BRIDGE_APPROVERS?.users ?? [],
       approverRoles: e.BRIDGE_APPROVERS?.roles ?? [],
       admins: e.BRIDGE_ADMINS?.users ?? [],
@@ -331,9 +356,12 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
       auditDays: e.BRIDGE_AUDIT_DAYS,
       logLevel: e.LOG_LEVEL,
       // Whether or not a setting is used (a key without a provider), its value is never printed.
-      secrets: [e.GITHUB_TOKEN, e.COPILOT_PROVIDER_API_KEY, e.COPILOT_CONNECTION_TOKEN].filter(
-        (s) => s !== undefined,
-      ),
+      secrets: [
+        e.GITHUB_TOKEN,
+        e.COPILOT_PROVIDER_API_KEY,
+        e.COPILOT_CONNECTION_TOKEN,
+        ...secretKeyForms(e.BRIDGE_SECRET_KEY),
+      ].filter((s) => s !== undefined),
     };
   });
 }

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, config.secrets);
   // Opened first: a store that cannot be opened stops start-up with one line, before anything starts.
-  const store = await KeyvBridgeStore.connect(config.storeUrl, log);
+  const store = await KeyvBridgeStore.connect(config.storeUrl, log, {
+    ...(config.secretKey ? { secretKey: config.secretKey } : {}),
+  });
   const adapters: ChatAdapter[] = [];
   // Only configured platforms are created, and each plug-in loads its library only then.
   for (const { plugin, config: settings } of config.platforms) {

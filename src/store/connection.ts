@@ -4,10 +4,19 @@ import type { SqliteFile, SqliteSpace } from "./sqlite-file.js";
 
 /**
  * The store's keyv namespaces. `active` indexes the threads whose session is live (start-up reads
- * it instead of every thread ever created).
+ * it instead of every thread ever created); `identities` holds linked GitHub accounts, their tokens
+ * sealed (see `SecretBox`).
  */
-export type Namespace = "threads" | "active" | "cards" | "dedup" | "audit" | "channels";
-export const namespaces: readonly Namespace[] = ["threads", "active", "cards", "dedup", "audit", "channels"];
+export type Namespace = "threads" | "active" | "cards" | "dedup" | "audit" | "channels" | "identities";
+export const namespaces: readonly Namespace[] = [
+  "threads",
+  "active",
+  "cards",
+  "dedup",
+  "audit",
+  "channels",
+  "identities",
+];
 
 /** The keyv namespaces on one backend, and when they are ready to use. */
 export interface Connection {

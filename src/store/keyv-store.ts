@@ -4,8 +4,16 @@ import type { z } from "zod";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { BridgeStore, SweepCounts } from "../core/ports/store.js";
+import {
+  identitySecrets,
+  type LinkedIdentity,
+  linkedIdentity,
+  type SealedIdentity,
+  sealedIdentity,
+} from "../core/vocabulary/identity.js";
 import type { AuditEntry, CardRecord, ThreadRecord } from "../core/vocabulary/records.js";
 import { auditEntry, cardRecord, threadRecord } from "../core/vocabulary/records.js";
+import type { UserRef } from "../core/vocabulary/refs.js";
 import { type ChannelSettings, channelSettings } from "../core/vocabulary/workspace.js";
 import {
   type Connection,
@@ -17,6 +25,7 @@ import {
   sqliteConnectionNow,
 } from "./connection.js";
 import type { KeyRange } from "./rows.js";
+import { SealError, SecretBox } from "./secret-box.js";
 import { SqliteFile } from "./sqlite-file.js";
 
 const cardTtlMs = 30 * 24 * 3600 * 1000;
@@ -33,6 +42,44 @@ const readBatch = 500;
 export interface StoreOptions {
   /** How often a SQLite file is checked for having been deleted (default 2000 ms). */
   checkEveryMs?: number;
+  /**
+   * BRIDGE_SECRET_KEY (32 bytes, see `parseSecretKey`): seals the tokens of linked GitHub accounts.
+   * Without it, accounts cannot be linked, and those linked before cannot be read.
+   */
+  secretKey?: Uint8Array;
+}
+
+/** The key of a person's linked identity: `<platform>:<id>` (a platform name has no colon). */
+const identityKey = (user: UserRef) => `${user.platform}:${user.id}`;
+
+/**
+ * What a sealed identity is bound to: its record (namespace and key) and the fields kept in clear,
+ * so neither moving the sealed value to another person's record nor editing the host it is sent
+ * to (or the login shown) opens.
+ */
+const identityAad = (record: Omit<SealedIdentity, "sealed">) =>
+  JSON.stringify(["identities", identityKey(record.user), record.host, record.login, record.linkedAt]);
+
+/**
+ * The identity in `record` (read at `key`), or why it cannot be trusted. The reason never quotes the
+ * decrypted text (a JSON or zod error could): only the box's own messages are passed on.
+ */
+function unseal(box: SecretBox, key: string, record: SealedIdentity): LinkedIdentity | string {
+  const { sealed, ...clear } = record;
+  if (identityKey(clear.user) !== key) return "the record names another person";
+  let plaintext: string;
+  try {
+    plaintext = box.open(sealed, identityAad(clear));
+  } catch (error) {
+    return error instanceof SealError ? error.message : "the sealed value does not open";
+  }
+  try {
+    const secrets = identitySecrets.safeParse(JSON.parse(plaintext));
+    if (secrets.success) return linkedIdentity.parse({ ...clear, ...secrets.data });
+  } catch {
+    // Falls through: sealed with this key, but not a linked account's secrets.
+  }
+  return "the sealed value holds no linked account";
 }
 
 /** The bridge's state in keyv namespaces, every record validated with zod on the way in and out. */
@@ -45,23 +92,34 @@ export class KeyvBridgeStore implements BridgeStore {
   private watcher: NodeJS.Timeout | undefined;
   private fileIdentity: string | undefined;
   private resetting = false;
+  /** Seals and opens linked identities' tokens; none without BRIDGE_SECRET_KEY. */
+  private readonly box: SecretBox | undefined;
+  /** Reading identities without a key was logged (once per store). */
+  private toldNoKey = false;
 
   private constructor(
     private readonly log: Logger,
     private readonly file: SqliteFile | undefined,
     connection: Connection,
+    secretKey: Uint8Array | undefined,
   ) {
     this.connection = this.attach(connection);
+    this.box = secretKey ? new SecretBox(secretKey) : undefined;
   }
 
   /**
    * `sqlite://path` (the default, a file under ./data) or `memory://`, opened in the background:
    * a file that cannot be opened shows in the log and fails the first read or write.
    */
-  static open(url: string, log: Logger): KeyvBridgeStore {
+  static open(url: string, log: Logger, options: Pick<StoreOptions, "secretKey"> = {}): KeyvBridgeStore {
     const file = KeyvBridgeStore.fileOf(url);
     file?.makeDirectory();
-    const store = new KeyvBridgeStore(log, file, file ? sqliteConnectionNow(file) : memoryConnection());
+    const store = new KeyvBridgeStore(
+      log,
+      file,
+      file ? sqliteConnectionNow(file) : memoryConnection(),
+      options.secretKey,
+    );
     store.connection.ready.catch((error: unknown) =>
       log.warn("store: could not enable WAL", { error: errorText(error) }),
     );
@@ -75,7 +133,7 @@ export class KeyvBridgeStore implements BridgeStore {
    */
   static async connect(url: string, log: Logger, options: StoreOptions = {}): Promise<KeyvBridgeStore> {
     const file = KeyvBridgeStore.fileOf(url);
-    if (!file) return new KeyvBridgeStore(log, undefined, memoryConnection());
+    if (!file) return new KeyvBridgeStore(log, undefined, memoryConnection(), options.secretKey);
     let connection: Connection | undefined;
     try {
       file.makeDirectory();
@@ -87,7 +145,7 @@ export class KeyvBridgeStore implements BridgeStore {
         cause: error,
       });
     }
-    const store = new KeyvBridgeStore(log, file, connection);
+    const store = new KeyvBridgeStore(log, file, connection, options.secretKey);
     store.watch(options.checkEveryMs ?? defaultCheckEveryMs);
     return store;
   }
@@ -140,6 +198,54 @@ export class KeyvBridgeStore implements BridgeStore {
   async putChannel(settings: ChannelSettings): Promise<void> {
     const key = `${settings.platform}:${settings.channel}`;
     await (await this.space("channels")).set(key, channelSettings.parse(settings));
+  }
+
+  async getIdentity(user: UserRef): Promise<LinkedIdentity | undefined> {
+    const box = this.box;
+    if (!box) {
+      if (!this.toldNoKey) {
+        this.toldNoKey = true;
+        this.log.warn("store: linked GitHub accounts cannot be read: BRIDGE_SECRET_KEY is not set");
+      }
+      return undefined;
+    }
+    const key = identityKey(user);
+    const record = await this.read("identities", key, sealedIdentity);
+    if (!record) return undefined;
+    const opened = unseal(box, key, record);
+    if (typeof opened !== "string") return opened;
+    // Another key, an altered record, or one moved from another person: they link again.
+    this.log.warn(
+      "store: ignoring a linked GitHub account that cannot be opened; its owner must link again",
+      {
+        namespace: "identities",
+        key,
+        error: opened,
+      },
+    );
+    return undefined;
+  }
+
+  async putIdentity(identity: LinkedIdentity): Promise<void> {
+    const box = this.box;
+    if (!box) {
+      throw new BridgeError(
+        "CONFIG",
+        "linking needs BRIDGE_SECRET_KEY: set it to 32 random bytes (`openssl rand -base64 32`) so GitHub tokens are encrypted at rest",
+        {
+          userMessage:
+            "Linking a GitHub account is not enabled on this bridge (an admin must set BRIDGE_SECRET_KEY).",
+        },
+      );
+    }
+    const { user, login, host, linkedAt, ...rest } = linkedIdentity.parse(identity);
+    const clear = { user, login, host, linkedAt };
+    const sealed = box.seal(JSON.stringify(identitySecrets.parse(rest)), identityAad(clear));
+    await (await this.space("identities")).set(identityKey(user), sealedIdentity.parse({ ...clear, sealed }));
+  }
+
+  async deleteIdentity(user: UserRef): Promise<boolean> {
+    return (await this.space("identities")).delete(identityKey(user));
   }
 
   async getCard(requestId: string): Promise<CardRecord | undefined> {

@@ -357,7 +357,10 @@ test(
     const pushes = trace.lines().filter((l) => l.includes("built-in: git push"));
     assert.ok(pushes.length >= 4, "git push ran, traced");
     for (const l of pushes)
-      assert.match(l, /git push https:\/\/github\.com\/octo\/demo\.git [0-9a-f]{40}:refs\/heads\/copilot\/\S+$/);
+      assert.match(
+        l,
+        /git push https:\/\/github\.com\/octo\/demo\.git [0-9a-f]{40}:refs\/heads\/copilot\/\S+$/,
+      );
     assert.ok(trace.lines().some((l) => l.includes("git-remote-https https://github.com/octo/demo.git")));
 
     const w = await worktree("copilot/config-check-m3n4");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -7,6 +8,7 @@ import { test } from "node:test";
 import { z } from "zod";
 import { plugins } from "../../adapters/index.js";
 import { ConfigError, parseConfig } from "../../src/config.js";
+import { createLogger } from "../../src/core/log.js";
 import type { AdapterPlugin, Environment } from "../../src/core/ports/plugin.js";
 
 const base = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" };
@@ -357,5 +359,65 @@ test("with a third plug-in, nothing configured names every platform, and its set
   assert.throws(
     () => parseConfig({ ...base, BRIDGE_AGENT_ENV: "LOOPBACK_TOKEN" }, process.cwd(), withLoopback),
     /BRIDGE_AGENT_ENV: LOOPBACK_TOKEN is one of the bridge's own settings/,
+  );
+});
+
+test("BRIDGE_SECRET_KEY: 64 hex characters or base64 of 32 bytes becomes the store's key, and a secret", () => {
+  const key = randomBytes(32);
+  assert.equal(parse(base).secretKey, undefined, "unset: linking is off, start-up goes on");
+  assert.equal(parse({ ...base, BRIDGE_SECRET_KEY: "  " }).secretKey, undefined);
+  for (const text of [key.toString("hex"), key.toString("base64"), key.toString("base64url")]) {
+    const c = parse({ ...base, BRIDGE_SECRET_KEY: text });
+    assert.deepEqual(Buffer.from(c.secretKey ?? []), key);
+    // As written, and in the spellings it could be printed in: the logger redacts all of them.
+    for (const form of [text, key.toString("hex"), key.toString("base64"), key.toString("base64url")]) {
+      assert.ok(c.secrets.includes(form), `secrets lack the key as ${form}`);
+    }
+    const lines: string[] = [];
+    const log = createLogger("info", c.secrets, (l) => lines.push(l));
+    log.info("oops", {
+      hex: key.toString("hex"),
+      b64: key.toString("base64"),
+      url: key.toString("base64url"),
+    });
+    assert.ok(!lines.join("\n").includes(key.toString("hex").slice(0, 16)));
+    assert.ok(!lines.join("\n").includes(key.toString("base64").slice(0, 16)));
+    assert.ok(!lines.join("\n").includes(key.toString("base64url").slice(0, 16)));
+  }
+});
+
+test("a malformed BRIDGE_SECRET_KEY stops start-up with a line naming it and the format, never the value", () => {
+  for (const text of [
+    "hunter2-is-my-password",
+    randomBytes(16).toString("hex"),
+    randomBytes(24).toString("base64"),
+    `${randomBytes(32).toString("hex")}00`,
+    "0".repeat(64),
+  ]) {
+    assert.throws(
+      () => parse({ ...base, BRIDGE_SECRET_KEY: text }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /^BRIDGE_SECRET_KEY: /);
+        assert.match(e.message, /32 random bytes, written as 64 hex characters or as base64/);
+        assert.match(e.message, /openssl rand -base64 32/);
+        assert.ok(!e.message.includes(text), `the message quotes the value: ${e.message}`);
+        for (const piece of text.match(/[A-Za-z0-9+/]{8,}/g) ?? []) {
+          assert.ok(
+            !e.message.includes(piece.slice(0, 8)),
+            `the message quotes part of the value: ${e.message}`,
+          );
+        }
+        return true;
+      },
+      text,
+    );
+  }
+});
+
+test("BRIDGE_SECRET_KEY is one of the bridge's own settings: never passed on to the agent", () => {
+  assert.throws(
+    () => parse({ ...base, BRIDGE_AGENT_ENV: "BRIDGE_SECRET_KEY" }),
+    /BRIDGE_AGENT_ENV: BRIDGE_SECRET_KEY is one of the bridge's own settings/,
   );
 });

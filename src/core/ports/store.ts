@@ -1,4 +1,6 @@
+import type { LinkedIdentity } from "../vocabulary/identity.js";
 import type { AuditEntry, CardRecord, ThreadRecord } from "../vocabulary/records.js";
+import type { UserRef } from "../vocabulary/refs.js";
 import type { ChannelSettings } from "../vocabulary/workspace.js";
 
 /** What `sweep` removed. */
@@ -16,6 +18,16 @@ export interface BridgeStore {
   /** What an admin set for a channel, if anything. */
   getChannel(platform: string, channel: string): Promise<ChannelSettings | undefined>;
   putChannel(settings: ChannelSettings): Promise<void>;
+  /**
+   * The GitHub account a person linked, if any. Its tokens are encrypted at rest (BRIDGE_SECRET_KEY):
+   * without the key, or when the record was sealed with another key or altered, this gives
+   * `undefined` (and logs why) and the person links again; it never throws for that.
+   */
+  getIdentity(user: UserRef): Promise<LinkedIdentity | undefined>;
+  /** Links (or re-links) a person's GitHub account, its tokens encrypted; throws without BRIDGE_SECRET_KEY. */
+  putIdentity(identity: LinkedIdentity): Promise<void>;
+  /** Unlinks a person's GitHub account (no key needed); `true` when there was one. */
+  deleteIdentity(user: UserRef): Promise<boolean>;
   getCard(requestId: string): Promise<CardRecord | undefined>;
   putCard(record: CardRecord): Promise<void>;
   /** Every card still waiting for a decision (read once at start-up). */
