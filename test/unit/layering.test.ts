@@ -44,11 +44,12 @@ test("only src/copilot imports the Copilot SDK", () => {
   }
 });
 
-test("src/copilot, src/store and src/workspace depend on the core only, never on each other or on adapters", () => {
+test("src/copilot, store, workspace and identity depend on the core only, never on each other or on adapters", () => {
   for (const [layer, others] of [
-    ["copilot", ["store", "workspace", "adapters"]],
-    ["store", ["copilot", "workspace", "adapters"]],
-    ["workspace", ["copilot", "store", "adapters"]],
+    ["copilot", ["store", "workspace", "identity", "adapters"]],
+    ["store", ["copilot", "workspace", "identity", "adapters"]],
+    ["workspace", ["copilot", "store", "identity", "adapters"]],
+    ["identity", ["copilot", "store", "workspace", "adapters"]],
   ] as const) {
     for (const file of files(join("src", layer))) {
       for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {

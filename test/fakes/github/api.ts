@@ -1,10 +1,12 @@
 /**
- * Fake api.github.com (reached through the TLS proxy): just what the runtime asks before it talks to
- * Mission Control. Unknown routes answer 404 and are recorded too.
+ * Fake api.github.com (reached through the TLS proxy): what the runtime asks before it talks to
+ * Mission Control, and `GET /user` for the tokens `FakeTokens` knows. Unknown routes answer 404 and are
+ * recorded too, with the Authorization value redacted.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Changes, type RecordedRequest, recordRequest, sendJson } from "./http.js";
 import type { HostHandler } from "./proxy.js";
+import { type Credential, type FakeTokens, parseAuthorization, redactHeaders } from "./tokens.js";
 
 export interface FakeRepo {
   owner: string;
@@ -12,6 +14,13 @@ export interface FakeRepo {
   id: number;
   ownerId: number;
   defaultBranch: string;
+}
+
+/** A GitHub account, as `GET /user` shows it. */
+export interface FakeUser {
+  login: string;
+  id: number;
+  name: string | null;
 }
 
 export interface ApiOptions {
@@ -27,8 +36,29 @@ export class FakeApi {
   readonly repos = new Map<string, FakeRepo>();
   readonly options: ApiOptions = { login: "octocat", user: {}, userStatus: 200 };
   private nextId = 1000;
+  /** Accounts by login (created on demand; `octocat` is id 1). */
+  readonly users = new Map<string, FakeUser>([["octocat", { login: "octocat", id: 1, name: "The Octocat" }]]);
+  private nextUserId = 583_231;
 
-  constructor(private readonly changes: Changes) {}
+  /**
+   * Without `tokens`, `GET /user` answers `options.login` to anyone (as before tokens were shared);
+   * with them, it answers the token's login, and 401 for no or an unknown token, as GitHub does.
+   */
+  constructor(
+    private readonly changes: Changes,
+    private readonly tokens?: FakeTokens,
+  ) {}
+
+  /** The account `login` (made on demand); `name` replaces its display name when given. */
+  user(login: string, name?: string): FakeUser {
+    let user = this.users.get(login);
+    if (!user) {
+      user = { login, id: this.nextUserId++, name: null };
+      this.users.set(login, user);
+    }
+    if (name !== undefined) user.name = name;
+    return user;
+  }
 
   /** Registers a repository; any `owner/name` asked for is also created on demand unless `strictRepos`. */
   addRepo(owner: string, name: string, defaultBranch = "main"): FakeRepo {
@@ -62,27 +92,29 @@ export class FakeApi {
       await delegate.handle(req, res, host);
       return;
     }
+    const cred = parseAuthorization(req.headers.authorization);
     const rec = await recordRequest(req, host);
+    rec.headers = redactHeaders(rec.headers);
     this.requests.push(rec);
     try {
-      this.route(rec, res);
+      this.route(rec, res, cred);
     } finally {
       this.changes.emit();
     }
   };
 
-  private route(rec: RecordedRequest, res: ServerResponse): void {
+  private route(rec: RecordedRequest, res: ServerResponse, cred: Credential): void {
     const { method, path } = rec;
     if (method === "GET" && path === "/copilot_internal/user") {
       if (this.options.userStatus !== 200) {
         sendJson(res, this.options.userStatus, { message: "Bad credentials" }, rec);
         return;
       }
-      sendJson(res, 200, this.user(), rec);
+      sendJson(res, 200, this.copilotUser(), rec);
       return;
     }
     if (method === "GET" && path === "/user") {
-      sendJson(res, 200, { login: this.options.login, id: 1, type: "User" }, rec);
+      this.authenticatedUser(rec, res, cred);
       return;
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
@@ -111,7 +143,50 @@ export class FakeApi {
     sendJson(res, 404, { message: "Not Found", documentation_url: "fake api.github.com" }, rec);
   }
 
-  private user(): Record<string, unknown> {
+  /** `GET /user` ("Get the authenticated user"). */
+  private authenticatedUser(rec: RecordedRequest, res: ServerResponse, cred: Credential): void {
+    const docs = "https://docs.github.com/rest/users/users#get-the-authenticated-user";
+    let login = this.options.login;
+    if (this.tokens) {
+      if (!cred.token) {
+        sendJson(
+          res,
+          401,
+          { message: "Requires authentication", documentation_url: docs, status: "401" },
+          rec,
+        );
+        return;
+      }
+      const known = this.tokens.login(cred.token);
+      if (known === undefined) {
+        sendJson(
+          res,
+          401,
+          { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" },
+          rec,
+        );
+        return;
+      }
+      login = known;
+    }
+    const user = this.user(login);
+    sendJson(
+      res,
+      200,
+      {
+        login: user.login,
+        id: user.id,
+        node_id: Buffer.from(`04:User${user.id}`).toString("base64"),
+        html_url: `https://github.com/${user.login}`,
+        type: "User",
+        site_admin: false,
+        name: user.name,
+      },
+      rec,
+    );
+  }
+
+  private copilotUser(): Record<string, unknown> {
     return {
       login: this.options.login,
       chat_enabled: true,

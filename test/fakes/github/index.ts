@@ -14,19 +14,42 @@ import { join } from "node:path";
 import { waitUntil } from "../wait.js";
 import { FakeApi } from "./api.js";
 import type { CloudReply, CloudTasks, WorkerMode } from "./cloud.js";
+import { FakeDevice } from "./device.js";
 import { FakeGit } from "./git.js";
 import { Changes, describeRequests, type RecordedRequest } from "./http.js";
 import { MissionControl, type SessionsMode } from "./mission-control.js";
-import { TlsProxy } from "./proxy.js";
+import { type HostHandler, TlsProxy } from "./proxy.js";
 import { FakePulls } from "./pulls.js";
 import { makeTestCertificates, type TestCertificates } from "./tls.js";
 import { FakeTokens } from "./tokens.js";
 
-export type { FakeRepo } from "./api.js";
+export type { FakeRepo, FakeUser } from "./api.js";
 export type { CloudReply, CloudTask, WorkerEvent, WorkerMode } from "./cloud.js";
+export {
+  ACCESS_TOKEN_SECONDS,
+  type ApproveOptions,
+  DEVICE_GRANT_TYPE,
+  type DeviceAuthorization,
+  type DeviceCodeState,
+  type DevicePoll,
+  type FakeDevice,
+  type IssuedToken,
+  type OAuthApp,
+  type PollOutcome,
+  REFRESH_TOKEN_SECONDS,
+  type RefreshAttempt,
+  tokenFingerprint,
+} from "./device.js";
 export type { CgiRun, CommitInfo, CreateRepoOptions, GitFault, GitRequest, GitService } from "./git.js";
 export type { RecordedRequest } from "./http.js";
-export type { McCommand, McEvent, McSession, PushedCommand, SessionsMode } from "./mission-control.js";
+export type {
+  McCaller,
+  McCommand,
+  McEvent,
+  McSession,
+  PushedCommand,
+  SessionsMode,
+} from "./mission-control.js";
 export type { PullRequest, PullsFault, PullsRequest } from "./pulls.js";
 export { makeTestCertificates, type TestCertificates } from "./tls.js";
 export type { Access, AuthScheme, TokenOptions } from "./tokens.js";
@@ -57,6 +80,13 @@ export interface StartOptions extends GitHubModes {
   frontendUrl?: string;
 }
 
+/** The Enterprise Server host the proxy serves (covered by the test certificate's `*.github.com`). */
+const ENTERPRISE_HOST = "ghe.github.com";
+
+function pathOf(url: string | undefined): string {
+  return new URL(url ?? "/", "http://x").pathname;
+}
+
 export class FakeGitHub {
   readonly gitHubToken = "gho_fake_token_for_tests";
   readonly api: FakeApi;
@@ -68,6 +98,13 @@ export class FakeGitHub {
   readonly git: FakeGit;
   /** The pulls REST API on api.github.com, over `git`'s repositories (see pulls.ts). */
   readonly pulls: FakePulls;
+  /** The OAuth device flow on github.com (and `enterpriseHost`) and the token API (see device.ts). */
+  readonly device: FakeDevice;
+  /**
+   * A GitHub Enterprise Server host behind the same proxy: `https://<host>/login/…` is the device flow,
+   * `https://<host>/api/v3/…` the REST API (FakeApi, its paths without the prefix). Tokens are shared.
+   */
+  readonly enterpriseHost = ENTERPRISE_HOST;
   readonly proxy: TlsProxy;
   readonly certs: TestCertificates;
   readonly frontendUrl: string;
@@ -84,6 +121,7 @@ export class FakeGitHub {
     tokens: FakeTokens;
     git: FakeGit;
     pulls: FakePulls;
+    device: FakeDevice;
   }) {
     this.changes = parts.changes;
     this.proxy = parts.proxy;
@@ -95,31 +133,52 @@ export class FakeGitHub {
     this.tokens = parts.tokens;
     this.git = parts.git;
     this.pulls = parts.pulls;
+    this.device = parts.device;
   }
 
   static async start(opts: StartOptions = {}): Promise<FakeGitHub> {
     const changes = new Changes();
     const certs = makeTestCertificates();
-    const api = new FakeApi(changes);
-    api.addRepo("octo", "demo");
-    const mc = new MissionControl(changes);
-    await mc.listen();
     const tokens = new FakeTokens();
+    const api = new FakeApi(changes, tokens);
+    api.addRepo("octo", "demo");
+    const mc = new MissionControl(changes, tokens);
+    await mc.listen();
+    const device = new FakeDevice(tokens, changes, (login, name) => {
+      api.user(login, name);
+    });
+    api.delegates.push({ matches: FakeDevice.matchesApi, handle: device.handleApi });
     const git = new FakeGit(tokens, changes, (owner, name, branch) => {
       api.addRepo(owner, name).defaultBranch = branch;
     });
     const pulls = new FakePulls(tokens, git, changes);
     api.delegates.push({ matches: FakePulls.matches, handle: pulls.handle });
+    const dotCom: HostHandler = (req, res, host) =>
+      FakeDevice.matches(pathOf(req.url)) ? device.handle(req, res, host) : git.handle(req, res);
+    const enterprise: HostHandler = async (req, res, host) => {
+      const url = req.url ?? "/";
+      const path = pathOf(url);
+      if (FakeDevice.matches(path)) {
+        await device.handle(req, res, host);
+      } else if (path === "/api/v3" || path.startsWith("/api/v3/")) {
+        req.url = url.slice("/api/v3".length) || "/";
+        await api.handle(req, res, host);
+      } else {
+        res.writeHead(404, { "content-type": "text/plain" });
+        res.end("Not Found");
+      }
+    };
     const proxy = await TlsProxy.start(
       certs,
       [
         ["api.github.com", api.handle],
-        ["github.com", git.handle],
+        ["github.com", dotCom],
+        [ENTERPRISE_HOST, enterprise],
       ],
       () => changes.emit(),
     );
     const frontendUrl = opts.frontendUrl ?? "https://github.com";
-    const gh = new FakeGitHub({ changes, proxy, certs, api, mc, frontendUrl, tokens, git, pulls });
+    const gh = new FakeGitHub({ changes, proxy, certs, api, mc, frontendUrl, tokens, git, pulls, device });
     tokens.add(gh.gitHubToken);
     await gh.setMode(opts);
     return gh;
@@ -199,9 +258,14 @@ export class FakeGitHub {
     if (modes.unreachable === false) await this.mc.comeUp();
   }
 
-  /** Every request to api.github.com (pulls included, Authorization redacted) and Mission Control, in arrival order. */
+  /**
+   * Every request to api.github.com (pulls and the token API included, Authorization redacted), the
+   * device flow (secrets replaced) and Mission Control, in arrival order.
+   */
   get requests(): RecordedRequest[] {
-    return [...this.api.requests, ...this.pulls.requests, ...this.mc.requests].sort((a, b) => a.at - b.at);
+    return [...this.api.requests, ...this.pulls.requests, ...this.device.requests, ...this.mc.requests].sort(
+      (a, b) => a.at - b.at,
+    );
   }
 
   /** Resolves with the first truthy `probe()`, re-checked on every request and every 50 ms. */

@@ -6,7 +6,9 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { CloudTasks } from "./cloud.js";
+import { tokenFingerprint } from "./device.js";
 import { type Changes, type RecordedRequest, recordRequest, sendJson, sendText } from "./http.js";
+import { type AuthScheme, type FakeTokens, parseAuthorization } from "./tokens.js";
 
 /** How `POST /sessions` (and `GET /sessions/{id}`) answer. */
 export type SessionsMode =
@@ -62,8 +64,25 @@ export interface PushedCommand {
   content: string | Record<string, unknown>;
 }
 
+/**
+ * Who made one Mission Control call: the Authorization's scheme, the fingerprint of its token
+ * (`tokenFingerprint`) and the login `gh.tokens` knows it by. Never the token.
+ */
+export interface McCaller {
+  at: number;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  auth: AuthScheme;
+  fingerprint?: string;
+  /** The token's login, when `gh.tokens` knows the token. */
+  login?: string;
+}
+
 export class MissionControl {
   readonly requests: RecordedRequest[] = [];
+  /** Every call's caller, in order (sessions and cloud tasks alike). */
+  readonly callers: McCaller[] = [];
   readonly sessions = new Map<string, McSession>();
   readonly events: McEvent[] = [];
   sessionsMode: SessionsMode = "ok";
@@ -74,7 +93,10 @@ export class MissionControl {
   /** Cloud tasks (`/tasks…`) served by the same server. */
   readonly cloud: CloudTasks;
 
-  constructor(private readonly changes: Changes) {
+  constructor(
+    private readonly changes: Changes,
+    private readonly tokens?: FakeTokens,
+  ) {
     this.server = this.makeServer();
     this.cloud = new CloudTasks(changes);
   }
@@ -155,6 +177,16 @@ export class MissionControl {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cred = parseAuthorization(req.headers.authorization);
+    const login = cred.token ? this.tokens?.login(cred.token) : undefined;
+    this.callers.push({
+      at: Date.now(),
+      method: req.method ?? "GET",
+      path: new URL(req.url ?? "/", "http://x").pathname,
+      auth: cred.scheme,
+      ...(cred.token ? { fingerprint: tokenFingerprint(cred.token) } : {}),
+      ...(login ? { login } : {}),
+    });
     const rec = await recordRequest(req, "mission-control");
     this.requests.push(rec);
     try {
