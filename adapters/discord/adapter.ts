@@ -23,7 +23,7 @@ import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/ty
 import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 import { RateLimiter } from "../common/rate-limiter.js";
 import { PendingInteraction } from "./interaction.js";
-import { discordChatLimits } from "./limits.js";
+import { discordChatLimits, discordLimits } from "./limits.js";
 import { escapePlain } from "./markdown.js";
 import { discordBucket, discordKeys } from "./rate-limits.js";
 import {
@@ -34,7 +34,7 @@ import {
   renderModal,
   threadName,
 } from "./render.js";
-import { editMessage, globalFetch, postMessage, putCommands, startThread } from "./rest.js";
+import { createDm, editMessage, globalFetch, postMessage, putCommands, startThread } from "./rest.js";
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -155,6 +155,43 @@ export class DiscordAdapter implements ChatAdapter {
         [{ name: file.name, data: Buffer.from(file.bytes) }],
       ),
     );
+  }
+
+  /**
+   * A message in the bot's DM channel with the person, pinging no one, with the file attached to it
+   * (its comment, if any, under the text).
+   */
+  async sendPrivately(user: UserRef, message: Message, file?: FileUpload): Promise<void> {
+    if (user.platform !== this.platform)
+      throw new BridgeError("BAD_INPUT", `not a Discord user: ${user.platform}:${user.id}`);
+    try {
+      const dm = await this.call("open a direct message", () => createDm(this.client.rest, user.id));
+      const rendered = renderMessage(message, false);
+      if (!file) {
+        await this.call("send a direct message", () => postMessage(this.client.rest, dm.id, rendered));
+        return;
+      }
+      const content = file.comment ? `${rendered.content}\n${escapePlain(file.comment)}` : rendered.content;
+      await this.call("send a direct message", () =>
+        postMessage(
+          this.client.rest,
+          dm.id,
+          {
+            ...rendered,
+            content: content.slice(0, discordLimits.contentChars),
+            attachments: [{ id: 0, filename: file.name, ...(file.title ? { title: file.title } : {}) }],
+          },
+          [{ name: file.name, data: Buffer.from(file.bytes) }],
+        ),
+      );
+    } catch (error) {
+      // `call` names the step and Discord's status and code: "… failed: 403 50007 Cannot send messages…".
+      throw new BridgeError("PLATFORM", `No direct message to ${user.id}: ${errorText(error)}`, {
+        cause: error,
+        userMessage:
+          "Discord would not deliver a direct message to you. Do you accept them from server members?",
+      });
+    }
   }
 
   /** Discord has no ephemeral messages outside interactions: the notice is addressed to the user. */

@@ -1,8 +1,10 @@
 import type { RawFile, REST, RESTOptions } from "discord.js";
 import {
+  ChannelType,
   type RESTPatchAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessagesThreadsJSONBody,
+  type RESTPostAPICurrentUserCreateDMChannelJSONBody,
   type RESTPutAPIApplicationCommandsJSONBody,
   Routes,
   type Snowflake,
@@ -47,6 +49,18 @@ export async function startThread(
   body: RESTPostAPIChannelMessagesThreadsJSONBody,
 ): Promise<{ id: Snowflake }> {
   return created.parse(await rest.post(Routes.threads(channel, message), { body }));
+}
+
+/** Of a DM channel the adapter reads its id, and that it is one (type 1). */
+const dmChannel = z.object({ id: z.string(), type: z.literal(ChannelType.DM) });
+
+/**
+ * The bot's DM channel with a person (Discord gives the same one each time). Opening it succeeds
+ * even when they do not accept direct messages: the first message sent there fails (50007).
+ */
+export async function createDm(rest: REST, recipient: Snowflake): Promise<{ id: Snowflake }> {
+  const body: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: recipient };
+  return dmChannel.parse(await rest.post(Routes.userChannels(), { body }));
 }
 
 /** Replaces the application's commands, in one guild or (without `guild`) globally. */

@@ -167,16 +167,36 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async upload(thread: ThreadRef, file: FileUpload): Promise<void> {
-    await this.call("files.uploadV2", () =>
-      this.app.client.files.uploadV2({
-        channel_id: thread.channel,
-        thread_ts: thread.thread,
-        file: Buffer.from(file.bytes),
-        filename: file.name,
-        ...(file.title ? { title: file.title } : {}),
-        ...(file.comment ? { initial_comment: file.comment } : {}),
-      }),
-    );
+    await this.uploadTo(thread.channel, thread.thread, file);
+  }
+
+  /**
+   * Slack's ephemeral messages cannot carry files, so this is a direct message: the app's IM with
+   * the person (conversations.open, which needs the `im:write` scope), the message, then the file
+   * shared into the same IM.
+   */
+  async sendPrivately(user: UserRef, message: Message, file?: FileUpload): Promise<void> {
+    if (user.platform !== this.platform)
+      throw new BridgeError("BAD_INPUT", `not a Slack user: ${user.platform}:${user.id}`);
+    try {
+      const opened = await this.call("conversations.open", () =>
+        this.app.client.conversations.open({ users: user.id }),
+      );
+      const channel = opened.channel?.id;
+      if (!channel) throw new BridgeError("PLATFORM", "Slack conversations.open returned no channel");
+      await this.call(
+        "chat.postMessage",
+        () => this.app.client.chat.postMessage({ channel, ...renderMessage(message) }),
+        { channel },
+      );
+      if (file) await this.uploadTo(channel, undefined, file);
+    } catch (error) {
+      // `call` names the method and Slack's code: "Slack conversations.open failed: user_not_found".
+      throw new BridgeError("PLATFORM", `No direct message to ${user.id}: ${errorText(error)}`, {
+        cause: error,
+        userMessage: "Slack would not deliver a direct message to you.",
+      });
+    }
   }
 
   async notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void> {
@@ -201,6 +221,24 @@ export class SlackAdapter implements ChatAdapter {
       this.app.client.chat.getPermalink({ channel: ref.channel, message_ts: ref.id }),
     );
     return typeof result.permalink === "string" ? result.permalink : undefined;
+  }
+
+  /** Shares a file in a channel (an IM too), in a thread when `threadTs` is given. */
+  private async uploadTo(channel: string, threadTs: string | undefined, file: FileUpload): Promise<void> {
+    const upload = {
+      file: Buffer.from(file.bytes),
+      filename: file.name,
+      ...(file.title ? { title: file.title } : {}),
+      ...(file.comment ? { initial_comment: file.comment } : {}),
+    };
+    // The client's types tell a thread reply (`thread_ts` required) from a share in the channel.
+    await this.call("files.uploadV2", () =>
+      this.app.client.files.uploadV2(
+        threadTs
+          ? { ...upload, channel_id: channel, thread_ts: threadTs }
+          : { ...upload, channel_id: channel },
+      ),
+    );
   }
 
   private register(handler: InboundHandler): void {

@@ -32,6 +32,7 @@ const tiers: Record<string, BucketSpec> = {
   "files.completeUploadExternal": tier4,
   "files.uploadV2": tier2, // two calls (one of each above) per upload; counted once, conservatively
   "conversations.info": tier3,
+  "conversations.open": tier3, // the IM of a direct message (sendPrivately)
   "users.info": tier4,
   "auth.test": tier4,
 };

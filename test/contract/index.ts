@@ -1,8 +1,9 @@
 /**
  * The ChatAdapter contract: what every chat platform's adapter must do, outbound (posts, edits,
  * buttons, forms, notices, uploads, limits, who a message notifies, links, threads grown from a
- * person's message, interim updates held back by the rate budget) and inbound (commands, messages in
- * the bridge's threads, mentions of the bot, never the bot's own words, delivery ids).
+ * person's message, interim updates held back by the rate budget, private messages with a file that
+ * reach one person only or reject) and inbound (commands, messages in the bridge's threads, mentions
+ * of the bot, never the bot's own words, delivery ids).
  *
  * A new platform runs it with one call, in `test/contract/<platform>.test.ts`:
  *
@@ -12,7 +13,7 @@
  *     if (!config) throw new Error("Acme is not configured");
  *     const adapter = await acmePlugin.create(config, { log: silentLogger, rateLimits: true });
  *     await adapter.start(handler);                       // `handler` records what the core receives
- *     return { adapter, channel, user, otherUser, read, sendCommand, sendThreadMessage, … };
+ *     return { adapter, channel, user, otherUser, read, privateTo, dmRefusals, sendCommand, … };
  *   });
  *
  * The subject (`ContractSubject`) drives the platform's fake as people would — a command, a message

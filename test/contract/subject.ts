@@ -37,8 +37,14 @@ export interface ContractSubject {
   uploads(thread: ThreadRef): { name: string; bytes: Buffer }[];
   /** What the platform showed to `user` alone (ephemeral messages), or addressed to them. */
   noticesFor(user: string): string[];
-  /** The text of every message everyone in the workspace can see: never an ephemeral one. */
+  /** The text of every message everyone in the workspace can see: never an ephemeral one, nor a DM. */
   publicTexts(): string[];
+  /**
+   * What `user` sees in their direct messages with the bot, oldest first: the texts shown, the files
+   * shared or attached there, and who those messages notify (as `notified` reads it). Empty when the
+   * bot never wrote to them.
+   */
+  privateTo(user: string): { texts: string[]; files: { name: string; bytes: Buffer }[]; notified: string[] };
   modalsOpened(): { title: string; fields: string[] }[];
   /**
    * Who showing this message notifies, read from what the platform received by its own rules
@@ -52,6 +58,15 @@ export interface ContractSubject {
    * platform without links to messages: its `linkTo` must then resolve undefined.
    */
   opens?: (url: string) => MessageRef | undefined;
+
+  /**
+   * People the platform refuses a direct message to, by why: each arranges it on the fake and
+   * resolves with their id (in the platform's format) and what the rejection must name. For example
+   * `unknown`, no such person here (Slack `user_not_found`, Discord 10013); `closed`, one who does
+   * not accept direct messages from the app (Discord 50007); `bot`, the bot itself (Slack
+   * `cannot_dm_bot`). At least one.
+   */
+  dmRefusals: Record<string, () => Promise<{ user: string; error: RegExp }>>;
 
   // ---- what people do, through the platform's wire
   click(user: string, ref: MessageRef, label: string): Promise<void>;

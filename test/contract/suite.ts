@@ -3,6 +3,7 @@ import type { MessageRef, ThreadRef } from "../../src/core/vocabulary/refs.js";
 import { deliveryCases } from "./delivery.js";
 import { inboundCases } from "./inbound.js";
 import { outboundCases } from "./outbound.js";
+import { privateCases } from "./private.js";
 import { type ContractSubject, line, RecordingHandler } from "./subject.js";
 
 /** What every case works with: the subject, what the core received, and a thread the bridge opened. */
@@ -44,5 +45,6 @@ export function adapterContract(
     outboundCases(get);
     inboundCases(get);
     deliveryCases(get);
+    privateCases(get);
   });
 }

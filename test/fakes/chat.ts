@@ -1,11 +1,12 @@
 /**
  * An in-memory chat platform for core tests: implements the `ChatAdapter` port, records what a
  * person would see (threads, their messages as currently shown, edit counts, ephemeral notices,
- * modals, uploads, people's own posts), can fail the next call of a kind or run out of rate budget,
- * and drives the bridge's `InboundHandler` the way a platform delivers events. It calls itself
- * `slack` unless given another platform name (the contract's loopback plug-in is `loopback`).
+ * direct messages, modals, uploads, people's own posts), can fail the next call of a kind, refuse
+ * direct messages to someone (`closedDms`) or run out of rate budget, and drives the bridge's
+ * `InboundHandler` the way a platform delivers events. It calls itself `slack` unless given another
+ * platform name (the contract's loopback plug-in is `loopback`).
  */
-import { RateDeferred } from "../../src/core/errors.js";
+import { BridgeError, RateDeferred } from "../../src/core/errors.js";
 import type {
   ChatAdapter,
   ChatLimits,
@@ -18,7 +19,7 @@ import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/ty
 import type { ChannelRef, MessageRef, Platform, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 import { inlineText, ShownMessage } from "./chat-render.js";
 
-export type FakeChatOp = "openThread" | "post" | "edit" | "upload" | "notify" | "openModal";
+export type FakeChatOp = "openThread" | "post" | "edit" | "upload" | "notify" | "sendPrivately" | "openModal";
 
 export interface ShownThread {
   ref: ThreadRef;
@@ -34,6 +35,12 @@ export interface ShownNotice {
   /** The thread it was shown in; undefined for a reply to a command in a channel. */
   thread: string | undefined;
   text: string;
+}
+
+/** A direct message, as its one reader sees it: the message and the file that came with it. */
+export interface DirectMessage {
+  message: ShownMessage;
+  file?: FileUpload;
 }
 
 export interface OpenedModal {
@@ -52,6 +59,8 @@ export class FakeChat implements ChatAdapter {
   readonly posts: { ref: MessageRef; user: string; text: string }[] = [];
   /** Ephemeral notices, per user id. */
   readonly notices = new Map<string, ShownNotice[]>();
+  /** Direct messages, per user id (see sendPrivately). */
+  readonly dms = new Map<string, DirectMessage[]>();
   readonly modals: OpenedModal[] = [];
   /** Calls per operation, failed ones included. */
   readonly calls: Record<FakeChatOp, number> = {
@@ -60,12 +69,15 @@ export class FakeChat implements ChatAdapter {
     edit: 0,
     upload: 0,
     notify: 0,
+    sendPrivately: 0,
     openModal: 0,
   };
   private handler: InboundHandler | undefined;
   private readonly failures = new Map<FakeChatOp, Error[]>();
   private readonly messages = new Map<string, ShownMessage>();
   private readonly triggers = new Map<string, UserRef>();
+  /** People who do not accept direct messages from the app (see closedDms). */
+  private readonly closed = new Set<string>();
   private seq = 0;
   /** Until then (Date.now()), the rate budget is spent: see exhaustBudget. */
   private budgetBackAt = 0;
@@ -141,6 +153,21 @@ export class FakeChat implements ChatAdapter {
     this.addNotice(user, thread.key, notice);
   }
 
+  async sendPrivately(user: UserRef, message: Message, file?: FileUpload): Promise<void> {
+    this.attempt("sendPrivately");
+    if (user.platform !== this.platform)
+      throw new BridgeError(
+        "BAD_INPUT",
+        `fake chat: not a ${this.platform} user: ${user.platform}:${user.id}`,
+      );
+    if (this.closed.has(user.id))
+      throw new BridgeError("PLATFORM", `fake chat: ${user.id} does not accept direct messages`);
+    const shown = new ShownMessage({ channel: `D-${user.id}`, id: this.ts() }, `dm:${user.id}`, message);
+    this.messages.set(refKey(shown.ref), shown);
+    const dm: DirectMessage = file ? { message: shown, file } : { message: shown };
+    this.dms.set(user.id, [...(this.dms.get(user.id) ?? []), dm]);
+  }
+
   async openModal(trigger: ModalTrigger, modal: Modal): Promise<void> {
     this.attempt("openModal");
     if (!this.triggers.has(trigger.token)) throw new Error("fake chat: invalid trigger");
@@ -167,6 +194,12 @@ export class FakeChat implements ChatAdapter {
     this.budgetBackAt = Date.now() + ms;
   }
 
+  /** From now on (or, with `closed` false, no longer), direct messages to `user` are refused. */
+  closedDms(user: string, closed = true): void {
+    if (closed) this.closed.add(user);
+    else this.closed.delete(user);
+  }
+
   // ---------------------------------------------------------------- reading
 
   /** The thread for a ref or key (throws when there is none, like the platform would). */
@@ -186,6 +219,11 @@ export class FakeChat implements ChatAdapter {
 
   noticesFor(user: string): string[] {
     return (this.notices.get(user) ?? []).map((n) => n.text);
+  }
+
+  /** The direct messages `user` got, oldest first. */
+  directMessages(user: string): DirectMessage[] {
+    return [...(this.dms.get(user) ?? [])];
   }
 
   // ---------------------------------------------------------------- driving the bridge
@@ -296,6 +334,9 @@ export class FakeChat implements ChatAdapter {
       for (const r of t.replies) lines.push(`  [${r.edits} edits] ${r.text.replace(/\n/g, "\n    ")}`);
     }
     for (const [user, list] of this.notices) for (const n of list) lines.push(`notice to ${user}: ${n.text}`);
+    for (const [user, list] of this.dms)
+      for (const d of list)
+        lines.push(`direct message to ${user}: ${d.message.text}${d.file ? ` [${d.file.name}]` : ""}`);
     return lines.join("\n");
   }
 

@@ -98,6 +98,14 @@ export interface ChatAdapter {
   upload(thread: ThreadRef, file: FileUpload): Promise<void>;
   /** A message only `user` sees. */
   notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void>;
+  /**
+   * A direct message to `user` that only they see: never in a channel or thread, whoever else is
+   * there. `file` (a QR code image, say) is attached to it or uploaded into the same conversation
+   * right after. Rejects with a `BridgeError` when the platform refuses: a person it does not know,
+   * the bot itself, one who does not accept direct messages (Discord 50007), or a user of another
+   * platform.
+   */
+  sendPrivately(user: UserRef, message: Message, file?: FileUpload): Promise<void>;
   openModal(trigger: ModalTrigger, modal: Modal): Promise<void>;
   /** A URL that opens a message (for links from `status` to pending cards). */
   linkTo(thread: ThreadRef, ref: MessageRef): Promise<string | undefined>;

@@ -9,6 +9,11 @@ import { type ContractSubject, line, type RecordingHandler, spendUntilDeferred }
 /** The real DiscordAdapter against the fake Discord (REST and gateway). */
 export async function discordSubject(handler: RecordingHandler): Promise<ContractSubject> {
   const discord = await FakeDiscord.start();
+  const user = "300000000000000001";
+  const otherUser = "300000000000000002";
+  // Members of the guild, whom the bot may message privately.
+  discord.addUser(user, "contract-user");
+  discord.addUser(otherUser, "contract-other");
   const adapter = new DiscordAdapter({
     token: discord.token,
     apiUrl: discord.apiUrl,
@@ -27,11 +32,10 @@ export async function discordSubject(handler: RecordingHandler): Promise<Contrac
   /** Who made each interaction: its ephemeral answers are theirs alone. */
   const interactions = new Map<string, string>();
   let lastChannel = discord.channelId;
-  const otherUser = "300000000000000002";
   return {
     adapter,
     channel: { platform: "discord", channel: discord.channelId, workspace: discord.guildId },
-    user: "300000000000000001",
+    user,
     otherUser,
     read: (ref) => ({ text: message(ref).content, buttons: buttons(ref).map((b) => b.label) }),
     replies: (thread) =>
@@ -53,7 +57,25 @@ export async function discordSubject(handler: RecordingHandler): Promise<Contrac
         .filter((m) => m.interaction_id !== undefined && interactions.get(m.interaction_id) === user)
         .map((m) => m.content),
     ],
-    publicTexts: () => discord.messages.map((m) => m.content),
+    // Messages in the guild: a DM channel's have no guild_id.
+    publicTexts: () => discord.messages.filter((m) => m.guild_id !== undefined).map((m) => m.content),
+    privateTo: (person) => {
+      const dm = discord.directMessages(person);
+      return {
+        texts: dm.map((m) => m.content),
+        files: dm.flatMap((m) => m.attachments).map((a) => ({ name: a.filename, bytes: a.bytes })),
+        notified: [...new Set(dm.flatMap((m) => discordNotified(m.content, m.allowed_mentions)))],
+      };
+    },
+    dmRefusals: {
+      unknown: async () => ({ user: "399999999999999999", error: /\b10013\b/ }),
+      closed: async () => {
+        const closed = "300000000000000003";
+        discord.addUser(closed, "closed-dms");
+        discord.closedDms(closed);
+        return { user: closed, error: /\b50007\b/ };
+      },
+    },
     modalsOpened: () =>
       modals().map((r) => ({
         title: String(r.data.title),

@@ -33,6 +33,21 @@ export function fakeChatSubject(chat: FakeChat, adapter: ChatAdapter = chat): Co
       ...chat.threads.flatMap((t) => [t.header.text, ...t.replies.map((r) => r.text)]),
       ...chat.posts.map((p) => p.text),
     ],
+    privateTo: (user) => {
+      const dms = chat.directMessages(user);
+      return {
+        texts: dms.map((d) => d.message.text),
+        files: dms.flatMap((d) => (d.file ? [{ name: d.file.name, bytes: Buffer.from(d.file.bytes) }] : [])),
+        notified: [...new Set(dms.flatMap((d) => slackNotified(d.message.wire)))],
+      };
+    },
+    // The fake knows everyone; it refuses those it is told do not accept direct messages.
+    dmRefusals: {
+      closed: async () => {
+        chat.closedDms("UCLOSED");
+        return { user: "UCLOSED", error: /does not accept direct messages/ };
+      },
+    },
     modalsOpened: () =>
       chat.modals.map((m) => ({ title: m.modal.title, fields: m.modal.fields.map((f) => f.id) })),
     // The fake renders like a platform (Slack's syntax): who its rendering would notify.

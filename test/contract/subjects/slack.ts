@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { SlackAdapter } from "../../../adapters/slack/adapter.js";
 import { silentLogger } from "../../../src/core/log.js";
 import type { MessageRef } from "../../../src/core/vocabulary/refs.js";
@@ -6,9 +7,16 @@ import { FakeSlack, type SlackTypedText, slackEntity } from "../../fakes/slack/i
 import { slackNotified } from "../pings.js";
 import { type ContractSubject, line, type RecordingHandler, spendUntilDeferred } from "../subject.js";
 
-/** The real SlackAdapter over Socket Mode against the fake Slack. */
+/**
+ * The real SlackAdapter over Socket Mode against the fake Slack, whose bot token has exactly the
+ * scopes manifest.yml asks for: a call the adapter makes without its scope there fails the contract.
+ */
 export async function slackSubject(handler: RecordingHandler): Promise<ContractSubject> {
-  const slack = await FakeSlack.start();
+  const slack = await FakeSlack.start({ scopes: manifestBotScopes() });
+  const user = "UCONTRACT";
+  const otherUser = "UOTHER";
+  // People of the workspace, whom the app may message privately.
+  for (const id of [user, otherUser]) slack.addUser({ id });
   const adapter = new SlackAdapter({
     botToken: slack.botToken,
     appToken: slack.appToken,
@@ -28,11 +36,10 @@ export async function slackSubject(handler: RecordingHandler): Promise<ContractS
   let events = 0;
   /** A fresh event_id, so that a retry can repeat one. */
   const eventId = () => `EvCONTRACT${String(++events).padStart(6, "0")}`;
-  const otherUser = "UOTHER";
   return {
     adapter,
     channel: { platform: "slack", channel: "CCONTRACT", workspace: slack.teamId },
-    user: "UCONTRACT",
+    user,
     otherUser,
     read: (ref) => ({ text: visible(message(ref)), buttons: buttonsOf(message(ref)).map((b) => b.text) }),
     replies: (thread) =>
@@ -42,7 +49,20 @@ export async function slackSubject(handler: RecordingHandler): Promise<ContractS
         .filter((f) => f.thread_ts === thread.thread)
         .map((f) => ({ name: f.filename, bytes: f.bytes })),
     noticesFor: (user) => slack.ephemerals.filter((e) => e.user === user).map((e) => e.text),
-    publicTexts: () => slack.messages.map((m) => visible(m)),
+    // A "D…" channel is an IM: only its person sees it.
+    publicTexts: () => slack.messages.filter((m) => !m.channel.startsWith("D")).map((m) => visible(m)),
+    privateTo: (person) => {
+      const dm = slack.directMessages(person);
+      return {
+        texts: dm.messages.map((m) => visible(m)),
+        files: dm.files.map((f) => ({ name: f.filename, bytes: f.bytes })),
+        notified: [...new Set(dm.messages.flatMap((m) => slackNotified(m)))],
+      };
+    },
+    dmRefusals: {
+      unknown: async () => ({ user: "UNOBODY00", error: /user_not_found/ }),
+      bot: async () => ({ user: slack.botUserId, error: /cannot_dm_bot/ }),
+    },
     modalsOpened: () =>
       slack.views.map((v) => ({
         title: String(v.view.title?.text ?? ""),
@@ -175,4 +195,21 @@ export async function slackSubject(handler: RecordingHandler): Promise<ContractS
       await slack.stop();
     },
   };
+}
+
+/**
+ * The bot scopes the app asks for: `oauth_config.scopes.bot` of manifest.yml, the file an admin
+ * creates the app from (a list of `- scope` lines, each maybe with a comment).
+ */
+function manifestBotScopes(): string[] {
+  const lines = readFileSync(new URL("../../../manifest.yml", import.meta.url), "utf8").split("\n");
+  const start = lines.findIndex((l) => /^\s+bot:\s*$/.test(l));
+  const scopes: string[] = [];
+  for (const l of lines.slice(start + 1)) {
+    const scope = /^\s+-\s+([a-z:._]+)\s*(?:#.*)?$/.exec(l)?.[1];
+    if (scope === undefined) break;
+    scopes.push(scope);
+  }
+  if (start < 0 || scopes.length === 0) throw new Error("manifest.yml: no oauth_config.scopes.bot list");
+  return scopes;
 }

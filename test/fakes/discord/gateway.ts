@@ -15,6 +15,7 @@ export const Intent = {
   Guilds: 1 << 0,
   GuildMessages: 1 << 9,
   GuildMessageReactions: 1 << 10,
+  DirectMessages: 1 << 12,
   MessageContent: 1 << 15,
 } as const;
 

@@ -35,6 +35,13 @@
  * (+ `X-RateLimit-Global: true`), not applied. A `DiscordRateLimitProfile` overrides the numbers.
  * `fake.rateLimitStats()` → `{limited, calls, globalLimited}` per route key ("PATCH
  * /channels/:id/messages/:id"; counted even when off); `resetRateLimitStats()`.
+ *
+ * Direct messages (routes-users.ts): `POST /users/@me/channels {recipient_id}` opens the bot's DM
+ * channel (type 1, with `recipients`) with a guild member the fake knows (`addUser`, or anyone it
+ * has delivered or shown), the same channel each time; an unknown id is 10013 Unknown User. Messages
+ * and attachments go there as in any channel, without a guild_id, dispatched only to sessions with
+ * DIRECT_MESSAGES. `fake.closedDms(userId)` makes that person refuse them: 403 50007 "Cannot send
+ * messages to this user" (as for a bot recipient). `fake.directMessages(userId)` reads their DM.
  */
 import type { Server } from "node:http";
 import { closeServer, listenLocal } from "../base.js";
@@ -135,7 +142,10 @@ export class FakeDiscord {
   get calls(): RestCall[] {
     return this.ctx.state.calls;
   }
-  /** Visible messages (users' and the bot's, incl. non-ephemeral interaction replies), edits in place. */
+  /**
+   * Visible messages (users' and the bot's, incl. non-ephemeral interaction replies), edits in place:
+   * in guild channels and threads, and in DM channels (those have no guild_id; see directMessages).
+   */
   get messages(): DiscordMessage[] {
     return this.ctx.state.messages;
   }
@@ -160,6 +170,26 @@ export class FakeDiscord {
   }
   get reactions(): Reaction[] {
     return this.ctx.state.reactions;
+  }
+
+  /** What the bot sent `userId` privately: the messages of their DM channel, in order (a copy). */
+  directMessages(userId: string): DiscordMessage[] {
+    const channel = this.ctx.state.dmChannel(userId);
+    return channel === undefined ? [] : this.ctx.state.channelMessages(channel);
+  }
+
+  /** The bot's DM channel with `userId`, once POST /users/@me/channels opened it. */
+  dmChannelId(userId: string): string | undefined {
+    return this.ctx.state.dmChannel(userId);
+  }
+
+  /**
+   * `userId` does not accept direct messages from server members (with `closed` false: does again):
+   * opening their DM channel still works, a message there gets 403 50007.
+   */
+  closedDms(userId: string, closed = true): void {
+    if (closed) this.ctx.state.closedDms.add(userId);
+    else this.ctx.state.closedDms.delete(userId);
   }
 
   /** Visible messages of one channel or thread, in order (a copy). */

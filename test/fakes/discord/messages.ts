@@ -51,7 +51,8 @@ export function createMessage(
   const m: DiscordMessage = {
     id: state.nextId(),
     channel_id: channelId,
-    guild_id: state.id.guildId,
+    // A DM channel belongs to no guild.
+    ...(state.dmRecipient(channelId) === undefined ? { guild_id: state.id.guildId } : {}),
     author: { id: author.id, username: author.username, ...(author.bot ? { bot: true } : {}) },
     content,
     components: Array.isArray(body.components) ? body.components : [],
@@ -80,6 +81,11 @@ export function createMessage(
 
 export function dispatchMessage(ctx: Ctx, t: "MESSAGE_CREATE" | "MESSAGE_UPDATE", m: DiscordMessage): void {
   if (ctx.state.ephemeral.has(m.id)) return;
+  if (ctx.state.dmRecipient(m.channel_id) !== undefined) {
+    // In a DM: no member, and only for sessions with DIRECT_MESSAGES (content is never withheld there).
+    ctx.gateway.dispatch(t, apiMessage(ctx.state, ctx.baseUrl, m), { intent: Intent.DirectMessages });
+    return;
+  }
   const d = {
     ...apiMessage(ctx.state, ctx.baseUrl, m),
     member: apiMember(ctx.state, m.author.id, false),

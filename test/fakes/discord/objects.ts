@@ -86,8 +86,22 @@ export function apiThread(state: DiscordState, t: DiscordThread) {
   };
 }
 
+/** The bot's DM channel with a person (type 1), as POST /users/@me/channels and GET /channels/:id give it. */
+export function apiDmChannel(state: DiscordState, id: string, recipient: string) {
+  const { last } = state.channelStats(id);
+  return {
+    id,
+    type: 1,
+    last_message_id: last?.id ?? null,
+    flags: 0,
+    recipients: [apiUser(state, recipient)],
+  };
+}
+
 export function apiChannel(state: DiscordState, id: string) {
   if (state.isTextChannel(id)) return apiTextChannel(state, id);
+  const recipient = state.dmRecipient(id);
+  if (recipient !== undefined) return apiDmChannel(state, id, recipient);
   const t = state.thread(id);
   return t === undefined ? undefined : apiThread(state, t);
 }

@@ -10,9 +10,10 @@ import { apiError, type Ctx, findRoute, type Reply, type Route } from "./routes.
 import { appRoutes } from "./routes-app.js";
 import { channelRoutes } from "./routes-channels.js";
 import { interactionRoutes } from "./routes-interactions.js";
+import { userRoutes } from "./routes-users.js";
 import type { RestCall } from "./types.js";
 
-const ROUTES: Route[] = [...appRoutes, ...channelRoutes, ...interactionRoutes];
+const ROUTES: Route[] = [...appRoutes, ...channelRoutes, ...interactionRoutes, ...userRoutes];
 
 function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): void {
   if (reply.body === undefined) {

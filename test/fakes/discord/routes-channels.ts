@@ -1,4 +1,8 @@
-/** Channel routes: messages (JSON or multipart), edits, threads, thread membership, typing, reactions. */
+/**
+ * Channel routes: messages (JSON or multipart), edits, threads, thread membership, typing, reactions.
+ * A DM channel takes messages like a text channel, but no threads; posting there fails with 50007
+ * while its person does not accept direct messages (FakeDiscord.closedDms).
+ */
 import { Intent } from "./gateway.js";
 import { checkMessage, checkThreadName, isEmptyMessage, MAX_FILE_BYTES, Problems } from "./limits.js";
 import { createMessage, editMessage } from "./messages.js";
@@ -33,6 +37,10 @@ function startThread(ctx: Ctx, t: DiscordThread): Reply {
 function postMessage(req: Req, ctx: Ctx): Reply {
   const channel = req.params.channel as string;
   if (!ctx.state.hasChannel(channel)) return unknownChannel();
+  const recipient = ctx.state.dmRecipient(channel);
+  // A person who does not accept DMs from server members, or a bot (bots cannot DM bots).
+  if (recipient !== undefined && (ctx.state.closedDms.has(recipient) || ctx.state.member(recipient).bot))
+    return apiError(403, 50007, "Cannot send messages to this user");
   const body = req.body ?? {};
   if (req.files.some((f) => f.bytes.length > MAX_FILE_BYTES))
     return apiError(413, 40005, "Request entity too large");

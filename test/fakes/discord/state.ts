@@ -60,7 +60,12 @@ export class DiscordState extends CallRecorder<RestCall> {
   readonly reactions: Reaction[] = [];
   readonly interactions = new Map<string, Interaction>();
   readonly members = new Map<string, FakeMember>();
+  /** People who do not accept direct messages from the bot: a post in their DM channel is 50007. */
+  readonly closedDms = new Set<string>();
   private readonly textChannels: ReadonlySet<string>;
+  /** The bot's DM channel (type 1) with each person, both ways: user id ↔ channel id. */
+  private readonly dmByUser = new Map<string, string>();
+  private readonly dmById = new Map<string, string>();
   private readonly messageIndex = new Map<string, DiscordMessage>();
   /** Visible messages per channel id, in creation order. */
   private readonly channelIndex = new Map<string, DiscordMessage[]>();
@@ -105,9 +110,30 @@ export class DiscordState extends CallRecorder<RestCall> {
     return this.textChannels.has(id);
   }
 
-  /** True for every text channel and every thread. */
+  /** True for every text channel, every thread and every DM channel. */
   hasChannel(id: string): boolean {
-    return this.textChannels.has(id) || this.thread(id) !== undefined;
+    return this.textChannels.has(id) || this.dmById.has(id) || this.thread(id) !== undefined;
+  }
+
+  /** The bot's DM channel with `user`, opened now if there is none yet (Discord gives the same one). */
+  openDm(user: string): string {
+    let id = this.dmByUser.get(user);
+    if (id === undefined) {
+      id = this.nextId();
+      this.dmByUser.set(user, id);
+      this.dmById.set(id, user);
+    }
+    return id;
+  }
+
+  /** The bot's DM channel with `user`, if one was opened. */
+  dmChannel(user: string): string | undefined {
+    return this.dmByUser.get(user);
+  }
+
+  /** The person a DM channel is with; undefined for any other channel. */
+  dmRecipient(channelId: string): string | undefined {
+    return this.dmById.get(channelId);
   }
 
   /** A visible message in the channel, or an ephemeral one by id. */

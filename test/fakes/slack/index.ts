@@ -24,12 +24,19 @@
  * Slack's documented limits, "per API method per app per workspace", as token buckets (capacity =
  * burst, refilled continuously): Tier 2 20/min, Tier 3 50/min, Tier 4 100/min (capacity 20 / 50 /
  * 100); chat.postMessage 1 per second per channel with bursts of 3, and 30 burst / 5 per second
- * (300/min) across the workspace. Tiers: chat.update/delete, reactions.*, conversations.* → T3;
+ * (300/min) across the workspace. Tiers: chat.update/delete, reactions.*, conversations.* (open too) → T3;
  * chat.postEphemeral/getPermalink, views.*, files.*External, users.info, auth.test → T4; unknown
  * methods T3; apps.connections.open and the upload URL are not limited. Over a limit: HTTP 429,
  * `Retry-After: <whole seconds ≥ 1>`, `{"ok":false,"error":"ratelimited"}`, and the call is not
  * applied. Pass a profile (`SlackRateLimitProfile`) for tiny buckets or a clock.
  * `fake.rateLimitStats()` → `{limited, calls}` per method (always counted); `resetRateLimitStats()`.
+ *
+ * Direct messages (methods-im.ts): `conversations.open({users})` opens the app's IM ("D…") with one
+ * person the fake knows (added with `addUser`, or seen running a command, posting, clicking or
+ * submitting a form); anyone else is `user_not_found`, the bot itself `cannot_dm_bot`. Posts and
+ * file shares reach an IM only once it is open. `fake.directMessages(user)` reads one person's IM.
+ * Scopes (off by default; `FakeSlack.start({scopes: [...]})`): a method called without the scope
+ * it needs answers `missing_scope` (scopes.ts), e.g. conversations.open without `im:write`.
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
@@ -53,6 +60,7 @@ import type {
   Ack,
   ApiCall,
   DeliveryOpts,
+  DirectMessages,
   Ephemeral,
   FakeSlackOptions,
   FakeUser,
@@ -122,6 +130,7 @@ export class FakeSlack {
     const { server, port, baseUrl } = await listenLocal();
     const faults = new Faults();
     const socket = new SocketModeServer(`ws://127.0.0.1:${port}`, state.id.appId, () => state.changed());
+    if (opts.scopes !== undefined) state.scopes = new Set(opts.scopes);
     const rateLimits = new SlackRateLimiter();
     rateLimits.configure(opts.rateLimits ?? false);
     const ctx = { state, baseUrl, openSocketUrl: () => socket.issueUrl() };
@@ -157,6 +166,20 @@ export class FakeSlack {
     return this.state.responses;
   }
 
+  /**
+   * What the app sent `user` privately: their IM's id once it is open, the messages posted in it and
+   * the files shared there, in order (copies).
+   */
+  directMessages(user: string): DirectMessages {
+    const channel = this.state.ims.get(user);
+    if (channel === undefined) return { channel, messages: [], files: [] };
+    return {
+      channel,
+      messages: this.state.messages.filter((m) => m.channel === channel),
+      files: this.state.files.filter((f) => f.channel_id === channel),
+    };
+  }
+
   /** Replies in a thread (messages whose thread_ts === threadTs), in order. */
   thread(channel: string, threadTs: string): SlackMessage[] {
     return this.state.messages.filter((m) => m.channel === channel && m.thread_ts === threadTs);
@@ -183,10 +206,14 @@ export class FakeSlack {
     return this.state.nextTs();
   }
 
-  /** Names users.info (and payloads) report for `id`; unknown users get "user-<id>". */
+  /**
+   * A person of the workspace: the names users.info (and payloads) report for `id` (unknown users
+   * get "user-<id>"), and someone conversations.open finds.
+   */
   addUser(user: Partial<FakeUser> & { id: string }): void {
     const base = this.state.user(user.id);
     this.state.users.set(user.id, { ...base, ...user });
+    this.state.members.add(user.id);
   }
 
   // ---- Socket Mode --------------------------------------------------------------------------
@@ -213,19 +240,23 @@ export class FakeSlack {
 
   /** `p.text` is what the user typed: `& < >` arrive escaped, entities (`slackEntity`) as Slack makes them. */
   sendSlashCommand(p: SlashCommandInput, o: DeliveryOpts = {}): Promise<Ack> {
+    this.state.members.add(p.user_id);
     return this.deliver("slash_commands", slashCommandPayload(this.state, this.baseUrl, p), o);
   }
 
   /** `event.text`, if any, is what the user typed (a string or `SlackTypedText`), delivered escaped. */
   sendEvent(event: Record<string, unknown>, o: DeliveryOpts & { event_id?: string } = {}): Promise<Ack> {
+    if (typeof event.user === "string") this.state.members.add(event.user);
     return this.deliver("events_api", eventPayload(this.state, event, o.event_id), o);
   }
 
   sendBlockAction(p: BlockActionInput, o: DeliveryOpts = {}): Promise<Ack> {
+    this.state.members.add(p.user_id);
     return this.deliver("interactive", blockActionPayload(this.state, this.baseUrl, p), o);
   }
 
   sendViewSubmission(p: ViewSubmissionInput, o: DeliveryOpts = {}): Promise<Ack> {
+    this.state.members.add(p.user_id);
     return this.deliver("interactive", viewSubmissionPayload(this.state, p), o);
   }
 

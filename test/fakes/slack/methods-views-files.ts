@@ -106,6 +106,8 @@ const completeUpload: Method = (args, { state }) => {
     entries.push({ id: entry.id, ...(typeof entry.title === "string" ? { title: entry.title } : {}) });
   }
   const channel = str(args.channel_id);
+  const unusable = channel === undefined ? undefined : state.channelProblem(channel);
+  if (unusable) return fail(unusable);
   const threadTs = str(args.thread_ts);
   const comment = typeof args.initial_comment === "string" ? args.initial_comment : undefined;
   const shared: Result[] = [];

@@ -1,4 +1,7 @@
-/** Web API methods: auth, chat, reactions, users, conversations, Socket Mode's connections.open. */
+/**
+ * Web API methods: auth, chat, reactions, users, conversations, Socket Mode's connections.open.
+ * Posts go to any channel but an IM ("D…") the app has not opened (conversations.open, methods-im.ts).
+ */
 import { checkMessage } from "./limits.js";
 import type { SlackState } from "./state.js";
 import type { SlackMessage } from "./types.js";
@@ -47,6 +50,8 @@ function hasContent(args: Args): boolean {
 const postMessage: Method = (args, { state }) => {
   const channel = str(args.channel);
   if (channel === undefined) return fail("channel_not_found");
+  const unusable = state.channelProblem(channel);
+  if (unusable) return fail(unusable);
   if (!hasContent(args)) return fail("no_text");
   const limit = checkMessage(args);
   if (limit) return fail(limit.error, limit.errors ? { errors: limit.errors } : {});

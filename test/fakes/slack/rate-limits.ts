@@ -58,6 +58,7 @@ export const METHOD_TIERS: Readonly<Record<string, BucketSpec | null>> = {
   "files.getUploadURLExternal": TIER_4,
   "files.completeUploadExternal": TIER_4,
   "conversations.info": TIER_3,
+  "conversations.open": TIER_3,
   "conversations.replies": TIER_3,
   "conversations.history": TIER_3,
   "users.info": TIER_4,

@@ -49,6 +49,15 @@ export class SlackState extends CallRecorder<ApiCall> {
   readonly pendingUploads = new Map<string, PendingUpload>();
   readonly responseTargets = new Map<string, ResponseTarget>();
   readonly users = new Map<string, FakeUser>();
+  /**
+   * People of the workspace the fake knows: added with addUser, or seen doing something (a command,
+   * a message, a click, a form). conversations.open finds no one else (`user_not_found`).
+   */
+  readonly members = new Set<string>();
+  /** The app's IM with each person (user id → "D…"), opened by conversations.open. */
+  readonly ims = new Map<string, string>();
+  /** The bot token's scopes; undefined: not checked. */
+  scopes: ReadonlySet<string> | undefined;
   private tick = 0;
   private seq = 0;
 
@@ -68,6 +77,20 @@ export class SlackState extends CallRecorder<ApiCall> {
   nextSeq(): number {
     this.seq += 1;
     return this.seq;
+  }
+
+  /** The person whose IM with the app `channel` is; undefined for any other channel. */
+  imUser(channel: string): string | undefined {
+    for (const [user, im] of this.ims) if (im === channel) return user;
+    return undefined;
+  }
+
+  /**
+   * Why Slack would not take a post or a file in `channel`: an IM ("D…") the app never opened is not
+   * one it can write to. Undefined when it can.
+   */
+  channelProblem(channel: string): string | undefined {
+    return channel.startsWith("D") && this.imUser(channel) === undefined ? "channel_not_found" : undefined;
   }
 
   findMessage(channel: string, ts: string): SlackMessage | undefined {

@@ -19,6 +19,20 @@ export interface FakeSlackOptions {
    * numbers, a profile to override them. Default off. `FakeSlack.setRateLimits` switches at runtime.
    */
   rateLimits?: boolean | SlackRateLimitProfile;
+  /**
+   * The bot token's scopes (a manifest's `oauth_config.scopes.bot`). Given, a method that needs a
+   * scope the token lacks answers `{ok: false, error: "missing_scope", needed, provided}` (see
+   * scopes.ts for the methods checked). Default: not checked, as if every scope were granted.
+   */
+  scopes?: readonly string[];
+}
+
+/** The app's direct messages with one person: their IM, and what was posted and shared in it. */
+export interface DirectMessages {
+  /** The IM's id ("D…"), once conversations.open opened it; undefined before. */
+  channel: string | undefined;
+  messages: SlackMessage[];
+  files: UploadedFile[];
 }
 
 export interface ApiCall {

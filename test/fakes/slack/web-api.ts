@@ -7,11 +7,13 @@ import { parseArgs, parseMultipart, readBody } from "./body.js";
 import { applyFault, type Faults } from "./faults.js";
 import { checkMessage } from "./limits.js";
 import { coreMethods, fail, type Method, type MethodContext, type Result } from "./methods.js";
+import { imMethods } from "./methods-im.js";
 import { viewFileMethods } from "./methods-views-files.js";
 import type { SlackRateLimiter } from "./rate-limits.js";
+import { missingScope } from "./scopes.js";
 import type { ApiCall } from "./types.js";
 
-const METHODS: Record<string, Method> = { ...coreMethods, ...viewFileMethods };
+const METHODS: Record<string, Method> = { ...coreMethods, ...viewFileMethods, ...imMethods };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -90,7 +92,10 @@ export class WebApi {
       result = fail("unknown_method");
     } else {
       const expected = method === "apps.connections.open" ? state.id.appToken : state.id.botToken;
-      result = token === expected ? handler(args, this.ctx) : fail("invalid_auth");
+      result =
+        token !== expected
+          ? fail("invalid_auth")
+          : (missingScope(method, state.scopes) ?? handler(args, this.ctx));
     }
     // Recorded after the handler ran, so a waitFor woken by this call already sees its effects.
     if (fault) call.fault = fault;
