@@ -39,6 +39,8 @@ export interface CoreConfig {
   storeUrl: string;
   /** BRIDGE_SECRET_KEY: 32 bytes that encrypt linked GitHub accounts' tokens; linking is off without it. */
   secretKey?: Uint8Array;
+  /** GitHub account linking: the OAuth (or GitHub App) client, and the host (GITHUB_HOST). */
+  oauth?: { clientId: string; clientSecret?: string; host: string };
   approvers: UserRef[];
   /** Roles whose members are approvers (`<platform>-role:<id>` in BRIDGE_APPROVERS). */
   approverRoles: UserRef[];
@@ -194,6 +196,17 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
   const reach = (name: string) => setting.pipe(oneOf(name, ["admins", "everyone", "off"]).default("admins"));
   const settings = z.object({
     GITHUB_TOKEN: setting,
+    GITHUB_OAUTH_CLIENT_ID: setting,
+    GITHUB_OAUTH_CLIENT_SECRET: setting,
+    GITHUB_HOST: setting.pipe(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9.-]+(:\d{1,5})?$/,
+          "GITHUB_HOST must be a host name such as github.com or ghe.example.com",
+        )
+        .default("github.com"),
+    ),
     COPILOT_PROVIDER_TYPE: setting.pipe(
       oneOf("COPILOT_PROVIDER_TYPE", ["openai", "azure", "anthropic"]).optional(),
     ),
@@ -307,6 +320,11 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
       return fail("COPILOT_PROVIDER_BASE_URL is required with COPILOT_PROVIDER_TYPE");
     }
     if (byok && !e.COPILOT_MODEL) return fail("COPILOT_MODEL is required with a bring-your-own-key provider");
+    if (e.GITHUB_OAUTH_CLIENT_ID && !e.BRIDGE_SECRET_KEY) {
+      return fail(
+        "GITHUB_OAUTH_CLIENT_ID needs BRIDGE_SECRET_KEY: linked accounts' tokens are kept encrypted with it (make one with: openssl rand -base64 32)",
+      );
+    }
     if (e.COPILOT_RUNTIME_URL && e.GITHUB_TOKEN) {
       return fail(
         "GITHUB_TOKEN cannot be used with COPILOT_RUNTIME_URL: the external runtime signs in on its own (unset one of them)",
@@ -334,6 +352,15 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
       maxWorktrees: e.BRIDGE_MAX_WORKTREES,
       storeUrl: e.BRIDGE_STORE_URL,
       ...(e.BRIDGE_SECRET_KEY ? { secretKey: e.BRIDGE_SECRET_KEY.key } : {}),
+      ...(e.GITHUB_OAUTH_CLIENT_ID
+        ? {
+            oauth: {
+              clientId: e.GITHUB_OAUTH_CLIENT_ID,
+              host: e.GITHUB_HOST,
+              ...(e.GITHUB_OAUTH_CLIENT_SECRET ? { clientSecret: e.GITHUB_OAUTH_CLIENT_SECRET } : {}),
+            },
+          }
+        : {}),
       approvers: e.BRIDGE_APPROVERS?.users ?? [],
       approverRoles: e.BRIDGE_APPROVERS?.roles ?? [],
       admins: e.BRIDGE_ADMINS?.users ?? [],
@@ -360,6 +387,7 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
         e.GITHUB_TOKEN,
         e.COPILOT_PROVIDER_API_KEY,
         e.COPILOT_CONNECTION_TOKEN,
+        e.GITHUB_OAUTH_CLIENT_SECRET,
         ...secretKeyForms(e.BRIDGE_SECRET_KEY),
       ].filter((s) => s !== undefined),
     };

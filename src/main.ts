@@ -7,6 +7,7 @@ import { errorText } from "./core/errors.js";
 import { createLogger } from "./core/log.js";
 import { AccessPolicy } from "./core/policy.js";
 import type { ChatAdapter } from "./core/ports/chat.js";
+import { GitHubIdentityProvider } from "./identity/provider.js";
 import { qrPng } from "./qr.js";
 import { KeyvBridgeStore } from "./store/keyv-store.js";
 import { GitHubPublisher } from "./workspace/github.js";
@@ -90,6 +91,17 @@ async function main(): Promise<void> {
     auditRetentionMs: config.auditDays * 24 * 3600 * 1000,
     qrCode: qrPng,
     workspaces,
+    ...(config.oauth && config.secretKey
+      ? {
+          identity: new GitHubIdentityProvider({
+            clientId: config.oauth.clientId,
+            clientSecret: config.oauth.clientSecret,
+            host: config.oauth.host,
+            env: toolEnv,
+            log,
+          }),
+        }
+      : {}),
     ...(config.gitHubToken ? { gitHubToken: config.gitHubToken } : {}),
     ...(config.model ? { model: config.model } : {}),
   });

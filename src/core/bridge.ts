@@ -7,6 +7,7 @@ import { Housekeeping } from "./housekeeping.js";
 import { cleanEvent, cleanModal } from "./input-text.js";
 import { LostThreads, lostThreadNotice, rewriteRecords } from "./lost-records.js";
 import { failure } from "./messages.js";
+import { PendingLinks } from "./pending-links.js";
 import { PlainWorkspaces } from "./plain-workspaces.js";
 import type {
   ActionEvent,
@@ -58,6 +59,9 @@ export class Bridge implements InboundHandler {
       now,
       settings: settingsOf(options),
       workspaces: options.workspaces ?? new PlainWorkspaces(options.workingDirectory),
+      identity: options.identity,
+      links: new PendingLinks(),
+      qrCode: options.qrCode,
     };
     this.housekeeping = new Housekeeping(this.ctx);
   }
@@ -119,6 +123,7 @@ export class Bridge implements InboundHandler {
   async stop(): Promise<void> {
     this.stopping = true;
     this.housekeeping.stop();
+    this.ctx.links.cancelAll();
     for (const adapter of this.ctx.chats.all())
       await adapter.stop().catch(() => {
         // Stopping: an adapter that fails to disconnect is dropped with the process.

@@ -3,6 +3,7 @@ import { record } from "./audit.js";
 import { showAudit } from "./audit-command.js";
 import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
+import { linkAccount, showIdentity, unlinkAccount } from "./identity-commands.js";
 import { said, usage } from "./messages.js";
 import type { Act } from "./policy.js";
 import type { CommandEvent } from "./ports/chat.js";
@@ -16,7 +17,18 @@ import { unknownRepository } from "./workspace-messages.js";
 /** `/copilot …` in a channel (or a mention of the bot there): help, sessions, or a new session. */
 export async function onCommand(
   ctx: Uses<
-    "chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now" | "policy" | "workspaces"
+    | "chats"
+    | "gateway"
+    | "sessions"
+    | "settings"
+    | "store"
+    | "log"
+    | "now"
+    | "policy"
+    | "workspaces"
+    | "identity"
+    | "links"
+    | "qrCode"
   >,
   event: CommandEvent,
 ): Promise<void> {
@@ -37,6 +49,18 @@ export async function onCommand(
   }
   if (word === "sessions") {
     await event.reply(await listSessions(ctx, event));
+    return;
+  }
+  if (word === "login") {
+    await linkAccount(ctx, event);
+    return;
+  }
+  if (word === "whoami") {
+    await showIdentity(ctx, event);
+    return;
+  }
+  if (word === "logout") {
+    await unlinkAccount(ctx, event);
     return;
   }
   if (word === "repos") {

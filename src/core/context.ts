@@ -1,8 +1,10 @@
 import type { RateRule } from "./flood.js";
 import type { Logger } from "./log.js";
+import type { PendingLinks } from "./pending-links.js";
 import type { AccessPolicy } from "./policy.js";
 import type { ChatAdapter } from "./ports/chat.js";
 import type { CopilotGateway } from "./ports/gateway.js";
+import type { IdentityProvider } from "./ports/identity.js";
 import type { BridgeStore } from "./ports/store.js";
 import type { Workspaces } from "./ports/workspace.js";
 import type { ChatDirectory, SessionRegistry } from "./registry.js";
@@ -44,6 +46,8 @@ export interface BridgeOptions {
   workspaces?: Workspaces;
   /** The token that pushes branches and opens pull requests (GITHUB_TOKEN). */
   gitHubToken?: string;
+  /** Links people's GitHub accounts (GITHUB_OAUTH_CLIENT_ID). */
+  identity?: IdentityProvider;
   now?: () => number;
 }
 
@@ -86,6 +90,11 @@ export interface CoreContext {
   readonly now: () => number;
   readonly settings: CoreSettings;
   readonly workspaces: Workspaces;
+  /** GitHub account linking; undefined when the bridge has no OAuth client id. */
+  readonly identity: IdentityProvider | undefined;
+  readonly links: PendingLinks;
+  /** Renders a QR code PNG (remote-session links, GitHub's verification URL). */
+  readonly qrCode: ((text: string) => Promise<Uint8Array>) | undefined;
 }
 
 export type Uses<K extends keyof CoreContext> = Pick<CoreContext, K>;

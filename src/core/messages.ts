@@ -11,6 +11,7 @@ export const usage = [
   "`/copilot in <repository>[@branch] <prompt>` picks the repository (and base branch); `/copilot repos` lists them; `/copilot repo <name>` (admins) sets this channel's default.",
   "`/copilot sessions` lists this channel's sessions; `/copilot attach <session-id>` brings a session started in a terminal into a new thread; `/copilot cloud owner/repo[@branch] <prompt>` runs a session on GitHub's compute; `/copilot help` shows this text.",
   "`/copilot audit [n]` (admins) shows the last n audited actions.",
+  "`/copilot login` links your GitHub account (the code comes in a direct message); `/copilot whoami` shows the link; `/copilot logout` removes it.",
   "In a session's thread: reply to continue; `stop`, `status`, `mode plan|interactive|autopilot`, `end`, `help`.",
 ].join("\n");
 

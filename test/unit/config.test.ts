@@ -421,3 +421,31 @@ test("BRIDGE_SECRET_KEY is one of the bridge's own settings: never passed on to 
     /BRIDGE_AGENT_ENV: BRIDGE_SECRET_KEY is one of the bridge's own settings/,
   );
 });
+
+test("GITHUB_OAUTH_CLIENT_ID turns on account linking with BRIDGE_SECRET_KEY; GITHUB_HOST picks the GitHub", () => {
+  const key = "a".repeat(32) + "b".repeat(32);
+  assert.equal(parse(base).oauth, undefined);
+  assert.throws(
+    () => parse({ ...base, GITHUB_OAUTH_CLIENT_ID: "Iv1.abc" }),
+    /^ConfigError: GITHUB_OAUTH_CLIENT_ID needs BRIDGE_SECRET_KEY/,
+  );
+  const linked = parse({ ...base, GITHUB_OAUTH_CLIENT_ID: "Iv1.abc", BRIDGE_SECRET_KEY: key });
+  assert.deepEqual(linked.oauth, { clientId: "Iv1.abc", host: "github.com" });
+  const enterprise = parse({
+    ...base,
+    GITHUB_OAUTH_CLIENT_ID: "Iv1.abc",
+    GITHUB_OAUTH_CLIENT_SECRET: "oauth-client-secret-1",
+    GITHUB_HOST: "ghe.example.com",
+    BRIDGE_SECRET_KEY: key,
+  });
+  assert.deepEqual(enterprise.oauth, {
+    clientId: "Iv1.abc",
+    clientSecret: "oauth-client-secret-1",
+    host: "ghe.example.com",
+  });
+  assert.ok(enterprise.secrets.includes("oauth-client-secret-1"), "the client secret is never printed");
+  assert.throws(
+    () => parse({ ...base, GITHUB_HOST: "https://ghe.example.com/" }),
+    /^ConfigError: GITHUB_HOST must be a host name/,
+  );
+});
