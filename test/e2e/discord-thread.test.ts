@@ -33,7 +33,7 @@ describe("Discord: talking in a session thread", () => {
         .replies(threadId)
         .slice(botPosts)
         .map((m) => m.content)
-        .filter((c) => !/^-# ⏳ .* are queued \(0 waiting\)/.test(c)),
+        .filter((c) => !/^-# (⏳|📨) .*queued/.test(c)),
       [`You said: but hear me (user turns: 2)`],
       "nothing was posted for it",
     );
