@@ -31,7 +31,6 @@ const allowed: readonly string[] = [
   "GIT_SSL_CAPATH",
   // the runtime's own settings: its home and Mission Control endpoints
   "COPILOT_HOME",
-  "COPILOT_CACHE_HOME",
   "COPILOT_MC_BASE_URL",
   "COPILOT_MC_FRONTEND_URL",
 ];

@@ -11,7 +11,6 @@ test("the runtime's environment is an allow-list: never the bridge's settings, w
       XDG_CACHE_HOME: "/cache",
       HTTPS_PROXY: "http://proxy:3128",
       COPILOT_HOME: "/copilot",
-      COPILOT_CACHE_HOME: "/copilot-cache",
       SLACK_BOT_TOKEN: "xoxb-secret",
       SLACK_APP_TOKEN: "xapp-secret",
       DISCORD_BOT_TOKEN: "discord-secret",
@@ -32,7 +31,6 @@ test("the runtime's environment is an allow-list: never the bridge's settings, w
     XDG_CACHE_HOME: "/cache",
     HTTPS_PROXY: "http://proxy:3128",
     COPILOT_HOME: "/copilot",
-    COPILOT_CACHE_HOME: "/copilot-cache",
     JAVA_HOME: "/jdk",
   });
 });

@@ -199,18 +199,7 @@ export class FakeGitHub {
       GIT_SSL_CAINFO: this.certs.caCertPath,
       COPILOT_MC_BASE_URL: this.mc.baseUrl,
       COPILOT_MC_FRONTEND_URL: this.frontendUrl,
-      // The runtime caches each token's /copilot_internal/user answer under its cache home, shared
-      // by every run on the machine: one per fake keeps answers from earlier runs out.
-      COPILOT_CACHE_HOME: this.cacheHome,
     };
-  }
-
-  private cachedHome: string | undefined;
-
-  /** The runtime's cache home for this fake's runs (removed by stop()). */
-  get cacheHome(): string {
-    this.cachedHome ??= this.tempDir("fake-gh-cache-");
-    return this.cachedHome;
   }
 
   /** `CopilotClient` options: the token and the environment (spread, then add baseDirectory etc.). */
