@@ -4,9 +4,9 @@
  * trusting NODE_EXTRA_CA_CERTS as Node does. Every failure is an `IdentityError` naming the method and
  * URL; no secret it was given (token, refresh token, device code, client secret) is ever in a message.
  */
-import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
-import { EnvHttpProxyAgent, fetch } from "undici";
+import type { EnvHttpProxyAgent } from "undici";
+import { fetch } from "undici";
+import { proxyAgentFromEnv } from "../net/proxy-agent.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -100,24 +100,7 @@ export class IdentityHttp {
   }
 
   private dispatcher(): EnvHttpProxyAgent {
-    if (this.agent) return this.agent;
-    const env = this.opts.env ?? process.env;
-    let ca: string[] | undefined;
-    const extra = env.NODE_EXTRA_CA_CERTS;
-    if (extra) {
-      try {
-        ca = [...rootCertificates, readFileSync(extra, "utf8")];
-      } catch {
-        // As Node itself does: an unreadable NODE_EXTRA_CA_CERTS leaves the default authorities.
-        ca = undefined;
-      }
-    }
-    this.agent = new EnvHttpProxyAgent({
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? "",
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? "",
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? "",
-      ...(ca ? { connect: { ca }, requestTls: { ca } } : {}),
-    });
+    this.agent ??= proxyAgentFromEnv(this.opts.env ?? process.env);
     return this.agent;
   }
 

@@ -3,12 +3,12 @@
  * (`EnvHttpProxyAgent`; Node's global fetch ignores them) and trusting NODE_EXTRA_CA_CERTS as Node
  * does. Failures become `PublishError`s naming the method and URL, never the token.
  */
-import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
-import { EnvHttpProxyAgent, fetch } from "undici";
+import type { EnvHttpProxyAgent } from "undici";
+import { fetch } from "undici";
 import { z } from "zod";
 import type { Logger } from "../core/log.js";
 import { PublishError, type PublishFailure } from "../core/ports/workspace.js";
+import { proxyAgentFromEnv } from "../net/proxy-agent.js";
 import { type Env, scrub, secretsOf } from "./github-push.js";
 
 const errorBody = z.object({
@@ -128,26 +128,12 @@ export class GitHubRest {
   constructor(private readonly opts: RestOptions) {}
 
   private dispatcher(): EnvHttpProxyAgent {
-    if (this.agent) return this.agent;
-    const env = this.opts.env;
-    let ca: string[] | undefined;
-    const extra = env.NODE_EXTRA_CA_CERTS;
-    if (extra) {
-      try {
-        ca = [...rootCertificates, readFileSync(extra, "utf8")];
-      } catch (err) {
-        this.opts.log.warn("cannot read NODE_EXTRA_CA_CERTS; using the default certificate authorities", {
-          path: extra,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      }
-    }
-    this.agent = new EnvHttpProxyAgent({
-      httpProxy: env.http_proxy ?? env.HTTP_PROXY ?? "",
-      httpsProxy: env.https_proxy ?? env.HTTPS_PROXY ?? "",
-      noProxy: env.no_proxy ?? env.NO_PROXY ?? "",
-      ...(ca ? { connect: { ca }, requestTls: { ca } } : {}),
-    });
+    this.agent ??= proxyAgentFromEnv(this.opts.env, (path, err) =>
+      this.opts.log.warn("cannot read NODE_EXTRA_CA_CERTS; using the default certificate authorities", {
+        path,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     return this.agent;
   }
 
