@@ -11,6 +11,13 @@
  * (`fakeRuntime`): they may be captured at once and are usable from the hooks and tests that run
  * after `before`. Used earlier, or for a part the options did not ask for, they throw saying so.
  * `Bridge.start(options)` is the same without hooks, for a test that needs a bridge of its own.
+ *
+ * `{ github: true, copilotApi: true }`: the model is reached as GitHub Copilot users reach it, not
+ * through a bring-your-own-key provider. The fake GitHub serves its Copilot API over the harness's
+ * FakeModel (`gh.serveCopilotApi(h.model)`, then `gh.copilotApi`), and the bridge is launched without
+ * `COPILOT_PROVIDER_*`: its runtime asks api.github.com's `/copilot_internal/user` with its token
+ * (`GITHUB_TOKEN` = `gh.gitHubToken`, login `octocat`, or a session's own) and sends every model turn
+ * to that API with it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +37,11 @@ export interface BridgeOptions extends BridgeHarnessOptions {
   discordOwner?: string;
   /** A fake GitHub (`gh`): the bridge gets its proxy, CA, Mission Control and a token. */
   github?: boolean;
+  /**
+   * With `github`: model turns go through the fake GitHub's Copilot API (`gh.copilotApi`, over `h.model`)
+   * as the runtime's GitHub token, and the bridge has no provider (see above).
+   */
+  copilotApi?: boolean;
   /** A shared headless Copilot runtime (`rt`) the bridge connects to instead of its own. */
   sharedRuntime?: boolean;
   /** A terminal client on the shared runtime (`terminal`; implies `sharedRuntime`), not started. */
@@ -58,10 +70,20 @@ export class Bridge {
   private constructor(private readonly parts: Parts) {}
 
   static async start(options: BridgeOptions = {}): Promise<Bridge> {
-    const { discordOwner, github, sharedRuntime, terminal, fakeRuntime, formMcp, ready, ...harness } =
-      options;
+    const {
+      discordOwner,
+      github,
+      copilotApi,
+      sharedRuntime,
+      terminal,
+      fakeRuntime,
+      formMcp,
+      ready,
+      ...harness
+    } = options;
     if ((sharedRuntime || terminal) && fakeRuntime)
       throw new Error("useBridge: a shared runtime and the scripted runtime exclude each other");
+    if (copilotApi && !github) throw new Error("useBridge: `copilotApi` needs the `github` option");
     const bridge = new Bridge({});
     const parts = bridge.parts;
     try {
@@ -87,10 +109,21 @@ export class Bridge {
         env.COPILOT_MCP_CONFIG = config;
       }
       const platforms = harness.platforms ?? (discordOwner === undefined ? undefined : ["discord" as const]);
+      const gh = parts.gh;
       parts.h = await BridgeHarness.start({
         ...harness,
         ...(platforms ? { platforms } : {}),
         env: { ...env, ...harness.env },
+        ...(copilotApi && gh
+          ? {
+              noProvider: true,
+              // The API forwards to the harness's FakeModel, which exists only once the harness does.
+              beforeLaunch: async (h: BridgeHarness) => {
+                await gh.serveCopilotApi(h.model);
+                await harness.beforeLaunch?.(h);
+              },
+            }
+          : {}),
       });
       if (discordOwner !== undefined) parts.drv = new DiscordDriver(parts.h, discordOwner);
       await ready?.(bridge);

@@ -28,6 +28,13 @@ export interface BridgeHarnessOptions {
   discordRoles?: string[];
   /** Slack HTTP mode instead of Socket Mode. */
   http?: boolean;
+  /**
+   * Launch without `COPILOT_PROVIDER_TYPE/BASE_URL/API_KEY`: no bring-your-own-key provider, so the
+   * runtime's model is the Copilot API its GitHub sign-in points at (`COPILOT_MODEL` stays `fake-model`).
+   */
+  noProvider?: boolean;
+  /** Runs once the harness's fakes exist (`h.model` included), before the bridge's first launch. */
+  beforeLaunch?: (h: BridgeHarness) => void | Promise<void>;
 }
 
 /** A bridge process against a fake Slack and a scripted model, with the real Copilot runtime between. */
@@ -61,6 +68,7 @@ export class BridgeHarness {
       slack.httpTarget = `http://127.0.0.1:${h.httpPort}/slack/events`;
     }
     try {
+      await options.beforeLaunch?.(h);
       await h.launch();
     } catch (error) {
       await h.stop();
@@ -96,9 +104,13 @@ export class BridgeHarness {
             DISCORD_COMMAND_GUILDS: this.fakeDiscord.guildId,
           }
         : {}),
-      COPILOT_PROVIDER_TYPE: "openai",
-      COPILOT_PROVIDER_BASE_URL: this.model.baseUrl,
-      COPILOT_PROVIDER_API_KEY: "test-key",
+      ...(this.options.noProvider
+        ? {}
+        : {
+            COPILOT_PROVIDER_TYPE: "openai",
+            COPILOT_PROVIDER_BASE_URL: this.model.baseUrl,
+            COPILOT_PROVIDER_API_KEY: "test-key",
+          }),
       COPILOT_MODEL: "fake-model",
       COPILOT_HOME: join(this.dir, "copilot-home"),
       BRIDGE_WORKDIR: this.workdir,

@@ -12,12 +12,20 @@
  * - a relay in front of Mission Control (COPILOT_MC_BASE_URL);
  * - `FakeCopilotApi`, a plain-http Copilot API on 127.0.0.1: `GET /models` (one model) and
  *   `POST /chat/completions`, forwarded to the FakeModel.
+ *
+ * The shared fake GitHub has a Copilot API too (`gh.serveCopilotApi(model)`, the `FakeCopilotApi` of
+ * github/copilot-api.ts, whose model list and forwarding this file reuses), but this rig keeps its
+ * own: it must see each call's token as sent, which the shared one never records, and its API
+ * refuses only the tokens in `refuse`, apart from `gh.tokens`, where the shared one refuses every
+ * token `gh.tokens` does not know (the restart case revokes alice at api.github.com and still expects
+ * her turn to reach the model).
+ *
  * The client has its own COPILOT_CACHE_HOME: the runtime caches `/copilot_internal/user` answers per
  * token on disk (`<cache home>/copilot-user-cache.json`, by default `~/.cache/copilot`, shared by every
  * run on the machine).
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +36,7 @@ import {
   type SessionConfig,
   type SessionEvent,
 } from "@github/copilot-sdk";
+import { forwardRequest, modelList } from "./github/copilot-api.js";
 import { Changes, sendJson } from "./github/http.js";
 import { FakeGitHub, type StartOptions } from "./github/index.js";
 import { type HostHandler, TlsProxy } from "./github/proxy.js";
@@ -75,44 +84,9 @@ class Calls {
   }
 }
 
-/** The model list the runtime reads from `{endpoints.api}/models` (Copilot API shape, one model). */
-export function modelList(id: string): Record<string, unknown> {
-  return {
-    object: "list",
-    data: [
-      {
-        id,
-        name: id,
-        object: "model",
-        vendor: "Fake",
-        version: "1",
-        preview: false,
-        model_picker_enabled: true,
-        capabilities: {
-          family: id,
-          type: "chat",
-          object: "model_capabilities",
-          tokenizer: "o200k_base",
-          limits: { max_context_window_tokens: 128000, max_output_tokens: 4096, max_prompt_tokens: 64000 },
-          supports: { streaming: true, tool_calls: true, parallel_tool_calls: true },
-        },
-        policy: { state: "enabled" },
-        supported_endpoints: ["/chat/completions"],
-      },
-    ],
-  };
-}
-
 /** Sends `req` on to `target` (an http origin) and streams the answer back, noting its status. */
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, calls: Calls, call: SeenCall): void {
-  const headers = { ...req.headers, host: target.host };
-  const upstream = request(target, { method: req.method ?? "GET", headers }, (up) => {
-    calls.done(call, up.statusCode ?? 0);
-    res.writeHead(up.statusCode ?? 502, up.headers);
-    up.pipe(res);
-  });
-  upstream.on("error", () => res.destroy());
-  req.pipe(upstream);
+  forwardRequest(req, res, target, (status) => calls.done(call, status));
 }
 
 function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {

@@ -80,6 +80,13 @@ export class FakeApi {
   strictRepos = false;
 
   /**
+   * Set while `gh.serveCopilotApi(model)` is on: `/copilot_internal/user` then answers per token
+   * (401 "Bad credentials" for a token `tokens` does not know; else the token's login), with
+   * `endpoints.api` = the fake Copilot API's `endpoint` and the other endpoints at its `url`.
+   */
+  copilotApi: { readonly endpoint: string; readonly url: string } | undefined;
+
+  /**
    * Paths served elsewhere (the pulls API), tried before FakeApi's own routes; their requests are
    * recorded by their handler, not in `requests`.
    */
@@ -108,6 +115,10 @@ export class FakeApi {
     if (method === "GET" && path === "/copilot_internal/user") {
       if (this.options.userStatus !== 200) {
         sendJson(res, this.options.userStatus, { message: "Bad credentials" }, rec);
+        return;
+      }
+      if (this.copilotApi) {
+        this.copilotUserPerToken(rec, res, cred, this.copilotApi);
         return;
       }
       sendJson(res, 200, this.copilotUser(), rec);
@@ -186,18 +197,42 @@ export class FakeApi {
     );
   }
 
-  private copilotUser(): Record<string, unknown> {
+  /** `/copilot_internal/user` while the fake Copilot API is on: the caller's token decides. */
+  private copilotUserPerToken(
+    rec: RecordedRequest,
+    res: ServerResponse,
+    cred: Credential,
+    copilotApi: { readonly endpoint: string; readonly url: string },
+  ): void {
+    const login = cred.token === undefined ? undefined : this.tokens?.login(cred.token);
+    if (login === undefined) {
+      sendJson(res, 401, { message: "Bad credentials" }, rec);
+      return;
+    }
+    const { endpoint: api, url } = copilotApi;
+    sendJson(
+      res,
+      200,
+      this.copilotUser(login, { api, proxy: url, telemetry: url, "origin-tracker": url }),
+      rec,
+    );
+  }
+
+  private copilotUser(
+    login = this.options.login,
+    endpoints: Record<string, string> = {
+      api: "https://api.individual.githubcopilot.com",
+      proxy: "https://proxy.individual.githubcopilot.com",
+      telemetry: "https://telemetry.individual.githubcopilot.com",
+      "origin-tracker": "https://origin-tracker.individual.githubcopilot.com",
+    },
+  ): Record<string, unknown> {
     return {
-      login: this.options.login,
+      login,
       chat_enabled: true,
       copilot_plan: "individual",
       access_type_sku: "free_educational",
-      endpoints: {
-        api: "https://api.individual.githubcopilot.com",
-        proxy: "https://proxy.individual.githubcopilot.com",
-        telemetry: "https://telemetry.individual.githubcopilot.com",
-        "origin-tracker": "https://origin-tracker.individual.githubcopilot.com",
-      },
+      endpoints,
       ...this.options.user,
     };
   }

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { waitUntil } from "../wait.js";
 import { FakeApi } from "./api.js";
 import type { CloudReply, CloudTasks, WorkerMode } from "./cloud.js";
+import { type ChatModel, FakeCopilotApi } from "./copilot-api.js";
 import { FakeDevice } from "./device.js";
 import { FakeGit } from "./git.js";
 import { Changes, describeRequests, type RecordedRequest } from "./http.js";
@@ -25,6 +26,7 @@ import { FakeTokens } from "./tokens.js";
 
 export type { FakeRepo, FakeUser } from "./api.js";
 export type { CloudReply, CloudTask, WorkerEvent, WorkerMode } from "./cloud.js";
+export { type ChatModel, type CopilotApiCall, FakeCopilotApi, modelList } from "./copilot-api.js";
 export {
   ACCESS_TOKEN_SECONDS,
   type ApproveOptions,
@@ -110,6 +112,7 @@ export class FakeGitHub {
   readonly frontendUrl: string;
   private readonly changes: Changes;
   private readonly dirs: string[] = [];
+  private copilot: FakeCopilotApi | undefined;
 
   private constructor(parts: {
     changes: Changes;
@@ -155,6 +158,19 @@ export class FakeGitHub {
     api.delegates.push({ matches: FakePulls.matches, handle: pulls.handle });
     const dotCom: HostHandler = (req, res, host) =>
       FakeDevice.matches(pathOf(req.url)) ? device.handle(req, res, host) : git.handle(req, res);
+    let self: FakeGitHub | undefined;
+    // The runtime's built-in Copilot API hosts: the fake Copilot API while it is on, else (as for any
+    // certificate host without a fake) 404.
+    const copilotHosts: HostHandler = (req, res, host) => {
+      const api = self?.copilot;
+      if (api) {
+        api.handle(req, res, host);
+        return;
+      }
+      req.resume();
+      res.writeHead(404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ message: `fake proxy: no fake for ${host}` }));
+    };
     const enterprise: HostHandler = async (req, res, host) => {
       const url = req.url ?? "/";
       const path = pathOf(url);
@@ -174,11 +190,13 @@ export class FakeGitHub {
         ["api.github.com", api.handle],
         ["github.com", dotCom],
         [ENTERPRISE_HOST, enterprise],
+        ["*.githubcopilot.com", copilotHosts],
       ],
       () => changes.emit(),
     );
     const frontendUrl = opts.frontendUrl ?? "https://github.com";
     const gh = new FakeGitHub({ changes, proxy, certs, api, mc, frontendUrl, tokens, git, pulls, device });
+    self = gh;
     tokens.add(gh.gitHubToken);
     await gh.setMode(opts);
     return gh;
@@ -245,6 +263,36 @@ export class FakeGitHub {
     return dir;
   }
 
+  /**
+   * Switches the Copilot API on: a `FakeCopilotApi` on 127.0.0.1 whose chat completions go to `model`
+   * (a FakeModel), also serving `*.githubcopilot.com` through the proxy. From then on
+   * `/copilot_internal/user` answers per token: 401 "Bad credentials" for a token `tokens` does not
+   * know, else that token's login with `endpoints.api` = the API. The runtime then runs model turns
+   * without a provider, as whichever token the session or client has. `stop()` switches it off.
+   */
+  async serveCopilotApi(model: ChatModel): Promise<FakeCopilotApi> {
+    if (this.copilot) throw new Error("FakeGitHub: the Copilot API is already on");
+    const api = await FakeCopilotApi.start(model, this.tokens, this.changes);
+    this.copilot = api;
+    this.api.copilotApi = api;
+    return api;
+  }
+
+  /** The Copilot API `serveCopilotApi` started (throws while it is off). */
+  get copilotApi(): FakeCopilotApi {
+    if (!this.copilot)
+      throw new Error("FakeGitHub: the Copilot API is off (call serveCopilotApi(model) first)");
+    return this.copilot;
+  }
+
+  /** Switches the Copilot API off again: `/copilot_internal/user` and the proxy answer as by default. */
+  async stopCopilotApi(): Promise<void> {
+    const api = this.copilot;
+    this.copilot = undefined;
+    this.api.copilotApi = undefined;
+    await api?.stop();
+  }
+
   async setMode(modes: GitHubModes): Promise<void> {
     if (modes.sessions) this.mc.sessionsMode = modes.sessions;
     if (modes.user) this.api.options.user = modes.user;
@@ -299,12 +347,14 @@ export class FakeGitHub {
       "recent requests (polls left out):",
       describeRequests(quiet),
       ...(git.length ? ["git (github.com):", ...git] : []),
+      ...(this.copilot ? ["Copilot API:", this.copilot.describe()] : []),
       "proxy:",
       ...connects,
     ].join("\n");
   }
 
   async stop(): Promise<void> {
+    await this.stopCopilotApi();
     await this.proxy.stop();
     await this.mc.stop();
     this.certs.remove();
