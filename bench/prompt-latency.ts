@@ -52,6 +52,7 @@ function timestamped(inner: CopilotGateway, seen: Map<string, number>): CopilotG
     };
   return {
     runtimeOutlivesBridge: inner.runtimeOutlivesBridge,
+    identityReach: inner.identityReach,
     start: () => inner.start(),
     onDisconnect: (handler) => inner.onDisconnect(handler),
     stop: () => inner.stop(),

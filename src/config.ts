@@ -8,6 +8,7 @@ import type { Reach, ReplyMode } from "./core/policy.js";
 import type { AdapterPlugin, Environment } from "./core/ports/plugin.js";
 import { envSetting } from "./core/ports/plugin.js";
 import type { Repository } from "./core/ports/workspace.js";
+import type { IdentityPolicy } from "./core/vocabulary/identity.js";
 import type { UserRef } from "./core/vocabulary/refs.js";
 import { type McpServer, readMcpConfig } from "./mcp-config.js";
 import { parseSecretKey } from "./store/secret-box.js";
@@ -41,6 +42,10 @@ export interface CoreConfig {
   secretKey?: Uint8Array;
   /** GitHub account linking: the OAuth (or GitHub App) client, and the host (GITHUB_HOST). */
   oauth?: { clientId: string; clientSecret?: string; host: string };
+  /** Whose GitHub account sessions run as (BRIDGE_IDENTITY). */
+  identityPolicy: IdentityPolicy;
+  /** Cloud sessions may use the bridge's account for people who have not linked theirs. */
+  cloudAsBridge: boolean;
   approvers: UserRef[];
   /** Roles whose members are approvers (`<platform>-role:<id>` in BRIDGE_APPROVERS). */
   approverRoles: UserRef[];
@@ -207,6 +212,10 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
         )
         .default("github.com"),
     ),
+    BRIDGE_IDENTITY: setting.pipe(
+      oneOf("BRIDGE_IDENTITY", ["required", "preferred", "bridge"]).default("preferred"),
+    ),
+    BRIDGE_CLOUD_AS_BRIDGE: onOff("BRIDGE_CLOUD_AS_BRIDGE", false),
     COPILOT_PROVIDER_TYPE: setting.pipe(
       oneOf("COPILOT_PROVIDER_TYPE", ["openai", "azure", "anthropic"]).optional(),
     ),
@@ -325,6 +334,11 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
         "GITHUB_OAUTH_CLIENT_ID needs BRIDGE_SECRET_KEY: linked accounts' tokens are kept encrypted with it (make one with: openssl rand -base64 32)",
       );
     }
+    if (e.BRIDGE_IDENTITY === "required" && !e.GITHUB_OAUTH_CLIENT_ID) {
+      return fail(
+        "BRIDGE_IDENTITY=required needs GITHUB_OAUTH_CLIENT_ID (and BRIDGE_SECRET_KEY): people must be able to link their GitHub account",
+      );
+    }
     if (e.COPILOT_RUNTIME_URL && e.GITHUB_TOKEN) {
       return fail(
         "GITHUB_TOKEN cannot be used with COPILOT_RUNTIME_URL: the external runtime signs in on its own (unset one of them)",
@@ -361,6 +375,8 @@ function coreSettings(cwd: string, platforms: readonly string[]) {
             },
           }
         : {}),
+      identityPolicy: e.BRIDGE_IDENTITY,
+      cloudAsBridge: e.BRIDGE_CLOUD_AS_BRIDGE,
       approvers: e.BRIDGE_APPROVERS?.users ?? [],
       approverRoles: e.BRIDGE_APPROVERS?.roles ?? [],
       admins: e.BRIDGE_ADMINS?.users ?? [],

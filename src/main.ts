@@ -104,6 +104,8 @@ async function main(): Promise<void> {
       : {}),
     ...(config.gitHubToken ? { gitHubToken: config.gitHubToken } : {}),
     ...(config.model ? { model: config.model } : {}),
+    identityPolicy: config.identityPolicy,
+    cloudAsBridge: config.cloudAsBridge,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -4,7 +4,7 @@ import type { AgentSession, PendingPermission, SessionHistory } from "../core/po
 import type { AgentMode } from "../core/vocabulary/mode.js";
 import type { PermissionDecision, PermissionView } from "../core/vocabulary/permission.js";
 import type { Prompt, PromptAnswer } from "../core/vocabulary/prompt.js";
-import { remoteTimeoutMs, rpcTimeoutMs, within } from "./deadline.js";
+import { within as bounded, type LostCheck, remoteTimeoutMs, rpcTimeoutMs } from "./deadline.js";
 import { explainRemoteError, permissionView } from "./events.js";
 import { historyOf } from "./history.js";
 
@@ -14,31 +14,37 @@ export class SdkAgentSession implements AgentSession {
     private readonly session: CopilotSession,
     /** The gateway stops tracking the session (it detaches it on stop otherwise). */
     private readonly forget: () => void,
+    /** Whether the connection the session is on has closed. */
+    private readonly lost: LostCheck,
   ) {}
+
+  private within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+    return bounded(what, ms, work, this.lost);
+  }
 
   get id(): string {
     return this.session.sessionId;
   }
 
   async send(prompt: string): Promise<void> {
-    await within("the message", rpcTimeoutMs, this.session.send({ prompt }));
+    await this.within("the message", rpcTimeoutMs, this.session.send({ prompt }));
   }
 
   async abort(): Promise<void> {
-    await within("stop", rpcTimeoutMs, this.session.abort());
+    await this.within("stop", rpcTimeoutMs, this.session.abort());
   }
 
   async setMode(mode: AgentMode): Promise<void> {
-    await within("the mode change", rpcTimeoutMs, this.session.rpc.mode.set({ mode }));
+    await this.within("the mode change", rpcTimeoutMs, this.session.rpc.mode.set({ mode }));
   }
 
   async getMode(): Promise<AgentMode> {
-    return await within("the mode", rpcTimeoutMs, this.session.rpc.mode.get());
+    return await this.within("the mode", rpcTimeoutMs, this.session.rpc.mode.get());
   }
 
   async enableRemote(): Promise<{ url?: string }> {
     try {
-      const result = await within("remote on", remoteTimeoutMs, this.session.rpc.remote.enable({}));
+      const result = await this.within("remote on", remoteTimeoutMs, this.session.rpc.remote.enable({}));
       return result.url ? { url: result.url } : {};
     } catch (error) {
       const message = errorText(error).replace(/^Request [\w.]+ failed with message: /, "");
@@ -47,7 +53,7 @@ export class SdkAgentSession implements AgentSession {
   }
 
   async disableRemote(): Promise<void> {
-    await within("remote off", rpcTimeoutMs, this.session.rpc.remote.disable());
+    await this.within("remote off", rpcTimeoutMs, this.session.rpc.remote.disable());
   }
 
   async answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean> {
@@ -55,7 +61,7 @@ export class SdkAgentSession implements AgentSession {
     switch (answer.kind) {
       case "permission": {
         if (prompt.kind !== "permission") throw new Error("a permission answer for another kind of prompt");
-        const result = await within(
+        const result = await this.within(
           "the answer",
           rpcTimeoutMs,
           rpc.permissions.handlePendingPermissionRequest({
@@ -68,7 +74,7 @@ export class SdkAgentSession implements AgentSession {
       }
       case "question":
         return (
-          await within(
+          await this.within(
             "the answer",
             rpcTimeoutMs,
             rpc.ui.handlePendingUserInput({
@@ -79,7 +85,7 @@ export class SdkAgentSession implements AgentSession {
         ).success;
       case "plan":
         return (
-          await within(
+          await this.within(
             "the answer",
             rpcTimeoutMs,
             rpc.ui.handlePendingExitPlanMode({
@@ -92,7 +98,7 @@ export class SdkAgentSession implements AgentSession {
         ).success;
       case "form":
         return (
-          await within(
+          await this.within(
             "the answer",
             rpcTimeoutMs,
             rpc.ui.handlePendingElicitation({
@@ -105,7 +111,7 @@ export class SdkAgentSession implements AgentSession {
   }
 
   async pendingPermissions(): Promise<PendingPermission[]> {
-    const list = await within(
+    const list = await this.within(
       "the pending requests",
       rpcTimeoutMs,
       this.session.rpc.permissions.pendingRequests(),
@@ -118,7 +124,7 @@ export class SdkAgentSession implements AgentSession {
   }
 
   async history(): Promise<SessionHistory> {
-    return historyOf(await within("the session's history", rpcTimeoutMs, this.session.getEvents()));
+    return historyOf(await this.within("the session's history", rpcTimeoutMs, this.session.getEvents()));
   }
 
   async disconnect(): Promise<void> {

@@ -7,16 +7,16 @@ export const rpcTimeoutMs = 30_000;
 export const remoteTimeoutMs = 20_000;
 export const resumeTimeoutMs = 30_000;
 
-/** Whether the connection to the runtime has closed (calls in flight never settle then). */
-let connectionLost: () => boolean = () => false;
-
-/** Set by the gateway for each connection it opens. */
-export function watchConnection(lost: () => boolean): void {
-  connectionLost = lost;
-}
+/** Whether the connection a call went out on has closed (calls in flight never settle then). */
+export type LostCheck = () => boolean;
 
 /** `work`, or an error naming `what` once `ms` have passed or the connection is lost. */
-export async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+export async function within<T>(
+  what: string,
+  ms: number,
+  work: Promise<T>,
+  connectionLost: LostCheck = () => false,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let watch: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, fail) => {

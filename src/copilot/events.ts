@@ -135,7 +135,11 @@ export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
     case "abort":
       return { type: "aborted" };
     case "session.error":
-      return { type: "error", message: event.data.message };
+      // A person's token refused by the Copilot API reads `authorization` with status 401 (a BYOK
+      // model's own 401 reads `authentication`, and is not the person's to fix).
+      return event.data.errorType === "authorization" && event.data.statusCode === 401
+        ? { type: "error", message: event.data.message, auth: true }
+        : { type: "error", message: event.data.message };
     case "session.info":
       if (event.data.infoType === "remote" && event.data.url) return { type: "remote", url: event.data.url };
       return undefined;

@@ -14,7 +14,7 @@ export function auditFacts(entry: AuditEntry): AuditFacts {
     case "answer":
       return {
         who: entry.user,
-        what: `${answerWords(entry.answer)}${entry.won ? "" : " (too late: it was already answered)"}`,
+        what: `${answerWords(entry.answer)}${"login" in entry && entry.login ? ` as GitHub @${entry.login}` : ""}${entry.won ? "" : " (too late: it was already answered)"}`,
         requestId: entry.requestId,
       };
     case "answer-elsewhere":

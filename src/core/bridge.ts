@@ -20,6 +20,7 @@ import type {
 import { onPromptAction, onPromptModal, promptActions, promptModals } from "./prompt-actions.js";
 import { reopen, resumeAll } from "./recovery.js";
 import { ChatDirectory, SessionRegistry } from "./registry.js";
+import { keepIdentityCurrent, tokenRefused } from "./session-identity.js";
 import { controlActions, onControlAction, parseControl, runControl } from "./thread-controls.js";
 import { onWorkspaceAction, showChanges, workspaceActions } from "./workspace-actions.js";
 
@@ -48,6 +49,7 @@ export class Bridge implements InboundHandler {
       qrCode: options.qrCode,
       now,
       idle: (session) => void showChanges(this.ctx, session),
+      tokenRefused: (session) => void tokenRefused(this.ctx, session),
     });
     this.ctx = {
       sessions,
@@ -228,6 +230,12 @@ export class Bridge implements InboundHandler {
     }
     if (!(await session.connected(reconnectWaitMs))) {
       await reply("This session is reconnecting to Copilot; try again in a moment.");
+      return;
+    }
+    // A session running as its owner's GitHub account needs that account's current token.
+    const identity = await keepIdentityCurrent(this.ctx, session);
+    if (identity !== true) {
+      await reply(identity);
       return;
     }
     try {

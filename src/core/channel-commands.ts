@@ -3,6 +3,7 @@ import { record } from "./audit.js";
 import { showAudit } from "./audit-command.js";
 import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
+import { sessionIdentity } from "./identities.js";
 import { linkAccount, showIdentity, unlinkAccount } from "./identity-commands.js";
 import { said, usage } from "./messages.js";
 import type { Act } from "./policy.js";
@@ -184,7 +185,7 @@ const cloudStartTimeoutMs = 60_000;
  * agent answers its own prompts on GitHub; the thread shows its work and links there.
  */
 async function startCloudSession(
-  ctx: Uses<"chats" | "gateway" | "sessions" | "store" | "log" | "now">,
+  ctx: Uses<"chats" | "gateway" | "sessions" | "store" | "log" | "now" | "identity" | "settings">,
   event: CommandEvent,
   text: string,
 ): Promise<void> {
@@ -196,11 +197,17 @@ async function startCloudSession(
     );
     return;
   }
+  const who = await sessionIdentity(ctx, event.user, "cloud");
+  if ("refusal" in who) {
+    await event.reply(who.refusal);
+    return;
+  }
   const where = `${owner}/${name}${branch ? `@${branch}` : ""}`;
   await startInNewThread(ctx, event, {
     title: prompt.trim(),
     workingDirectory: `github.com/${where} (GitHub's compute and models)`,
     cloud: where,
+    ...who,
     failureLead: "Could not start the cloud session:",
     connect: async (session) => {
       session.say(
@@ -211,7 +218,7 @@ async function startCloudSession(
       );
       const repository = { owner, name, ...(branch ? { branch } : {}) };
       return withTimeout(
-        ctx.gateway.createCloudSession(repository, session.onEvent),
+        ctx.gateway.createCloudSession(repository, session.onEvent, who.runAs ? { runAs: who.runAs } : {}),
         cloudStartTimeoutMs,
         `the cloud agent did not start within ${cloudStartTimeoutMs / 1000} s`,
       );
@@ -232,7 +239,9 @@ async function startCloudSession(
  * (the one named, else the channel's default, else the first configured), answering the prompt.
  */
 async function startSession(
-  ctx: Uses<"chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now" | "workspaces">,
+  ctx: Uses<
+    "chats" | "gateway" | "sessions" | "settings" | "store" | "log" | "now" | "workspaces" | "identity"
+  >,
   event: CommandEvent,
   text: string,
   named: string | undefined,
@@ -241,6 +250,11 @@ async function startSession(
   const repos = ctx.workspaces.repositories();
   if (named !== undefined && !repos.some((r) => r.name === named)) {
     await event.reply(unknownRepository(named, repos));
+    return;
+  }
+  const who = await sessionIdentity(ctx, event.user, "local");
+  if ("refusal" in who) {
+    await event.reply(who.refusal);
     return;
   }
   const channelDefault = named
@@ -260,12 +274,16 @@ async function startSession(
     title: text,
     workingDirectory: workspace.path,
     workspace,
+    ...who,
     failureLead: "Could not start a Copilot session:",
     abandon: async () => {
       await ctx.workspaces.retire(workspace, "Work of a session that did not start");
     },
     connect: (session) =>
-      ctx.gateway.createSession({ workingDirectory: session.record.workingDirectory }, session.onEvent),
+      ctx.gateway.createSession(
+        { workingDirectory: session.record.workingDirectory, ...(who.runAs ? { runAs: who.runAs } : {}) },
+        session.onEvent,
+      ),
     started: async (session) => {
       if (ctx.settings.remoteByDefault) await turnOnRemote(session);
       await session.prompt(text, event.user);

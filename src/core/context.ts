@@ -8,6 +8,7 @@ import type { IdentityProvider } from "./ports/identity.js";
 import type { BridgeStore } from "./ports/store.js";
 import type { Workspaces } from "./ports/workspace.js";
 import type { ChatDirectory, SessionRegistry } from "./registry.js";
+import type { IdentityPolicy } from "./vocabulary/identity.js";
 
 /** What the bridge is built from (see `Bridge`). */
 export interface BridgeOptions {
@@ -48,6 +49,10 @@ export interface BridgeOptions {
   gitHubToken?: string;
   /** Links people's GitHub accounts (GITHUB_OAUTH_CLIENT_ID). */
   identity?: IdentityProvider;
+  /** Whose GitHub account sessions run as (BRIDGE_IDENTITY; default `preferred`). */
+  identityPolicy?: IdentityPolicy;
+  /** Cloud sessions of people without a linked account may use the bridge's (BRIDGE_CLOUD_AS_BRIDGE). */
+  cloudAsBridge?: boolean;
   now?: () => number;
 }
 
@@ -72,6 +77,8 @@ export interface CoreSettings {
   sweepEveryMs: number;
   /** The token that pushes branches and opens pull requests; unset: "Create pull request" says how to set one. */
   gitHubToken: string | undefined;
+  identityPolicy: IdentityPolicy;
+  cloudAsBridge: boolean;
 }
 
 /**
@@ -111,5 +118,7 @@ export function settingsOf(options: BridgeOptions): CoreSettings {
     auditRetentionMs: options.auditRetentionMs ?? defaultAuditRetentionMs,
     sweepEveryMs: options.sweepEveryMs ?? 3600 * 1000,
     gitHubToken: options.gitHubToken,
+    identityPolicy: options.identityPolicy ?? "preferred",
+    cloudAsBridge: options.cloudAsBridge ?? false,
   };
 }

@@ -1,5 +1,6 @@
 import { Actions } from "./actions.js";
 import type { Block, Button, Inline, Message } from "./types.js";
+import type { RunsAs } from "./vocabulary/identity.js";
 import type { AgentMode } from "./vocabulary/mode.js";
 import type { SessionEnding, ThreadRecord } from "./vocabulary/records.js";
 import { whereLine } from "./workspace-messages.js";
@@ -37,16 +38,42 @@ export function describeMode(mode: AgentMode): string {
  * the session has ended, how it ended instead of the controls.
  */
 export function sessionHeader(
-  record: Pick<ThreadRecord, "owner" | "title" | "workingDirectory" | "mode" | "ended" | "workspace">,
+  record: Pick<
+    ThreadRecord,
+    "owner" | "title" | "workingDirectory" | "mode" | "ended" | "workspace" | "runsAs"
+  >,
 ): Message {
   const blocks: Block[] = [
     { type: "line", inline: ["🤖 ", { bold: "Copilot session" }, " started by ", { user: record.owner }] },
     { type: "markdown", text: quote(record.title) },
-    { type: "context", inline: ["Mode: ", { code: record.mode }, " · ", ...whereLine(record)] },
+    {
+      type: "context",
+      inline: ["Mode: ", { code: record.mode }, " · ", ...whereLine(record), ...identityLine(record.runsAs)],
+    },
   ];
   if (record.ended) blocks.push({ type: "line", inline: endedLine(record.ended) });
   else blocks.push({ type: "buttons", buttons: headerControls(record.mode) });
   return { blocks, summary: `Copilot session: ${record.title.slice(0, 100)}` };
+}
+
+/** " · GitHub: @alice", or that the session uses the bridge's account and why. */
+export function identityLine(runsAs: RunsAs | undefined): Inline[] {
+  if (!runsAs) return [];
+  if (runsAs.kind === "bridge") {
+    const why =
+      runsAs.why === "unlinked"
+        ? "no linked account: /copilot login links yours"
+        : "GitHub refused the linked account's token: /copilot login links it again";
+    return [" · GitHub: the bridge's account (", why, ")"];
+  }
+  const who = `@${runsAs.login}${runsAs.host === "github.com" ? "" : ` on ${runsAs.host}`}`;
+  const covers =
+    runsAs.reach === "model"
+      ? " (model turns; Mission Control and cloud use the runtime's account)"
+      : runsAs.reach === "none"
+        ? " (pull requests only: the runtime signs in itself and the model is the bridge's own)"
+        : "";
+  return [" · GitHub: ", who, covers];
 }
 
 function headerControls(current: AgentMode): Button[] {

@@ -205,7 +205,13 @@ export class PromptDesk {
     if (this.claims.has(card.requestId)) return { status: "lost" };
     this.claims.set(card.requestId, {});
     try {
+      // The audit names the GitHub account of whoever decided, where linked (read while the runtime answers).
+      const login = this.ctx.store.getIdentity(user).then(
+        (identity) => identity?.login,
+        () => undefined,
+      );
       const won = await agent.answer(card.requestId, answer, card.prompt);
+      const decidedAs = await login;
       await this.ctx.store
         .audit({
           kind: "answer",
@@ -215,6 +221,7 @@ export class PromptDesk {
           user,
           answer,
           won,
+          ...(decidedAs ? { login: decidedAs } : {}),
         })
         .catch((error: unknown) => this.ctx.log.warn("audit write failed", { error: errorText(error) }));
       const claim = this.claims.get(card.requestId);

@@ -2,6 +2,7 @@ import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
 import { said } from "./messages.js";
 import type { ThreadSession } from "./session.js";
+import { connectAs } from "./session-identity.js";
 import type { CardRecord } from "./vocabulary/records.js";
 
 /**
@@ -10,7 +11,7 @@ import type { CardRecord } from "./vocabulary/records.js";
  * closed as lost, a turn that died is reported, and what was queued is sent at once, in order.
  */
 export async function resumeAll(
-  ctx: Uses<"sessions" | "store" | "gateway" | "log" | "settings">,
+  ctx: Uses<"sessions" | "store" | "gateway" | "log" | "settings" | "identity" | "now">,
   sessions: ThreadSession[],
 ): Promise<void> {
   const { gateway, store, log } = ctx;
@@ -50,17 +51,20 @@ export async function resumeAll(
 }
 
 async function resumeOne(
-  ctx: Uses<"gateway" | "log">,
+  ctx: Uses<"gateway" | "log" | "store" | "identity" | "settings" | "now">,
   session: ThreadSession,
   shown: CardRecord[],
 ): Promise<void> {
   const { gateway, log } = ctx;
-  const agent = await gateway.resumeSession(
-    session.record.sessionId,
-    session.onEvent,
-    session.record.cloud ? { cloud: true } : undefined,
-  );
+  // A session that runs as its owner goes back to the owner's runtime, with their current token;
+  // without a usable link it is resumed on the bridge's, and a prompt asks the owner to link again.
+  const runAs = await connectAs(ctx, session);
+  const agent = await gateway.resumeSession(session.record.sessionId, session.onEvent, {
+    ...(session.record.cloud ? { cloud: true } : {}),
+    ...(runAs ? { runAs } : {}),
+  });
   session.attach(agent, false);
+  session.runAs = runAs;
   if (session.record.cloud) return;
   const [pending, history] = await Promise.all([agent.pendingPermissions(), agent.history()]);
   const runtimeRestarted = !gateway.runtimeOutlivesBridge;
@@ -80,7 +84,11 @@ async function resumeOne(
  * A session the runtime no longer has: the thread is told once; what is queued goes to a new session
  * in the same thread at once, and otherwise the next message starts one.
  */
-function lost(ctx: Uses<"log" | "gateway" | "store">, session: ThreadSession, reason: string): void {
+function lost(
+  ctx: Uses<"log" | "gateway" | "store" | "identity" | "settings" | "now">,
+  session: ThreadSession,
+  reason: string,
+): void {
   session.markLost(reason.replace(/^Request [\w.]+ failed with message: /, ""));
   if (session.record.queue.length > 0) {
     reopen(ctx, session).catch((error: unknown) => {
@@ -90,13 +98,18 @@ function lost(ctx: Uses<"log" | "gateway" | "store">, session: ThreadSession, re
 }
 
 /** Starts a new Copilot session for a thread whose session was lost, and drains its queue into it. */
-export async function reopen(ctx: Uses<"gateway" | "store">, session: ThreadSession): Promise<void> {
+export async function reopen(
+  ctx: Uses<"gateway" | "store" | "identity" | "settings" | "log" | "now">,
+  session: ThreadSession,
+): Promise<void> {
+  const runAs = await connectAs(ctx, session);
   const agent = await ctx.gateway.createSession(
-    { workingDirectory: session.record.workingDirectory },
+    { workingDirectory: session.record.workingDirectory, ...(runAs ? { runAs } : {}) },
     session.onEvent,
   );
   session.record = { ...session.record, sessionId: agent.id, working: false };
   session.attach(agent, false);
+  session.runAs = runAs;
   await ctx.store.putThread(session.record);
   session.say(
     said(

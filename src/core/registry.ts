@@ -42,6 +42,8 @@ export interface SessionDefaults {
   now: () => number;
   /** A turn ended with nothing queued. */
   idle?: ((session: ThreadSession) => void) | undefined;
+  /** GitHub refused the token of the person a session runs as. */
+  tokenRefused?: ((session: ThreadSession) => void) | undefined;
 }
 
 /** The live sessions by thread key. */
@@ -77,6 +79,7 @@ export class SessionRegistry {
       userRate: d.userRate === "off" ? undefined : (d.userRate ?? defaultUserRate),
       now: d.now,
       idle: d.idle,
+      tokenRefused: d.tokenRefused,
     });
     this.sessions.set(record.thread.key, session);
     return session;

@@ -2,8 +2,9 @@ import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
 import { failure, sessionHeader } from "./messages.js";
 import type { CommandEvent } from "./ports/chat.js";
-import type { AgentSession } from "./ports/gateway.js";
+import type { AgentSession, RunAs } from "./ports/gateway.js";
 import type { ThreadSession } from "./session.js";
+import type { RunsAs } from "./vocabulary/identity.js";
 import type { ThreadRecord } from "./vocabulary/records.js";
 import type { WorkspaceInfo } from "./vocabulary/workspace.js";
 
@@ -17,6 +18,9 @@ export interface NewSession {
   cloud?: string;
   /** The worktree made for the session (its path is `workingDirectory`). */
   workspace?: WorkspaceInfo;
+  /** Whose GitHub account it runs as (the header says so), and the token it connects with. */
+  runsAs?: RunsAs;
+  runAs?: RunAs;
   /** Undoes what was prepared before the thread (the worktree) when the session does not start. */
   abandon?(): Promise<void>;
   /** What the thread says (before the error) when the session cannot start. */
@@ -46,6 +50,7 @@ export async function startInNewThread(
     workingDirectory: spec.workingDirectory,
     mode: "interactive" as const,
     ...(spec.workspace ? { workspace: spec.workspace } : {}),
+    ...(spec.runsAs ? { runsAs: spec.runsAs } : {}),
   };
   const abandon = async () => {
     await spec.abandon?.().catch((error: unknown) => {
@@ -85,6 +90,7 @@ export async function startInNewThread(
     const agent = await spec.connect(session);
     session.record = { ...session.record, sessionId: agent.id };
     session.attach(agent, false);
+    session.runAs = spec.runAs;
     await ctx.store.putThread(session.record);
     await spec.started?.(session, agent);
     return session;

@@ -4,7 +4,7 @@ import { Gate } from "./gate.js";
 import type { Logger } from "./log.js";
 import { sessionHeader } from "./messages.js";
 import type { ChatAdapter } from "./ports/chat.js";
-import type { AgentSession, ToolFate } from "./ports/gateway.js";
+import type { AgentSession, RunAs, ToolFate } from "./ports/gateway.js";
 import type { BridgeStore } from "./ports/store.js";
 import { PromptDesk } from "./prompt-desk.js";
 import { QueuedMessages } from "./queued-messages.js";
@@ -44,6 +44,8 @@ export interface SessionDeps {
   now(): number;
   /** Called when a turn ends with nothing queued: the agent is idle until someone writes. */
   idle?: ((session: ThreadSession) => void) | undefined;
+  /** GitHub refused the token of the person the session runs as (401). */
+  tokenRefused?: ((session: ThreadSession) => void) | undefined;
 }
 
 /** One chat thread bound to one Copilot session: shows its events, feeds it prompts in order. */
@@ -68,6 +70,8 @@ export class ThreadSession {
   shownChanges: string | undefined;
   /** When the runtime last explained why remote control is off (its own words beat a generic error). */
   remoteWarnedAt = 0;
+  /** The person's identity the session is connected with (kept in memory only: it holds the token). */
+  runAs: RunAs | undefined;
   /** Opens once the session is connected to Copilot (at once for new sessions, after resume otherwise). */
   private readonly ready = new Gate();
 
@@ -221,7 +225,11 @@ export class ThreadSession {
         break;
       case "error":
         this.turn.explainedElsewhere();
-        this.say(copilotErrorLine(event.message));
+        if (event.auth && this.record.runsAs?.kind === "person" && this.deps.tokenRefused) {
+          this.deps.tokenRefused(this);
+        } else {
+          this.say(copilotErrorLine(event.message));
+        }
         // The runtime ends a failed turn with session.idle; end it here only if that never comes,
         // so a queued message is never sent twice or out of order.
         clearTimeout(this.errorFallback);

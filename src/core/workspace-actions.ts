@@ -2,6 +2,7 @@ import { Actions } from "./actions.js";
 import { record } from "./audit.js";
 import type { Uses } from "./context.js";
 import { errorText } from "./errors.js";
+import { markRefused, standingOf } from "./identities.js";
 import { failure } from "./messages.js";
 import type { ActionEvent } from "./ports/chat.js";
 import { PublishError } from "./ports/workspace.js";
@@ -15,7 +16,7 @@ export const workspaceActions: ReadonlySet<string> = new Set([
 ]);
 
 type WorkspaceDeps = Uses<
-  "sessions" | "chats" | "policy" | "store" | "log" | "now" | "settings" | "workspaces"
+  "sessions" | "chats" | "policy" | "store" | "log" | "now" | "settings" | "workspaces" | "identity"
 >;
 
 /**
@@ -101,8 +102,22 @@ async function publish(ctx: WorkspaceDeps, session: ThreadSession, event: Action
     "",
     link ? `Conversation: ${link}` : `Thread: ${session.record.thread.key}`,
   ].join("\n");
+  // A session that runs as its owner's GitHub account opens its pull request as them.
+  const runsAs = session.record.runsAs;
+  const person = runsAs?.kind === "person" ? runsAs.login : undefined;
+  let token = ctx.settings.gitHubToken;
+  if (person !== undefined) {
+    const standing = await standingOf(ctx, session.record.owner);
+    if (standing.kind !== "linked") {
+      session.say(
+        publishFailed("no-token", "The session's linked GitHub account has no usable token.", person),
+      );
+      return;
+    }
+    token = standing.runAs.token;
+  }
   try {
-    const pr = await ctx.workspaces.publish(ws, { title, body, token: ctx.settings.gitHubToken });
+    const pr = await ctx.workspaces.publish(ws, { title, body, token });
     session.record = {
       ...session.record,
       workspace: { ...ws, pullRequest: { number: pr.number, url: pr.url } },
@@ -117,10 +132,13 @@ async function publish(ctx: WorkspaceDeps, session: ThreadSession, event: Action
       url: pr.url,
       created: pr.created,
     });
-    session.say(published(pr, ws.branch));
+    session.say(published(pr, ws.branch, person));
   } catch (error) {
-    if (error instanceof PublishError) session.say(publishFailed(error.reason, error.message));
-    else session.say(publishFailed("other", errorText(error)));
+    if (error instanceof PublishError) {
+      if (person !== undefined && error.reason === "unauthorized")
+        await markRefused(ctx, session.record.owner);
+      session.say(publishFailed(error.reason, error.message, person));
+    } else session.say(publishFailed("other", errorText(error)));
   }
 }
 

@@ -89,8 +89,11 @@ const fixes: Record<PublishFailure, string> = {
   other: "",
 };
 
-export function publishFailed(reason: PublishFailure, detail: string): Message {
-  const fix = fixes[reason];
+export function publishFailed(reason: PublishFailure, detail: string, person?: string): Message {
+  const fix =
+    person && (reason === "unauthorized" || reason === "no-token")
+      ? `The pull request is opened as GitHub @${person}, and that account needs linking again: its owner runs /copilot login, then clicks again.`
+      : fixes[reason];
   return {
     blocks: [
       {
@@ -103,7 +106,11 @@ export function publishFailed(reason: PublishFailure, detail: string): Message {
   };
 }
 
-export function published(pr: { number: number; url: string; created: boolean }, branch: string): Message {
+export function published(
+  pr: { number: number; url: string; created: boolean },
+  branch: string,
+  login?: string,
+): Message {
   const verb = pr.created ? "Opened" : "Updated";
   return {
     blocks: [
@@ -115,6 +122,7 @@ export function published(pr: { number: number; url: string; created: boolean },
           { link: pr.url, label: `pull request #${pr.number}` },
           " from ",
           { code: branch },
+          ...(login ? [` as GitHub @${login}`] : []),
         ],
       },
     ],

@@ -1,6 +1,27 @@
 import type { Logger } from "../core/log.js";
 import type { IdentityProvider, LinkOutcome, PendingLink } from "../core/ports/identity.js";
-import { type Env, fetchLogin, pollForToken, revokeToken, startDeviceFlow } from "./device-flow.js";
+import type { IdentitySecrets } from "../core/vocabulary/identity.js";
+import {
+  type DeviceToken,
+  type Env,
+  fetchLogin,
+  pollForToken,
+  refreshToken,
+  revokeToken,
+  startDeviceFlow,
+} from "./device-flow.js";
+
+/** What is kept of a token GitHub issued. */
+function secretsOf(token: DeviceToken, githubId?: number): IdentitySecrets {
+  return {
+    ...(githubId !== undefined ? { githubId } : {}),
+    accessToken: token.accessToken,
+    ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
+    ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+    ...(token.refreshExpiresAt ? { refreshExpiresAt: token.refreshExpiresAt } : {}),
+    ...(token.scope ? { scope: token.scope } : {}),
+  };
+}
 
 export interface GitHubIdentityOptions {
   clientId: string;
@@ -33,14 +54,7 @@ export class GitHubIdentityProvider implements IdentityProvider {
           status: "linked",
           login: user.login,
           host,
-          secrets: {
-            githubId: user.id,
-            accessToken: token.accessToken,
-            ...(token.refreshToken ? { refreshToken: token.refreshToken } : {}),
-            ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
-            ...(token.refreshExpiresAt ? { refreshExpiresAt: token.refreshExpiresAt } : {}),
-            ...(token.scope ? { scope: token.scope } : {}),
-          },
+          secrets: secretsOf(token, user.id),
         };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -53,6 +67,18 @@ export class GitHubIdentityProvider implements IdentityProvider {
       outcome,
       cancel: () => abort.abort(),
     };
+  }
+
+  async refresh(token: string): Promise<IdentitySecrets> {
+    const { clientId, clientSecret, host, env } = this.options;
+    const renewed = await refreshToken({
+      clientId,
+      refreshToken: token,
+      host,
+      env,
+      ...(clientSecret ? { clientSecret } : {}),
+    });
+    return secretsOf(renewed);
   }
 
   async revoke(token: string): Promise<boolean> {

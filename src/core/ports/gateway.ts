@@ -44,8 +44,34 @@ export interface AgentSession {
   disconnect(): Promise<void>;
 }
 
+/**
+ * A person's GitHub account a session runs as (a linked identity); without one the session runs as
+ * the bridge's own (GITHUB_TOKEN, or the runtime's login).
+ */
+export interface RunAs {
+  /** `host/login`: one runtime identity per person and host. */
+  key: string;
+  login: string;
+  token: string;
+}
+
+/**
+ * What a person's identity covers on this runtime: everything (`full`: model turns, Mission Control
+ * and cloud sessions), model turns only (`model`: an external runtime signs in once, for everyone),
+ * or nothing (`none`: an external runtime with a bring-your-own-key model).
+ */
+export type IdentityReach = "full" | "model" | "none";
+
 export interface CreateSessionOptions {
   workingDirectory: string;
+  runAs?: RunAs;
+}
+
+export interface ResumeOptions {
+  /** A cloud session: re-attached without client callbacks, which it refuses. */
+  cloud?: boolean;
+  /** The person the session runs as: it is not kept with the session, so it is given on every resume. */
+  runAs?: RunAs;
 }
 
 export interface CloudRepository {
@@ -68,22 +94,24 @@ export interface CopilotGateway {
    * running dies, and it does not reliably know the cloud sessions an earlier one created.
    */
   readonly runtimeOutlivesBridge: boolean;
+  /** What a `runAs` identity changes on this runtime. */
+  readonly identityReach: IdentityReach;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Called (once per connection) when the connection to the runtime is lost. */
   onDisconnect(handler: () => void): void;
   createSession(options: CreateSessionOptions, listener: AgentListener): Promise<AgentSession>;
-  /** Re-attaches to a known session (a cloud session without client callbacks, which it refuses). */
-  resumeSession(
-    sessionId: string,
-    listener: AgentListener,
-    options?: { cloud?: boolean },
-  ): Promise<AgentSession>;
+  /** Re-attaches to a known session. */
+  resumeSession(sessionId: string, listener: AgentListener, options?: ResumeOptions): Promise<AgentSession>;
   /**
    * A session on GitHub's compute and models (never the bridge's own provider). Resolves once the
    * cloud agent has started; its first events (the Mission Control URL) are delivered to `listener`.
    */
-  createCloudSession(repository: CloudRepository, listener: AgentListener): Promise<AgentSession>;
+  createCloudSession(
+    repository: CloudRepository,
+    listener: AgentListener,
+    options?: { runAs?: RunAs },
+  ): Promise<AgentSession>;
   /** A session the runtime knows (e.g. one started in a terminal), or undefined. */
   findSession(sessionId: string): Promise<SessionSummary | undefined>;
 }

@@ -30,6 +30,11 @@ export interface IdentityProvider {
   /** `github.com` or a GitHub Enterprise Server host (GITHUB_HOST). */
   readonly host: string;
   start(): Promise<PendingLink>;
+  /**
+   * Trades a refresh token for a new access token (apps that issue expiring tokens). Rejects when
+   * GitHub refuses it (expired or used): the person must link again.
+   */
+  refresh(refreshToken: string): Promise<IdentitySecrets>;
   /** Revokes a token where GitHub allows (it needs the app's client secret); false when it cannot. */
   revoke(token: string): Promise<boolean>;
 }

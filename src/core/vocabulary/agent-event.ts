@@ -37,7 +37,8 @@ export const agentEvent = z.discriminatedUnion("type", [
   /** A message typed on github.com / GitHub Mobile (a Mission Control command) started a turn. */
   z.object({ type: z.literal("remote.message"), text }),
   z.object({ type: z.literal("aborted") }),
-  z.object({ type: z.literal("error"), message: text }),
+  /** `auth`: GitHub refused the token the session runs with (401), so the person must sign in again. */
+  z.object({ type: z.literal("error"), message: text, auth: z.boolean().optional() }),
   z.object({
     type: z.literal("notice"),
     level: z.enum(["info", "warning"]),

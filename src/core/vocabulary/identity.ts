@@ -26,6 +26,8 @@ export const identitySecrets = z.object({
   refreshExpiresAt: z.number().optional(),
   /** The scopes GitHub granted, as it reported them. */
   scope: z.string().optional(),
+  /** When GitHub refused the token (401: revoked or expired): the person must link again. */
+  refusedAt: z.number().optional(),
 });
 export type IdentitySecrets = z.output<typeof identitySecrets>;
 
@@ -49,3 +51,28 @@ export const sealedIdentity = z.object({
   sealed: z.string().regex(/^v\d+\./, "a sealed value starts with its format version"),
 });
 export type SealedIdentity = z.output<typeof sealedIdentity>;
+
+/**
+ * Whose GitHub account a session runs as, kept with its thread (the token is not: it is looked up
+ * when the session connects). `person`: the owner's linked account; `reach` says what it covers when
+ * the runtime cannot route everything by it. `bridge`: the bridge's own, because the owner has no
+ * usable link (`unlinked`, or `relink` when GitHub refused theirs).
+ */
+export const runsAs = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("person"),
+    login: z.string().min(1),
+    host: gitHubHost,
+    reach: z.enum(["full", "model", "none"]).optional(),
+  }),
+  z.object({ kind: z.literal("bridge"), why: z.enum(["unlinked", "relink"]) }),
+]);
+export type RunsAs = z.output<typeof runsAs>;
+
+/**
+ * Whose GitHub account sessions run as (BRIDGE_IDENTITY):
+ * - `required`: a person's own linked account, or no session;
+ * - `preferred`: their own when linked, else the bridge's, and the header says so;
+ * - `bridge`: always the bridge's (GITHUB_TOKEN or the runtime's login).
+ */
+export type IdentityPolicy = "required" | "preferred" | "bridge";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { runsAs } from "./identity.js";
 import { agentMode } from "./mode.js";
 import { outcome, prompt, promptAnswer } from "./prompt.js";
 import { channelRef, messageRef, platform, threadRef, userRef } from "./refs.js";
@@ -46,6 +47,8 @@ export const threadRecord = z.object({
   ended: sessionEnding.optional(),
   /** The session's worktree and branch (sessions started before workspaces have none). */
   workspace: workspaceInfo.optional(),
+  /** Whose GitHub account the session runs as; none: the bridge's, as before accounts were linked. */
+  runsAs: runsAs.optional(),
 });
 export type ThreadRecord = z.output<typeof threadRecord>;
 
@@ -95,6 +98,8 @@ const auditKinds = z.discriminatedUnion("kind", [
     user: userRef,
     answer: promptAnswer,
     won: z.boolean(),
+    /** The GitHub login of who answered, when they had linked their account. */
+    login: z.string().optional(),
   }),
   /** A card answered elsewhere: in a terminal or another client on the same session, or on GitHub. */
   z.object({
