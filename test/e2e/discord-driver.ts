@@ -96,10 +96,10 @@ export class DiscordDriver {
     return this.d.clickButton({ user_id: user, message_id: card.id, custom_id: buttonId(card, label) });
   }
 
-  /** The owner runs `/copilot prompt:<prompt>` in a channel or thread. */
-  slash(channelId: string, prompt: string): Promise<InteractionHandle> {
+  /** The owner (or `user`) runs `/copilot prompt:<prompt>` in a channel or thread. */
+  slash(channelId: string, prompt: string, user = this.owner): Promise<InteractionHandle> {
     return this.d.slashCommand({
-      user_id: this.owner,
+      user_id: user,
       channel_id: channelId,
       options: [{ name: "prompt", type: 3, value: prompt }],
     });

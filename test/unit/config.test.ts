@@ -449,3 +449,22 @@ test("GITHUB_OAUTH_CLIENT_ID turns on account linking with BRIDGE_SECRET_KEY; GI
     /^ConfigError: GITHUB_HOST must be a host name/,
   );
 });
+
+test("BRIDGE_IDENTITY: preferred by default; required needs linking set up; other words are refused", () => {
+  const key = "a".repeat(32) + "b".repeat(32);
+  const linking = { ...base, GITHUB_OAUTH_CLIENT_ID: "Iv1.abc", BRIDGE_SECRET_KEY: key };
+  assert.equal(parse(base).identityPolicy, "preferred");
+  assert.equal(parse(base).cloudAsBridge, false);
+  assert.equal(parse({ ...linking, BRIDGE_IDENTITY: "required" }).identityPolicy, "required");
+  assert.equal(parse({ ...base, BRIDGE_IDENTITY: "bridge" }).identityPolicy, "bridge");
+  assert.throws(
+    () => parse({ ...base, BRIDGE_IDENTITY: "required" }),
+    /^ConfigError: BRIDGE_IDENTITY=required needs GITHUB_OAUTH_CLIENT_ID/,
+  );
+  assert.throws(() => parse({ ...base, BRIDGE_IDENTITY: "mine" }), /BRIDGE_IDENTITY/);
+  assert.equal(parse({ ...base, BRIDGE_CLOUD_AS_BRIDGE: "on" }).cloudAsBridge, true);
+  assert.throws(
+    () => parse({ ...base, BRIDGE_CLOUD_AS_BRIDGE: "yes" }),
+    /BRIDGE_CLOUD_AS_BRIDGE must be on or off/,
+  );
+});

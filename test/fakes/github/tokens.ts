@@ -46,6 +46,18 @@ export class FakeTokens {
     this.grants.delete(token);
   }
 
+  /** Revokes every token of `login` (as if they revoked the app's authorization on GitHub). */
+  revokeLogin(login: string): number {
+    const tokens = this.tokensOf(login);
+    for (const token of tokens) this.grants.delete(token);
+    return tokens.length;
+  }
+
+  /** The tokens `login` holds now: for tests that check a token never shows up where it must not. */
+  tokensOf(login: string): string[] {
+    return [...this.grants].filter(([, g]) => g.login === login).map(([token]) => token);
+  }
+
   known(token: string): boolean {
     return this.grants.has(token);
   }
