@@ -149,7 +149,7 @@ export function pushFailure(
   ) {
     return fail(
       "unauthorized",
-      `GitHub refused the token (401) when pushing to ${name}: it may be expired or revoked; set a new GITHUB_TOKEN`,
+      `GitHub refused the token (401) when pushing to ${name}: it may be expired or revoked`,
     );
   }
   if (/returned error: 403|permission to \S+ denied|permission denied/i.test(err)) {

@@ -68,10 +68,7 @@ function detailOf(status: number, text: string): string {
 function failure(status: number, detail: string, call: string, ctx: CallContext): [PublishFailure, string] {
   const said = `${status} ${detail}; ${call}`;
   if (status === 401)
-    return [
-      "unauthorized",
-      `GitHub refused the token (${said}): it may be expired or revoked; set a new GITHUB_TOKEN`,
-    ];
+    return ["unauthorized", `GitHub refused the token (${said}): it may be expired or revoked`];
   if ((status === 403 || status === 429) && /rate limit/i.test(detail)) {
     return ["other", `GitHub's rate limit stopped the call (${said}): try again later`];
   }
