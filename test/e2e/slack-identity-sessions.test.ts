@@ -24,12 +24,19 @@ const BOB = "UBOB0001";
 const CAROL = "UCAROL01";
 const DAVE = "UDAVE001";
 const ERIN = "UERIN001";
+const APPROVER = "UAPPROVE1";
+const ADMIN = "UADMIN01";
 
 describe("Slack: sessions run as the person who asked", () => {
   const { h, gh } = useBridge({
     github: true,
     copilotApi: true,
-    env: { ...identityEnv, BRIDGE_CLOUD: "everyone" },
+    env: {
+      ...identityEnv,
+      BRIDGE_CLOUD: "everyone",
+      BRIDGE_APPROVERS: `slack:${APPROVER}`,
+      BRIDGE_ADMINS: `slack:${ADMIN}`,
+    },
     ready: ({ h, gh }) => {
       gh.device.interval = 1;
       checkoutOfDemo(h.workdir);
@@ -189,8 +196,27 @@ describe("Slack: sessions run as the person who asked", () => {
     assert.equal(chats("alice").length, before, "nothing more went to the model as Alice");
   });
 
+  test("an approver decides on anyone's session; the audit names the GitHub login of whoever decided", async () => {
+    await linkOnSlack(h, gh, APPROVER, "octo-approver");
+    const thread = await h.startSession(CAROL, "RUN: touch approved-by-approver.txt");
+    const card = await h.waitForCard(thread);
+    await h.click(APPROVER, card, "perm.once");
+    await h.waitForReply(thread, /Tool bash result/);
+    const from = h.slack.ephemerals.length;
+    await h.slack.sendSlashCommand({ user_id: ADMIN, channel_id: "C0001", text: "audit 5" });
+    const listing = await h.slack.waitFor(
+      () => h.slack.ephemerals.slice(from).find((e) => e.user === ADMIN),
+      {
+        what: "the audit listing",
+      },
+    );
+    assert.match(visible(listing), new RegExp(`<@${APPROVER}> approved once as GitHub @octo-approver`));
+  });
+
   test("no linked token is in the bridge's logs or in clear in its store file", async () => {
-    const tokens = ["alice", "bob", "carol", "dave", "erin"].flatMap((login) => gh.tokens.tokensOf(login));
+    const tokens = ["alice", "bob", "carol", "dave", "erin", "octo-approver"].flatMap((login) =>
+      gh.tokens.tokensOf(login),
+    );
     assert.ok(tokens.length >= 3, "people are linked");
     const logs = h.output.join("\n");
     // The database and its write-ahead log, as they are on disk.
