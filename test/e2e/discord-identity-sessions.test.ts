@@ -18,6 +18,7 @@ import { sessionOfLink } from "./mission-control.js";
 const ALICE = "340000000000000101";
 const BOB = "340000000000000102";
 const CAROL = "340000000000000103";
+const DAVE = "340000000000000104";
 const ERIN = "340000000000000105";
 
 /** The Mission Control URL a Discord user can follow: the target of the masked link `[label](url)`. */
@@ -111,6 +112,27 @@ describe("Discord: sessions run as the person who asked", () => {
     await drv.waitReply(thread, /You said: carol asks \(user turns: 1\)/);
     assert.ok(chats(bridgeLogin()).length > before, gh.copilotApi.describe());
     assert.equal(gh.copilotApi.callsOf("carol").length, 0);
+  });
+
+  test("a token GitHub refuses mid-session asks to link again; after linking, the same session goes on", async () => {
+    await linkOnDiscord(h, drv, gh, DAVE, "dave");
+    const thread = await drv.start("dave asks", DAVE);
+    assert.match((await header(thread)).content, /GitHub: @dave/);
+    await drv.waitReply(thread, /You said: dave asks \(user turns: 1\)/);
+    assert.equal(gh.tokens.revokeLogin("dave"), 1);
+    await drv.say(thread, "second question", { author: DAVE });
+    const ask = await drv.waitReply(thread, /GitHub refused the token of/, "the request to link again");
+    assert.match(
+      ask.content,
+      new RegExp(`\`dave\` \\(revoked or expired\\)\\. <@${DAVE}>: run /copilot login`),
+    );
+    assert.match(ask.content, /keeps its history/);
+
+    await linkOnDiscord(h, drv, gh, DAVE, "dave");
+    await drv.say(thread, "third question", { author: DAVE });
+    // The same session: the model sees the earlier turns, and the turn goes as Dave's new token.
+    await drv.waitReply(thread, /You said: third question \(user turns: [3-9]\)/);
+    assert.equal(chats("dave").at(-1)?.status, 200);
   });
 
   test("after logout, a message in a session that ran as the person is refused and reaches no model", async () => {
