@@ -1,5 +1,5 @@
 /**
- * The bridge as a child process (`node --import tsx src/main.ts`, as `npm start` runs it) with the
+ * The bridge as a child process (`node dist/src/main.js`, as `npm start` runs it) with the
  * bench probe preloaded, so its CPU and memory are its own and readable from /proc.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -22,6 +22,9 @@ export interface UsagePair {
   bridge: ProcUsage | undefined;
   runtime: ProcUsage | undefined;
 }
+
+/** How the bridge's code is loaded: compiled JavaScript (`npm start`), or TypeScript through tsx. */
+export type Loader = "compiled" | "tsx";
 
 export class BridgeProcess {
   /** Output lines (stdout and stderr) with their arrival time (wall ms). */
@@ -56,10 +59,12 @@ export class BridgeProcess {
    * Starts the bridge with exactly `env` (plus the probe's file) in the repository root. Extra node
    * flags for a diagnosis can come from BENCH_BRIDGE_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
    */
-  static start(env: Record<string, string>, probeFile: string): BridgeProcess {
+  static start(env: Record<string, string>, probeFile: string, loader: Loader = "compiled"): BridgeProcess {
     const extra = (process.env.BENCH_BRIDGE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-    const probe = join(root, "bench/probe.ts");
-    const args = [...extra, "--expose-gc", "--import", "tsx", "--import", probe, "src/main.ts"];
+    const probe = join(root, "bench/probe.mjs");
+    // `tsx`: how `npm start` ran before the bridge was compiled, for side-by-side figures.
+    const entry = loader === "compiled" ? ["dist/src/main.js"] : ["--import", "tsx", "src/main.ts"];
+    const args = [...extra, "--expose-gc", "--import", probe, ...entry];
     const spawnedAt = wallNow();
     const child = spawn(process.execPath, args, {
       cwd: root,
@@ -84,7 +89,7 @@ export class BridgeProcess {
     return { bridge: procUsage(this.pid), runtime: rt === undefined ? undefined : procUsage(rt) };
   }
 
-  /** When the probe loaded (node and tsx booted, before the bridge's modules), wall ms. */
+  /** When the probe loaded (node booted, before the bridge's modules), wall ms. */
   async probeStart(timeoutMs = 20_000): Promise<number> {
     const line = await this.waitForProbe((l) => l.kind === "start", timeoutMs);
     return line.at as number;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FakeModel } from "../test/fakes/model/index.js";
 import { FakeSlack } from "../test/fakes/slack/index.js";
-import { BridgeProcess } from "./bridge-process.js";
+import { BridgeProcess, type Loader } from "./bridge-process.js";
 import { ModelProxy } from "./model-proxy.js";
 import { wallNow } from "./proc.js";
 
@@ -79,9 +79,16 @@ export class Rig {
    * Starts a bridge process on this rig's store and waits until it serves (Socket Mode `hello`).
    * Returns the process and the wall time the fake Slack accepted its socket.
    */
-  async startBridge(timeoutMs = 30_000): Promise<{ bridge: BridgeProcess; helloAt: number }> {
+  async startBridge(
+    timeoutMs = 30_000,
+    loader: Loader = "compiled",
+  ): Promise<{ bridge: BridgeProcess; helloAt: number }> {
     const before = this.slack.socketConnections;
-    const bridge = BridgeProcess.start(this.bridgeEnv(), join(this.dir, `probe-${this.launches++}.jsonl`));
+    const bridge = BridgeProcess.start(
+      this.bridgeEnv(),
+      join(this.dir, `probe-${this.launches++}.jsonl`),
+      loader,
+    );
     this.bridges.push(bridge);
     const died = bridge.exited.then((code) => {
       throw new Error(`the bridge exited (${code}) before serving:\n${bridge.tail()}`);

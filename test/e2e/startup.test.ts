@@ -14,7 +14,7 @@ function start(env: Record<string, string>) {
   const cwd = mkdtempSync(join(tmpdir(), "ccb-start-"));
   // The entry point is resolved from the repository; the working directory is empty (no .env).
   const entry = args.map((a) =>
-    a.endsWith(".ts") ? join(root, a) : a === "tsx" ? import.meta.resolve("tsx") : a,
+    /\.[cm]?[jt]s$/.test(a) ? join(root, a) : a === "tsx" ? import.meta.resolve("tsx") : a,
   );
   try {
     return spawnSync(cmd ?? "node", entry, {
