@@ -10,6 +10,13 @@ export { permissionView };
 /** Translates one SDK session event into the core's vocabulary; `undefined` for events the bridge ignores. */
 export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
   switch (event.type) {
+    case "assistant.usage":
+      return {
+        type: "usage",
+        inputTokens: event.data.inputTokens ?? 0,
+        outputTokens: event.data.outputTokens ?? 0,
+        premiumRequests: event.data.cost ?? 0,
+      };
     case "assistant.message_delta":
       if (event.data.parentToolCallId) return undefined; // sub-agent chatter
       return { type: "message.delta", messageId: event.data.messageId, delta: event.data.deltaContent };

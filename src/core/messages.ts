@@ -153,6 +153,15 @@ export function statusMessage(facts: StatusFacts): Message {
       ],
     },
   ];
+  if (r.usage) {
+    const n = (x: number) => Math.round(x * 100) / 100;
+    blocks.push({
+      type: "context",
+      inline: [
+        `Usage: ${r.usage.inputTokens.toLocaleString("en-US")} tokens in · ${r.usage.outputTokens.toLocaleString("en-US")} out · ${n(r.usage.premiumRequests)} premium request(s) · ${r.usage.calls} model call(s)`,
+      ],
+    });
+  }
   if (facts.remoteUrl) {
     blocks.push({
       type: "line",

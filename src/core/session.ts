@@ -20,6 +20,7 @@ import {
 import { Transcript } from "./transcript.js";
 import { interruptedLine, TurnLog } from "./turn.js";
 import type { Message } from "./types.js";
+import { addUsage } from "./usage.js";
 import type { AgentEvent } from "./vocabulary/agent-event.js";
 import type { AgentMode } from "./vocabulary/mode.js";
 import type { Prompt } from "./vocabulary/prompt.js";
@@ -216,6 +217,10 @@ export class ThreadSession {
         break;
       case "aborted":
         this.desk.cancelPending();
+        break;
+      case "usage":
+        // Kept with the record; written with the turn's end (the working flag's change).
+        this.record = { ...this.record, usage: addUsage(this.record.usage, event) };
         break;
       case "mode":
         this.modeChanged(event.mode);

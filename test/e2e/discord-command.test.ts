@@ -96,5 +96,10 @@ describe("Discord: the /copilot application command", () => {
     await drv.slash(threadId, "status");
     const status = await drv.waitReply(threadId, /Session status/);
     assert.match(status.content, /Mode: `plan`/);
+    // The first turn's model call is counted (the scripted model reports 10 prompt tokens a call).
+    assert.match(
+      status.content,
+      /Usage: [1-9][\d,]* tokens in · [1-9][\d,]* out · 0 premium request\(s\) · [1-9]\d* model call\(s\)/,
+    );
   });
 });

@@ -112,6 +112,34 @@ describe("Slack: session controls", () => {
     assert.match(text, /Waiting: <https:\/\/\S+\|Run a shell command>/);
   });
 
+  test("status adds up the session's model usage, and keeps it across a restart", async () => {
+    const header = await h.startSession(OWNER, "count my tokens");
+    await h.waitForReply(header, /user turns: 1/);
+    await h.barrier(header, OWNER, "and once more");
+    await say(header, OWNER, "status");
+    const usage = /Usage: ([\d,]+) tokens in · ([\d,]+) out · 0 premium request\(s\) · (\d+) model call\(s\)/;
+    const first = usage.exec(visible(await h.waitForReply(header, /Session status/)));
+    assert.ok(first, "status shows the usage");
+    const [, input = "", output = "", calls = ""] = first;
+    // The scripted model reports 10 prompt tokens and a few completion tokens per call.
+    assert.ok(Number(calls) >= 2, `model calls: ${calls}`);
+    assert.equal(Number(input.replace(/,/g, "")), 10 * Number(calls));
+    assert.ok(Number(output.replace(/,/g, "")) >= Number(calls));
+
+    await h.crashAndRestart();
+    const from = h.slack.thread(header.channel, header.ts).length;
+    await say(header, OWNER, "status");
+    const again = await h.slack.waitFor(
+      () =>
+        h.slack
+          .thread(header.channel, header.ts)
+          .slice(from)
+          .find((m) => /Session status/.test(visible(m))),
+      { what: "status after the restart" },
+    );
+    assert.equal(usage.exec(visible(again))?.[0], first[0], "the same totals after the restart");
+  });
+
   test("help in the thread, and /copilot sessions in the channel", async () => {
     const header = await h.startSession(OWNER, "for the list", "CLIST");
     await h.waitForReply(header, /user turns: 1/);

@@ -37,6 +37,13 @@ export const agentEvent = z.discriminatedUnion("type", [
   /** A message typed on github.com / GitHub Mobile (a Mission Control command) started a turn. */
   z.object({ type: z.literal("remote.message"), text }),
   z.object({ type: z.literal("aborted") }),
+  /** One model call's usage: tokens, and premium requests (the model's billing multiplier). */
+  z.object({
+    type: z.literal("usage"),
+    inputTokens: z.number().nonnegative(),
+    outputTokens: z.number().nonnegative(),
+    premiumRequests: z.number().nonnegative(),
+  }),
   /** `auth`: GitHub refused the token the session runs with (401), so the person must sign in again. */
   z.object({ type: z.literal("error"), message: text, auth: z.boolean().optional() }),
   z.object({

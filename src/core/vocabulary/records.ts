@@ -47,6 +47,15 @@ export const threadRecord = z.object({
   ended: sessionEnding.optional(),
   /** The session's worktree and branch (sessions started before workspaces have none). */
   workspace: workspaceInfo.optional(),
+  /** What the session's model calls used so far (`status` shows it). */
+  usage: z
+    .object({
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      premiumRequests: z.number(),
+      calls: z.number(),
+    })
+    .optional(),
   /** Whose GitHub account the session runs as; none: the bridge's, as before accounts were linked. */
   runsAs: runsAs.optional(),
 });

@@ -1,0 +1,15 @@
+import type { AgentEvent } from "./vocabulary/agent-event.js";
+import type { ThreadRecord } from "./vocabulary/records.js";
+
+type Usage = NonNullable<ThreadRecord["usage"]>;
+
+/** A session's usage so far, with one more model call's. */
+export function addUsage(total: Usage | undefined, call: Extract<AgentEvent, { type: "usage" }>): Usage {
+  const u = total ?? { inputTokens: 0, outputTokens: 0, premiumRequests: 0, calls: 0 };
+  return {
+    inputTokens: u.inputTokens + call.inputTokens,
+    outputTokens: u.outputTokens + call.outputTokens,
+    premiumRequests: u.premiumRequests + call.premiumRequests,
+    calls: u.calls + 1,
+  };
+}
