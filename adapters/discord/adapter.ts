@@ -73,6 +73,8 @@ export class DiscordAdapter implements ChatAdapter {
   readonly limits = discordChatLimits;
   private readonly client: Client;
   private readonly interactions = new Map<string, PendingInteraction>();
+  /** Clicks being handled, by the id of the message clicked: its next edit answers the click. */
+  private readonly clicks = new Map<string, PendingInteraction>();
   private readonly limiter: RateLimiter;
 
   constructor(private readonly options: DiscordAdapterOptions) {
@@ -134,6 +136,26 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void> {
+    // The card a click is deciding: its new state is the click's answer (one call, outside the
+    // channel's message budget) rather than an edit followed by a separate acknowledgement.
+    const click = this.clicks.get(ref.id);
+    if (click) {
+      const body = renderMessage(message, false);
+      try {
+        if (
+          await click.update({
+            content: body.content,
+            components: body.components,
+            allowedMentions: { parse: [] },
+          })
+        )
+          return;
+      } catch (error) {
+        this.options.log.warn("answering a click with its card failed; editing the card instead", {
+          error: failureText(error),
+        });
+      }
+    }
     await this.call(
       "edit message",
       () => editMessage(this.client.rest, ref.channel, ref.id, renderMessage(message, false)),
@@ -292,6 +314,7 @@ export class DiscordAdapter implements ChatAdapter {
       return;
     }
     this.track(pending);
+    this.clicks.set(i.message.id, pending);
     const fallback = setTimeout(() => void pending.acknowledge(), 2000);
     try {
       await handler.handle({
@@ -308,6 +331,7 @@ export class DiscordAdapter implements ChatAdapter {
       });
     } finally {
       clearTimeout(fallback);
+      if (this.clicks.get(i.message.id) === pending) this.clicks.delete(i.message.id);
       await pending.acknowledge();
     }
   }

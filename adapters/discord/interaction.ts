@@ -3,6 +3,7 @@ import type {
   ChatInputCommandInteraction,
   InteractionEditReplyOptions,
   InteractionReplyOptions,
+  InteractionUpdateOptions,
   ModalSubmitInteraction,
 } from "discord.js";
 import { type APIModalInteractionResponseCallbackData, MessageFlags } from "discord-api-types/v10";
@@ -41,6 +42,20 @@ export class PendingInteraction {
       }
       this.responded = true;
     });
+  }
+
+  /**
+   * Answers a click by replacing the clicked message with `body` (one call, type 7), if nothing
+   * answered it yet; false otherwise (the caller then edits the message as usual).
+   */
+  update(body: InteractionUpdateOptions): Promise<boolean> {
+    let updated = false;
+    return this.serial(async () => {
+      if (this.responded || !this.interaction.isButton()) return;
+      this.responded = true;
+      updated = true;
+      await this.interaction.update(body);
+    }).then(() => updated);
   }
 
   /** Acknowledges a component or modal without changing anything, if nothing else answered it. */

@@ -80,6 +80,29 @@ describe("Discord: permission cards (deny with reason, approvers, strangers, rac
     );
   });
 
+  test("a deciding click is answered in one call that carries the decided card: no separate edit", async () => {
+    const threadId = await drv.start("RUN: touch discord-one-call.txt");
+    const card = await drv.waitCard(threadId);
+    const patches = () =>
+      h.discord.calls.filter(
+        (c) => c.method === "PATCH" && c.path === `/channels/${threadId}/messages/${card.id}`,
+      ).length;
+    const edits = patches();
+    const click = await drv.click(card, "Approve once");
+    const answer = await h.discord.replyTo(click.interactionId);
+    assert.equal(answer.type, 7, "an update of the clicked message");
+    assert.match(String(answer.data.content), new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.deepEqual(answer.data.components ?? [], [], "the decided card has no buttons");
+    await drv.waitClosed(card, { match: /Approved once/ });
+    await drv.waitReply(threadId, /Tool bash result/);
+    assert.equal(patches(), edits, "the card was not edited separately");
+    assert.equal(
+      h.discord.interactionReplies.filter((r) => r.interactionId === click.interactionId).length,
+      1,
+      "one answer to the click",
+    );
+  });
+
   test("two clicks racing: exactly one outcome, the loser is told it was already answered", async () => {
     const threadId = await drv.start("RUN: touch discord-raced.txt");
     const card = await drv.waitCard(threadId);

@@ -32,7 +32,7 @@ describe("Discord platform errors: nothing is lost", () => {
     assert.deepEqual(edits, ["500"], "the fault was served to an edit");
   });
 
-  test("429 then 500 on the card post and on the card's final edit: one card, decided, finalised", async () => {
+  test("429 then 500 on the card post, and a 500 on the click's answer: one card, decided, finalised", async () => {
     const file = "discord-faulted-card.txt";
     let threadPath = "";
     // Arm the faults the moment the activity line is posted: the next post in the thread is the card.
@@ -65,18 +65,23 @@ describe("Discord platform errors: nothing is lost", () => {
     );
     assert.equal(drv.cards(threadId).length, 1, "one card");
 
-    const cardEdit = new RegExp(`^PATCH /channels/${threadId}/messages/${card.id}$`);
-    h.discord.failNext(cardEdit, { status: 429, retryAfter: 0.5 }, 1);
-    h.discord.failNext(cardEdit, { status: 500 }, 1);
-    await drv.click(card, "Approve once");
+    // The click is answered with the decided card itself (an interaction update, not an edit):
+    // a 500 on it is retried, and the card is decided once.
+    const callback = /^POST \/interactions\/\d+\/[^/]+\/callback$/;
+    h.discord.failNext(callback, { status: 500 }, 1);
+    const click = await drv.click(card, "Approve once");
     await drv.waitReply(threadId, /Tool bash result/);
     assert.equal(existsSync(join(h.workdir, file)), true);
     await drv.waitClosed(card);
     assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
     assert.deepEqual(
-      faultsOn(h.discord.calls, (c) => cardEdit.test(`${c.method} ${c.path}`)),
-      ["429", "500"],
+      faultsOn(
+        h.discord.calls,
+        (c) => callback.test(`${c.method} ${c.path}`) && c.path.includes(click.interactionId),
+      ),
+      ["500"],
     );
+    assert.equal((await h.discord.replyTo(click.interactionId)).type, 7);
   });
 
   test("the final edit failing past discord.js's retries (500 ×4): it is retried and the text lands", async () => {
