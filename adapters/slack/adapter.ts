@@ -48,6 +48,8 @@ export class SlackAdapter implements ChatAdapter {
   private readonly app: App;
   private readonly socket: SocketModeReceiver | undefined;
   private readonly limiter: RateLimiter;
+  /** Clicks being handled, by `channel:ts` of the clicked message: replaces it through the click. */
+  private readonly clicks = new Map<string, (rendered: ReturnType<typeof renderMessage>) => Promise<void>>();
   private botUserId = "";
   private teamId = "";
   /** Names of mentioned users, for decoding `<@U…>` in what people type. */
@@ -159,6 +161,21 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void> {
+    const click = this.clicks.get(`${ref.channel}:${ref.id}`);
+    if (click) {
+      this.clicks.delete(`${ref.channel}:${ref.id}`); // one replacement per click
+      try {
+        await click(renderMessage(message));
+        return;
+      } catch (error) {
+        this.options.log.warn(
+          "replacing a clicked card through its response_url failed; editing it instead",
+          {
+            error: errorText(error),
+          },
+        );
+      }
+    }
     await this.call(
       "chat.update",
       () => this.app.client.chat.update({ channel: ref.channel, ts: ref.id, ...renderMessage(message) }),
@@ -285,7 +302,7 @@ export class SlackAdapter implements ChatAdapter {
     this.app.event("message", onMessage);
     this.app.event("app_mention", onMessage);
 
-    this.app.action(/.*/, async ({ ack, body }) => {
+    this.app.action(/.*/, async ({ ack, body, respond }) => {
       await ack();
       const parsed = blockAction.safeParse(body);
       if (!parsed.success) {
@@ -301,19 +318,30 @@ export class SlackAdapter implements ChatAdapter {
       const team = b.team?.id ?? b.user.team_id ?? this.teamId;
       const thread = channel && threadTs ? slackThread(team, channel, threadTs) : undefined;
       const user: UserRef = { platform: "slack", id: b.user.id };
-      await handler.handle({
-        type: "action",
-        id: `slack:act:${b.user.id}:${action.action_id}:${action.action_ts ?? b.trigger_id ?? ""}`,
-        user,
-        thread,
-        action: actionOf(action.action_id),
-        payload: action.value ?? "",
-        message: channel && messageTs ? { channel, id: messageTs } : undefined,
-        trigger: b.trigger_id ? { platform: "slack", token: b.trigger_id } : undefined,
-        reply: async (notice) => {
-          if (thread) await this.notify(thread, user, notice);
-        },
-      });
+      // While the click is handled, the clicked card's next edit goes through the click's
+      // response_url: no chat.update (a rate-limited call) for the card the click decides.
+      const clicked = channel && messageTs ? `${channel}:${messageTs}` : undefined;
+      const replace = async (rendered: ReturnType<typeof renderMessage>) => {
+        await respond({ replace_original: true, ...rendered });
+      };
+      if (clicked) this.clicks.set(clicked, replace);
+      try {
+        await handler.handle({
+          type: "action",
+          id: `slack:act:${b.user.id}:${action.action_id}:${action.action_ts ?? b.trigger_id ?? ""}`,
+          user,
+          thread,
+          action: actionOf(action.action_id),
+          payload: action.value ?? "",
+          message: channel && messageTs ? { channel, id: messageTs } : undefined,
+          trigger: b.trigger_id ? { platform: "slack", token: b.trigger_id } : undefined,
+          reply: async (notice) => {
+            if (thread) await this.notify(thread, user, notice);
+          },
+        });
+      } finally {
+        if (clicked && this.clicks.get(clicked) === replace) this.clicks.delete(clicked);
+      }
     });
 
     this.app.view(/.*/, async ({ ack, body }) => {

@@ -90,6 +90,24 @@ describe("Slack: /copilot end to end with the real runtime", () => {
     assert.match(visible(card), new RegExp(`by <@${APPROVER}>`));
   });
 
+  test("the deciding click replaces its card through the click's response_url: no chat.update for it", async () => {
+    const header = await h.startSession(OWNER, "RUN: touch one-call.txt");
+    const card = await h.waitForCard(header);
+    const updates = () =>
+      h.slack.calls.filter((c) => c.method === "chat.update" && c.args.ts === card.ts).length;
+    const before = { updates: updates(), responses: h.slack.responses.length };
+    await h.click(OWNER, card, "perm.once");
+    await h.slack.waitFor(() => (buttonsOf(card).length === 0 ? card : undefined), {
+      what: "finalised card",
+    });
+    assert.match(visible(card), new RegExp(`Approved once.* by <@${OWNER}>`));
+    await h.waitForReply(header, /Tool bash result/);
+    const replaced = h.slack.responses.slice(before.responses);
+    assert.equal(replaced.length, 1, "one post to the response_url");
+    assert.equal(replaced[0]?.body.replace_original, true);
+    assert.equal(updates(), before.updates, "the card was not updated through chat.update");
+  });
+
   test("two clicks racing: exactly one outcome, the loser is told", async () => {
     const header = await h.startSession(OWNER, "RUN: touch raced.txt");
     const card = await h.waitForCard(header);

@@ -12,6 +12,9 @@ const JSON_FIELDS = new Set([
   "unfurls",
   "user_auth_blocks",
   "channels",
+  // chat.startStream / appendStream / stopStream, assistant.threads.setStatus
+  "chunks",
+  "loading_messages",
 ]);
 
 function decodeField(key: string, value: string): unknown {

@@ -1,12 +1,27 @@
-/** Injected Web API faults: "the next N calls of method X fail like this". */
+/** Injected Web API faults: "the next N calls of method X fail like this", or all of them until cleared. */
 import type { ServerResponse } from "node:http";
 import { dropConnection, FaultQueue, upstreamError } from "../base.js";
 import type { Fault } from "./types.js";
 
-/** "The next `count` calls of `method` ("*" = any method) get `fault`": `take(method)` serves them. */
+/**
+ * "The next `count` calls of `method` ("*" = any method) get `fault`": `take(method)` serves them.
+ * `failAlways(method, fault)` arms a fault every call of `method` gets (after any queued ones) until
+ * `failAlways(method, undefined)`: a workspace where, say, chat.startStream is not available.
+ */
 export class Faults extends FaultQueue<Fault, string, [method: string]> {
+  private readonly always = new Map<string, Fault>();
+
   constructor() {
     super((armed, method) => armed === method || armed === "*");
+  }
+
+  failAlways(method: string, fault: Fault | undefined): void {
+    if (fault === undefined) this.always.delete(method);
+    else this.always.set(method, fault);
+  }
+
+  override take(method: string): Fault | undefined {
+    return super.take(method) ?? this.always.get(method) ?? this.always.get("*");
   }
 }
 

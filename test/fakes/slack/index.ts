@@ -37,6 +37,24 @@
  * file shares reach an IM only once it is open. `fake.directMessages(user)` reads one person's IM.
  * Scopes (off by default; `FakeSlack.start({scopes: [...]})`): a method called without the scope
  * it needs answers `missing_scope` (scopes.ts), e.g. conversations.open without `im:write`.
+ *
+ * Agent surfaces (methods-streams.ts, methods-agents.ts, where each rule's source is noted):
+ * - chat.startStream / appendStream / stopStream make one streamed message in a thread; it is in
+ *   `messages` and `thread()` like any reply, its `text` the markdown streamed so far, and
+ *   `fake.stream(channel, ts)` (or `fake.streams(channel, threadTs)`) reads what was streamed: the
+ *   markdown, each task by id at its latest update, the plan title, every chunk, and its state
+ *   (`streaming`, `stopped`, `stopped_by_user`, `expired`). `fake.expireStream(channel, ts)` ends a
+ *   stream as Slack does one that ran too long. Tiers: start and stop 2, append 4.
+ * - assistant.threads.setStatus: `fake.assistantStatuses(channel, threadTs)` is every status set
+ *   there, in order ("" clears); `fake.assistantStatus(channel, threadTs)` the current one.
+ * - agents.sessions.setStatus (and stopStream's session_status): `fake.agentSession(channel,
+ *   threadTs)`, its title, current status and every status set.
+ * - The native Stop button: `fake.sendAgentSessionStopped({user, channel, thread_ts})` stops the
+ *   app's streams in the thread and delivers Slack's `agent_session_stopped` event (Socket Mode or
+ *   HTTP). Slack shows Stop only while the thread's agent session is `processing`; pressing it
+ *   otherwise throws, unless `{anySessionStatus: true}`.
+ * - `fake.failAlways("chat.startStream", {slackError: "not_allowed_token_type"})` (or `{status: 503}`,
+ *   any Fault) answers every call of a method with a fault until `failAlways(method, undefined)`.
  */
 import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
@@ -55,10 +73,12 @@ import {
 } from "./payloads.js";
 import { SlackRateLimiter, type SlackRateLimitProfile, type SlackRateLimitStats } from "./rate-limits.js";
 import { type Envelope, SocketModeServer } from "./socket-mode.js";
-import { SlackState } from "./state.js";
+import { SlackState, threadKey } from "./state.js";
 import type {
   Ack,
+  AgentSession,
   ApiCall,
+  AssistantStatus,
   DeliveryOpts,
   DirectMessages,
   Ephemeral,
@@ -69,6 +89,7 @@ import type {
   Reaction,
   ResponseUrlPost,
   SlackMessage,
+  StreamedMessage,
   UploadedFile,
 } from "./types.js";
 import { WebApi } from "./web-api.js";
@@ -131,6 +152,7 @@ export class FakeSlack {
     const faults = new Faults();
     const socket = new SocketModeServer(`ws://127.0.0.1:${port}`, state.id.appId, () => state.changed());
     if (opts.scopes !== undefined) state.scopes = new Set(opts.scopes);
+    if (opts.botEvents !== undefined) state.botEvents = new Set(opts.botEvents);
     const rateLimits = new SlackRateLimiter();
     rateLimits.configure(opts.rateLimits ?? false);
     const ctx = { state, baseUrl, openSocketUrl: () => socket.issueUrl() };
@@ -183,6 +205,45 @@ export class FakeSlack {
   /** Replies in a thread (messages whose thread_ts === threadTs), in order. */
   thread(channel: string, threadTs: string): SlackMessage[] {
     return this.state.messages.filter((m) => m.channel === channel && m.thread_ts === threadTs);
+  }
+
+  /** The message chat.startStream made at `ts` in `channel`: what was streamed into it (live). */
+  stream(channel: string, ts: string): StreamedMessage | undefined {
+    return this.state.findMessage(channel, ts)?.stream;
+  }
+
+  /** Streamed messages, in order: all, those in `channel`, or those in one thread. */
+  streams(channel?: string, threadTs?: string): StreamedMessage[] {
+    return this.state.messages.flatMap((m) =>
+      m.stream !== undefined &&
+      (channel === undefined || m.channel === channel) &&
+      (threadTs === undefined || m.thread_ts === threadTs)
+        ? [m.stream]
+        : [],
+    );
+  }
+
+  /** Ends a stream the way Slack ends one that ran too long: appends and stops then fail. */
+  expireStream(channel: string, ts: string): void {
+    const stream = this.stream(channel, ts);
+    if (stream === undefined) throw new Error(`FakeSlack.expireStream: no streamed message ${channel} ${ts}`);
+    if (stream.state === "streaming" || stream.state === "stopped_by_user") stream.state = "expired";
+    this.state.changed();
+  }
+
+  /** Every assistant.threads.setStatus in the thread, in order ("" = cleared). */
+  assistantStatuses(channel: string, threadTs: string): AssistantStatus[] {
+    return [...(this.state.assistantStatuses.get(threadKey(channel, threadTs)) ?? [])];
+  }
+
+  /** The thread's current assistant status: the last one set, "" when none or cleared. */
+  assistantStatus(channel: string, threadTs: string): string {
+    return this.state.assistantStatuses.get(threadKey(channel, threadTs))?.at(-1)?.status ?? "";
+  }
+
+  /** The thread's agent session (agents.sessions.setStatus, stopStream's session_status), if any. */
+  agentSession(channel: string, threadTs: string): AgentSession | undefined {
+    return this.state.agentSessions.get(threadKey(channel, threadTs));
   }
 
   waitFor<T>(
@@ -260,6 +321,40 @@ export class FakeSlack {
     return this.deliver("interactive", viewSubmissionPayload(this.state, p), o);
   }
 
+  /**
+   * `user` presses the native Stop button of the thread's agent session: Slack stops the app's
+   * streaming messages in the thread (appends then answer `stopped_by_user`) and sends
+   * `agent_session_stopped` with their ts in `streaming_message_ts` ([] when none was streaming).
+   * The session's status stays as it was: the app must move it. Slack shows the button only while
+   * the session is `processing`; otherwise this throws, unless `anySessionStatus`.
+   */
+  sendAgentSessionStopped(
+    p: { user: string; channel: string; thread_ts: string; anySessionStatus?: boolean },
+    o: DeliveryOpts & { event_id?: string } = {},
+  ): Promise<Ack> {
+    const session = this.agentSession(p.channel, p.thread_ts);
+    if (!p.anySessionStatus && session?.status !== "processing") {
+      throw new Error(
+        `FakeSlack.sendAgentSessionStopped: no Stop button in ${p.channel} ${p.thread_ts}: the agent ` +
+          `session is ${session === undefined ? "not set" : `"${session.status}"`} (Slack shows it while "processing")`,
+      );
+    }
+    const stopped = this.streams(p.channel, p.thread_ts).filter((s) => s.state === "streaming");
+    for (const s of stopped) s.state = "stopped_by_user";
+    this.state.members.add(p.user);
+    this.state.changed();
+    // Field for field the example on docs.slack.dev/reference/events/agent_session_stopped.
+    const event = {
+      type: "agent_session_stopped",
+      channel: p.channel,
+      user: p.user,
+      thread_ts: p.thread_ts,
+      streaming_message_ts: stopped.map((s) => s.ts),
+      event_ts: this.state.nextTs(),
+    };
+    return this.deliver("events_api", eventPayload(this.state, event, o.event_id), o);
+  }
+
   /** POSTs arbitrary bytes with exactly these headers to httpTarget (forged or stale signatures). */
   deliverRaw(body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
     if (this.httpTarget === undefined) throw new Error("FakeSlack.deliverRaw needs httpTarget");
@@ -305,6 +400,15 @@ export class FakeSlack {
   /** The next `count` calls of `method` ("*" = any) get `fault` instead of being handled. */
   failNext(method: string, fault: Fault, count = 1): void {
     this.faults.failNext(method, fault, count);
+  }
+
+  /**
+   * Every call of `method` ("*" = any) gets `fault` (after any failNext ones) until
+   * `failAlways(method, undefined)`: e.g. chat.startStream answering `not_allowed_token_type`,
+   * `method_not_supported` or a 503, for fallback tests.
+   */
+  failAlways(method: string, fault: Fault | undefined): void {
+    this.faults.failAlways(method, fault);
   }
 
   /** Turns rate-limit enforcement on (documented numbers, or a profile) or off; buckets start full. */

@@ -82,6 +82,9 @@ export function slashCommandPayload(
   };
 }
 
+/** Events that name a thread without being a message in it (@slack/types events/agent.d.ts). */
+const THREAD_EVENTS = new Set(["agent_session_stopped", "agent_session_title_changed"]);
+
 /** `event.text` is what the user typed (a string, or strings and entities): delivered escaped. */
 export function eventPayload(state: SlackState, event: Json, eventId: string | undefined): Json {
   const filled: Json = { ...event };
@@ -91,9 +94,16 @@ export function eventPayload(state: SlackState, event: Json, eventId: string | u
   }
   if (filled.event_ts === undefined)
     filled.event_ts = typeof filled.ts === "string" ? filled.ts : state.nextTs();
-  // A reply in a thread names who posted the thread's first message, as Slack's message events do.
+  // A reply in a thread names who posted the thread's first message, as Slack's message events do
+  // (not events about a thread, like agent_session_stopped, that are no message in it).
   const threadTs = typeof filled.thread_ts === "string" ? filled.thread_ts : undefined;
-  if (filled.parent_user_id === undefined && threadTs !== undefined && threadTs !== filled.ts) {
+  const aboutThread = typeof filled.type === "string" && THREAD_EVENTS.has(filled.type);
+  if (
+    !aboutThread &&
+    filled.parent_user_id === undefined &&
+    threadTs !== undefined &&
+    threadTs !== filled.ts
+  ) {
     const root = state.findMessage(String(filled.channel), threadTs);
     if (root !== undefined) filled.parent_user_id = root.user;
   }

@@ -63,6 +63,16 @@ export const METHOD_TIERS: Readonly<Record<string, BucketSpec | null>> = {
   "conversations.history": TIER_3,
   "users.info": TIER_4,
   "auth.test": TIER_4,
+  // Streaming (docs.slack.dev/reference/methods/chat.{start,append,stop}Stream, "Rate Limits"):
+  // start and stop Tier 2, append Tier 4.
+  "chat.startStream": TIER_2,
+  "chat.appendStream": TIER_4,
+  "chat.stopStream": TIER_2,
+  // Documented as "Special rate limits apply" with no number (reference page, rate_limit "t5");
+  // the fake uses Tier 3, as for methods it does not know.
+  "assistant.threads.setStatus": TIER_3,
+  // The reference page found gives no tier; Tier 3, the tier slack-morphism 2.29 assumes for it.
+  "agents.sessions.setStatus": TIER_3,
   // The Socket Mode handshake: not limited here.
   "apps.connections.open": null,
 };

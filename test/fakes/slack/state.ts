@@ -1,7 +1,9 @@
 /** Observable state of the fake workspace: what the app did, plus change notification for waitFor. */
 import { CallRecorder, clip } from "../base.js";
 import type {
+  AgentSession,
   ApiCall,
+  AssistantStatus,
   Ephemeral,
   FakeUser,
   OpenedView,
@@ -39,6 +41,9 @@ export interface ResponseTarget {
 
 const TS_BASE_SECONDS = 1_700_000_000;
 
+/** The key of a thread in the per-thread maps. */
+export const threadKey = (channel: string, threadTs: string): string => `${channel} ${threadTs}`;
+
 export class SlackState extends CallRecorder<ApiCall> {
   readonly messages: SlackMessage[] = [];
   readonly ephemerals: Ephemeral[] = [];
@@ -58,6 +63,12 @@ export class SlackState extends CallRecorder<ApiCall> {
   readonly ims = new Map<string, string>();
   /** The bot token's scopes; undefined: not checked. */
   scopes: ReadonlySet<string> | undefined;
+  /** The bot events the app subscribes to; undefined: not checked. */
+  botEvents: ReadonlySet<string> | undefined;
+  /** assistant.threads.setStatus calls per thread (threadKey), in order. */
+  readonly assistantStatuses = new Map<string, AssistantStatus[]>();
+  /** Agent sessions per thread (threadKey). */
+  readonly agentSessions = new Map<string, AgentSession>();
   private tick = 0;
   private seq = 0;
 

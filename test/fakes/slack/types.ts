@@ -25,6 +25,12 @@ export interface FakeSlackOptions {
    * scopes.ts for the methods checked). Default: not checked, as if every scope were granted.
    */
   scopes?: readonly string[];
+  /**
+   * The bot events the app subscribes to (a manifest's `settings.event_subscriptions.bot_events`).
+   * Given without `agent_session_stopped`, agents.sessions.setStatus answers with Slack's
+   * `missing_agent_session_stopped_event_subscription` warning. Default: not checked.
+   */
+  botEvents?: readonly string[];
 }
 
 /** The app's direct messages with one person: their IM, and what was posted and shared in it. */
@@ -57,6 +63,71 @@ export interface SlackMessage {
   bot_id?: string;
   edits: number;
   files?: unknown[];
+  /** Set on a message made by chat.startStream: what was streamed into it (methods-streams.ts). */
+  stream?: StreamedMessage;
+}
+
+/**
+ * Where a streamed message is: `streaming` until chat.stopStream (`stopped`), the user's Stop
+ * button (`stopped_by_user`, see FakeSlack.sendAgentSessionStopped) or `FakeSlack.expireStream`
+ * (`expired`, as Slack ends a stream that ran too long).
+ */
+export type StreamState = "streaming" | "stopped" | "stopped_by_user" | "expired";
+
+/** A task card's latest state: every field as the last task_update with its id gave it. */
+export interface StreamTask {
+  id: string;
+  title: string;
+  status: "pending" | "in_progress" | "complete" | "error";
+  details?: string;
+  output?: string;
+  sources?: { type: "url"; url: string; text: string }[];
+}
+
+/** What chat.startStream / appendStream / stopStream put into one message. */
+export interface StreamedMessage {
+  channel: string;
+  ts: string;
+  thread_ts: string;
+  state: StreamState;
+  /** All markdown streamed so far (`markdown_text` arguments and `markdown_text` chunks), joined. */
+  markdown: string;
+  /** Each task by id, at its latest update. */
+  tasks: Record<string, StreamTask>;
+  /** Every task_update in the order it arrived. */
+  taskUpdates: StreamTask[];
+  /** The latest plan_update title. */
+  plan?: string;
+  /** Every chunk applied, in order; a `markdown_text` argument is recorded as a markdown_text chunk. */
+  chunks: Record<string, unknown>[];
+  /** chat.startStream's task_display_mode (default "timeline"). */
+  task_display_mode: string;
+  recipient_user_id?: string;
+  recipient_team_id?: string;
+  /** chat.stopStream's metadata. */
+  metadata?: Record<string, unknown>;
+  /** Successful chat.appendStream calls. */
+  appends: number;
+}
+
+/** One assistant.threads.setStatus call; `status: ""` clears the status. */
+export interface AssistantStatus {
+  status: string;
+  loading_messages?: string[];
+  at: number;
+}
+
+/** An agent session (docs.slack.dev/ai/agent-sessions), scoped to one thread. */
+export interface AgentSession {
+  channel: string;
+  thread_ts: string;
+  /** Given when the session was created; later titles are ignored, as Slack ignores them. */
+  title?: string;
+  initiator_user_id?: string;
+  /** The latest status ("active", "processing", "suspended" or "closed"). */
+  status: string;
+  /** Every status set, in order, and which method set it. */
+  statuses: { status: string; via: "agents.sessions.setStatus" | "chat.stopStream"; at: number }[];
 }
 
 export interface Ephemeral {

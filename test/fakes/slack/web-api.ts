@@ -7,13 +7,21 @@ import { parseArgs, parseMultipart, readBody } from "./body.js";
 import { applyFault, type Faults } from "./faults.js";
 import { checkMessage } from "./limits.js";
 import { coreMethods, fail, type Method, type MethodContext, type Result } from "./methods.js";
+import { agentMethods } from "./methods-agents.js";
 import { imMethods } from "./methods-im.js";
+import { streamMethods } from "./methods-streams.js";
 import { viewFileMethods } from "./methods-views-files.js";
 import type { SlackRateLimiter } from "./rate-limits.js";
 import { missingScope } from "./scopes.js";
 import type { ApiCall } from "./types.js";
 
-const METHODS: Record<string, Method> = { ...coreMethods, ...viewFileMethods, ...imMethods };
+const METHODS: Record<string, Method> = {
+  ...coreMethods,
+  ...viewFileMethods,
+  ...imMethods,
+  ...streamMethods,
+  ...agentMethods,
+};
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
