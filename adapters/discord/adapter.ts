@@ -34,7 +34,18 @@ import {
   renderModal,
   threadName,
 } from "./render.js";
-import { createDm, editMessage, globalFetch, postMessage, putCommands, startThread } from "./rest.js";
+import {
+  createDm,
+  editMessage,
+  globalFetch,
+  postMessage,
+  putCommands,
+  startThread,
+  triggerTyping,
+} from "./rest.js";
+
+/** How often the typing indicator is renewed while a turn runs (Discord shows it for about 10 s). */
+const typingRenewMs = 8_000;
 
 export interface DiscordAdapterOptions {
   token: string;
@@ -73,6 +84,8 @@ export class DiscordAdapter implements ChatAdapter {
   readonly limits = discordChatLimits;
   private readonly client: Client;
   private readonly interactions = new Map<string, PendingInteraction>();
+  /** Typing indicators being renewed, by channel, while a turn runs there. */
+  private readonly typing = new Map<string, NodeJS.Timeout>();
   /** Clicks being handled, by the id of the message clicked: its next edit answers the click. */
   private readonly clicks = new Map<string, PendingInteraction>();
   private readonly limiter: RateLimiter;
@@ -106,6 +119,8 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.typing.values()) clearInterval(timer);
+    this.typing.clear();
     await this.client.destroy();
     this.limiter.stop();
   }
@@ -162,6 +177,30 @@ export class DiscordAdapter implements ChatAdapter {
       discordKeys(ref.channel, options?.interim === true),
       options?.interim === true,
     );
+  }
+
+  showWorking(thread: ThreadRef, activity: string | undefined): void {
+    const channel = thread.channel;
+    // Discord has no status text: the typing indicator stands for any activity.
+    if (activity !== undefined && this.typing.has(channel)) return;
+    clearInterval(this.typing.get(channel));
+    this.typing.delete(channel);
+    if (activity === undefined) return;
+    // Discord shows the indicator for about 10 s, or until the bot posts: renewed while the turn runs.
+    const type = () => {
+      this.call(
+        "typing",
+        () => triggerTyping(this.client.rest, channel),
+        discordKeys(channel, true),
+        true,
+      ).catch(() => {
+        // Best effort: deferred by the rate budget or refused, the next renewal tries again.
+      });
+    };
+    type();
+    const timer = setInterval(type, typingRenewMs);
+    timer.unref();
+    this.typing.set(channel, timer);
   }
 
   async upload(thread: ThreadRef, file: FileUpload): Promise<void> {

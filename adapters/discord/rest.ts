@@ -41,6 +41,11 @@ export async function editMessage(
   await rest.patch(Routes.channelMessage(channel, message), { body });
 }
 
+/** Shows "Copilot is typing…" in the channel for about 10 s (or until the bot posts). */
+export async function triggerTyping(rest: REST, channel: Snowflake): Promise<void> {
+  await rest.post(Routes.channelTyping(channel));
+}
+
 /** A public thread grown from a message. */
 export async function startThread(
   rest: REST,

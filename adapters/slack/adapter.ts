@@ -1,6 +1,6 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { AllMessageEvents, AppMentionEvent } from "@slack/types";
-import { BridgeError, errorText } from "../../src/core/errors.js";
+import { BridgeError, errorText, RateDeferred } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/log.js";
 import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
 import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
@@ -48,6 +48,8 @@ export class SlackAdapter implements ChatAdapter {
   private readonly app: App;
   private readonly socket: SocketModeReceiver | undefined;
   private readonly limiter: RateLimiter;
+  /** Slack refused the status line (scope, token type, workspace): not asked again. */
+  private statusOff = false;
   /** Clicks being handled, by `channel:ts` of the clicked message: replaces it through the click. */
   private readonly clicks = new Map<string, (rendered: ReturnType<typeof renderMessage>) => Promise<void>>();
   private botUserId = "";
@@ -181,6 +183,34 @@ export class SlackAdapter implements ChatAdapter {
       () => this.app.client.chat.update({ channel: ref.channel, ts: ref.id, ...renderMessage(message) }),
       { channel: ref.channel, ...options },
     );
+  }
+
+  /**
+   * The thread's status line while a turn runs (assistant.threads.setStatus: "Copilot is running
+   * bash…"), cleared when it ends. A workspace or token that refuses it turns it off for good.
+   */
+  showWorking(thread: ThreadRef, activity: string | undefined): void {
+    if (this.statusOff) return;
+    const status = activity === undefined ? "" : escapeText(activity);
+    this.call(
+      "assistant.threads.setStatus",
+      () =>
+        this.app.client.assistant.threads.setStatus({
+          channel_id: thread.channel,
+          thread_ts: thread.thread,
+          status,
+        }),
+      { interim: true },
+    ).catch((error: unknown) => {
+      if (error instanceof RateDeferred) return; // short of budget: the next change says it
+      const code = slackErrorCode(error instanceof BridgeError ? error.cause : error);
+      // Slack's own refusals (missing_scope, not_allowed_token_type…) last; the client's (network,
+      // 5xx, rate limits: `slack_webapi_…`) and Slack's transient ones do not.
+      if (code && !code.startsWith("slack_") && !transientSlackErrors.has(code)) {
+        this.statusOff = true;
+        this.options.log.warn("Slack refused the thread status line; it stays off", { error: code });
+      }
+    });
   }
 
   async upload(thread: ThreadRef, file: FileUpload): Promise<void> {
@@ -413,6 +443,15 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 }
+
+/** Slack errors that say "try again", not "never". */
+const transientSlackErrors = new Set([
+  "ratelimited",
+  "internal_error",
+  "fatal_error",
+  "request_timeout",
+  "service_unavailable",
+]);
 
 function renderNotice(notice: Notice): string {
   return typeof notice === "string" ? escapeText(notice) : renderInline(notice);

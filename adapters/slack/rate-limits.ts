@@ -35,6 +35,9 @@ const tiers: Record<string, BucketSpec> = {
   "conversations.open": tier3, // the IM of a direct message (sendPrivately)
   "users.info": tier4,
   "auth.test": tier4,
+  // "Special rate limits apply" (docs); a thread's status changes with each tool call, so it is
+  // kept to Tier 3 and sent as interim (skipped, never queued, when the budget is short).
+  "assistant.threads.setStatus": tier3,
 };
 
 /** chat.postMessage, per channel: one a second, bursts of 3. */

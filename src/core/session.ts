@@ -20,7 +20,7 @@ import {
 import { Transcript } from "./transcript.js";
 import { interruptedLine, TurnLog } from "./turn.js";
 import type { Message } from "./types.js";
-import { addUsage } from "./usage.js";
+import { activity, addUsage } from "./usage.js";
 import type { AgentEvent } from "./vocabulary/agent-event.js";
 import type { AgentMode } from "./vocabulary/mode.js";
 import type { Prompt } from "./vocabulary/prompt.js";
@@ -188,12 +188,14 @@ export class ThreadSession {
         break;
       case "tool.start":
         this.transcript.toolStarted(event.toolCallId, event.toolName, event.summary);
+        if (this.busy) this.deps.chat.showWorking?.(this.record.thread, activity.tool(event.toolName));
         break;
       case "tool.complete":
         this.desk.toolFinished(event.toolCallId, toolFate(event), this.record.remoteUrl !== undefined);
         this.transcript.toolCompleted(event.toolCallId, event.success, event.error);
         break;
       case "prompt.requested":
+        this.deps.chat.showWorking?.(this.record.thread, activity.waiting);
         this.desk.requested(event.requestId, event.prompt, event.toolCallId);
         if (event.prompt.kind === "form" && event.prompt.unsupported)
           this.declineForm(event.requestId, event.prompt);
@@ -400,6 +402,7 @@ export class ThreadSession {
   /** Whether a turn is running, kept in the store so a restart can tell a turn died with it. */
   private setWorking(working: boolean): void {
     if ((this.record.working ?? false) === working) return;
+    this.deps.chat.showWorking?.(this.record.thread, working ? activity.thinking : undefined);
     this.record = { ...this.record, working };
     this.persistQueue();
   }

@@ -1,3 +1,4 @@
+/** A turn's bookkeeping beyond the transcript: what its model calls used, what it is doing. */
 import type { AgentEvent } from "./vocabulary/agent-event.js";
 import type { ThreadRecord } from "./vocabulary/records.js";
 
@@ -13,3 +14,10 @@ export function addUsage(total: Usage | undefined, call: Extract<AgentEvent, { t
     calls: u.calls + 1,
   };
 }
+
+/** What a thread's status line says while a turn runs (the tool's name only: never model text). */
+export const activity = {
+  thinking: "is thinking…",
+  waiting: "is waiting for an answer in the thread…",
+  tool: (name: string) => `is running ${name.replace(/[^\w.:-]/g, "").slice(0, 60) || "a tool"}…`,
+};

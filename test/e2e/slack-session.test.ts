@@ -108,6 +108,25 @@ describe("Slack: /copilot end to end with the real runtime", () => {
     assert.equal(updates(), before.updates, "the card was not updated through chat.update");
   });
 
+  test("the thread's status line says what the agent does while a turn runs, and clears when it ends", async () => {
+    const header = await h.startSession(OWNER, "RUN: touch status-line.txt");
+    const card = await h.waitForCard(header);
+    const statuses = () => h.slack.assistantStatuses(header.channel, header.ts).map((s) => s.status);
+    await h.slack.waitFor(() => statuses().includes("is waiting for an answer in the thread…") || undefined, {
+      what: "the waiting status",
+    });
+    assert.equal(statuses()[0], "is thinking…");
+    await h.click(OWNER, card, "perm.once");
+    await h.waitForReply(header, /Tool bash result/);
+    await h.slack.waitFor(
+      () => (h.slack.assistantStatus(header.channel, header.ts) === "" ? true : undefined),
+      {
+        what: "the status to clear at the end of the turn",
+      },
+    );
+    assert.ok(statuses().includes("is running bash…"), statuses().join(" | "));
+  });
+
   test("two clicks racing: exactly one outcome, the loser is told", async () => {
     const header = await h.startSession(OWNER, "RUN: touch raced.txt");
     const card = await h.waitForCard(header);

@@ -96,6 +96,12 @@ export interface ChatAdapter {
   post(thread: ThreadRef, message: Message, options?: SendOptions): Promise<MessageRef>;
   edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void>;
   upload(thread: ThreadRef, file: FileUpload): Promise<void>;
+  /**
+   * What the agent is doing in a thread ("is running npm test…"), or `undefined` once its turn has
+   * ended: a platform with a typing indicator or a status line shows it. Best effort, never in the
+   * way of a post; the text is the bridge's own words around the tool's name.
+   */
+  showWorking?(thread: ThreadRef, activity: string | undefined): void;
   /** A message only `user` sees. */
   notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void>;
   /**
