@@ -18,7 +18,13 @@ import {
 import { z } from "zod";
 import { BridgeError, errorText } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/log.js";
-import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
+import type {
+  ChatAdapter,
+  InboundHandler,
+  Notice,
+  SendOptions,
+  ThreadActivity,
+} from "../../src/core/ports/chat.js";
 import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
 import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 import { RateLimiter } from "../common/rate-limiter.js";
@@ -179,13 +185,14 @@ export class DiscordAdapter implements ChatAdapter {
     );
   }
 
-  showWorking(thread: ThreadRef, activity: string | undefined): void {
+  showActivity(thread: ThreadRef, activity: ThreadActivity): void {
     const channel = thread.channel;
-    // Discord has no status text: the typing indicator stands for any activity.
-    if (activity !== undefined && this.typing.has(channel)) return;
+    // Discord has no status text: the typing indicator stands for working (not for waiting on a card).
+    const working = activity.state === "working";
+    if (working && this.typing.has(channel)) return;
     clearInterval(this.typing.get(channel));
     this.typing.delete(channel);
-    if (activity === undefined) return;
+    if (!working) return;
     // Discord shows the indicator for about 10 s, or until the bot posts: renewed while the turn runs.
     const type = () => {
       this.call(

@@ -1,11 +1,19 @@
 import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
 import type { AllMessageEvents, AppMentionEvent } from "@slack/types";
-import { BridgeError, errorText, RateDeferred } from "../../src/core/errors.js";
+import { Actions } from "../../src/core/actions.js";
+import { BridgeError, errorText } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/log.js";
-import type { ChatAdapter, InboundHandler, Notice, SendOptions } from "../../src/core/ports/chat.js";
+import type {
+  ChatAdapter,
+  InboundHandler,
+  Notice,
+  SendOptions,
+  ThreadActivity,
+} from "../../src/core/ports/chat.js";
 import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
 import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 import { RateLimiter } from "../common/rate-limiter.js";
+import { agentSessionStopped, SlackAgentSurface } from "./agent-surface.js";
 import { decodeSlackText, NameCache, stripMention } from "./decode.js";
 import {
   blockAction,
@@ -48,8 +56,8 @@ export class SlackAdapter implements ChatAdapter {
   private readonly app: App;
   private readonly socket: SocketModeReceiver | undefined;
   private readonly limiter: RateLimiter;
-  /** Slack refused the status line (scope, token type, workspace): not asked again. */
-  private statusOff = false;
+  /** The thread's status line and agent session (Slack's Stop button). */
+  private readonly surface: SlackAgentSurface;
   /** Clicks being handled, by `channel:ts` of the clicked message: replaces it through the click. */
   private readonly clicks = new Map<string, (rendered: ReturnType<typeof renderMessage>) => Promise<void>>();
   private botUserId = "";
@@ -99,6 +107,11 @@ export class SlackAdapter implements ChatAdapter {
         deferInitialization: true,
       });
     }
+    this.surface = new SlackAgentSurface(
+      this.app.client,
+      (method, run, options) => this.call(method, run, options),
+      options.log,
+    );
   }
 
   async start(handler: InboundHandler): Promise<void> {
@@ -185,32 +198,8 @@ export class SlackAdapter implements ChatAdapter {
     );
   }
 
-  /**
-   * The thread's status line while a turn runs (assistant.threads.setStatus: "Copilot is running
-   * bash…"), cleared when it ends. A workspace or token that refuses it turns it off for good.
-   */
-  showWorking(thread: ThreadRef, activity: string | undefined): void {
-    if (this.statusOff) return;
-    const status = activity === undefined ? "" : escapeText(activity);
-    this.call(
-      "assistant.threads.setStatus",
-      () =>
-        this.app.client.assistant.threads.setStatus({
-          channel_id: thread.channel,
-          thread_ts: thread.thread,
-          status,
-        }),
-      { interim: true },
-    ).catch((error: unknown) => {
-      if (error instanceof RateDeferred) return; // short of budget: the next change says it
-      const code = slackErrorCode(error instanceof BridgeError ? error.cause : error);
-      // Slack's own refusals (missing_scope, not_allowed_token_type…) last; the client's (network,
-      // 5xx, rate limits: `slack_webapi_…`) and Slack's transient ones do not.
-      if (code && !code.startsWith("slack_") && !transientSlackErrors.has(code)) {
-        this.statusOff = true;
-        this.options.log.warn("Slack refused the thread status line; it stays off", { error: code });
-      }
-    });
+  showActivity(thread: ThreadRef, activity: ThreadActivity): void {
+    this.surface.show(thread, activity);
   }
 
   async upload(thread: ThreadRef, file: FileUpload): Promise<void> {
@@ -331,6 +320,29 @@ export class SlackAdapter implements ChatAdapter {
     };
     this.app.event("message", onMessage);
     this.app.event("app_mention", onMessage);
+    // Slack's own Stop button on the thread's agent session: the same as the header's Stop.
+    this.app.event("agent_session_stopped", async ({ event, body }) => {
+      const stopped = agentSessionStopped.safeParse(event);
+      if (!stopped.success) {
+        log.warn("malformed agent_session_stopped ignored");
+        return;
+      }
+      const { channel, thread_ts, user } = stopped.data;
+      const team = typeof body.team_id === "string" ? body.team_id : this.teamId;
+      const thread = slackThread(team, channel, thread_ts);
+      const who: UserRef = { platform: "slack", id: user };
+      await handler.handle({
+        type: "action",
+        id: `slack:stop:${channel}:${thread_ts}:${stopped.data.event_ts}`,
+        user: who,
+        thread,
+        action: Actions.stop,
+        payload: "turn",
+        message: undefined,
+        trigger: undefined,
+        reply: (notice) => this.notify(thread, who, notice),
+      });
+    });
 
     this.app.action(/.*/, async ({ ack, body, respond }) => {
       await ack();
@@ -443,15 +455,6 @@ export class SlackAdapter implements ChatAdapter {
     }
   }
 }
-
-/** Slack errors that say "try again", not "never". */
-const transientSlackErrors = new Set([
-  "ratelimited",
-  "internal_error",
-  "fatal_error",
-  "request_timeout",
-  "service_unavailable",
-]);
 
 function renderNotice(notice: Notice): string {
   return typeof notice === "string" ? escapeText(notice) : renderInline(notice);

@@ -38,6 +38,8 @@ const tiers: Record<string, BucketSpec> = {
   // "Special rate limits apply" (docs); a thread's status changes with each tool call, so it is
   // kept to Tier 3 and sent as interim (skipped, never queued, when the budget is short).
   "assistant.threads.setStatus": tier3,
+  // No tier published; a third-party client assumes Tier 3.
+  "agents.sessions.setStatus": tier3,
 };
 
 /** chat.postMessage, per channel: one a second, bursts of 3. */

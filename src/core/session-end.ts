@@ -61,6 +61,7 @@ export async function endSession(
     ...(ended.reason === "user" ? { user: ended.by } : { idleDays: ended.days }),
   });
   const chat = ctx.chats.chatFor(session);
+  chat.showActivity?.(session.record.thread, { state: "ended" });
   await chat
     .edit(session.record.header, sessionHeader(session.record))
     .catch(warn("could not edit the header"));

@@ -188,14 +188,14 @@ export class ThreadSession {
         break;
       case "tool.start":
         this.transcript.toolStarted(event.toolCallId, event.toolName, event.summary);
-        if (this.busy) this.deps.chat.showWorking?.(this.record.thread, activity.tool(event.toolName));
+        if (this.busy) this.deps.chat.showActivity?.(this.record.thread, activity.tool(event.toolName));
         break;
       case "tool.complete":
         this.desk.toolFinished(event.toolCallId, toolFate(event), this.record.remoteUrl !== undefined);
         this.transcript.toolCompleted(event.toolCallId, event.success, event.error);
         break;
       case "prompt.requested":
-        this.deps.chat.showWorking?.(this.record.thread, activity.waiting);
+        this.deps.chat.showActivity?.(this.record.thread, activity.waiting);
         this.desk.requested(event.requestId, event.prompt, event.toolCallId);
         if (event.prompt.kind === "form" && event.prompt.unsupported)
           this.declineForm(event.requestId, event.prompt);
@@ -402,7 +402,7 @@ export class ThreadSession {
   /** Whether a turn is running, kept in the store so a restart can tell a turn died with it. */
   private setWorking(working: boolean): void {
     if ((this.record.working ?? false) === working) return;
-    this.deps.chat.showWorking?.(this.record.thread, working ? activity.thinking : undefined);
+    this.deps.chat.showActivity?.(this.record.thread, working ? activity.thinking : activity.idle);
     this.record = { ...this.record, working };
     this.persistQueue();
   }

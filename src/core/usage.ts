@@ -1,4 +1,5 @@
 /** A turn's bookkeeping beyond the transcript: what its model calls used, what it is doing. */
+import type { ThreadActivity } from "./ports/chat.js";
 import type { AgentEvent } from "./vocabulary/agent-event.js";
 import type { ThreadRecord } from "./vocabulary/records.js";
 
@@ -15,9 +16,14 @@ export function addUsage(total: Usage | undefined, call: Extract<AgentEvent, { t
   };
 }
 
-/** What a thread's status line says while a turn runs (the tool's name only: never model text). */
+/** What a thread shows while a turn runs (a tool's name only: never model text). */
 export const activity = {
-  thinking: "is thinking…",
-  waiting: "is waiting for an answer in the thread…",
-  tool: (name: string) => `is running ${name.replace(/[^\w.:-]/g, "").slice(0, 60) || "a tool"}…`,
-};
+  thinking: { state: "working", text: "is thinking…" },
+  waiting: { state: "waiting", text: "is waiting for an answer in the thread…" },
+  idle: { state: "idle" },
+  ended: { state: "ended" },
+  tool: (name: string): ThreadActivity => ({
+    state: "working",
+    text: `is running ${name.replace(/[^\w.:-]/g, "").slice(0, 60) || "a tool"}…`,
+  }),
+} satisfies Record<string, ThreadActivity | ((name: string) => ThreadActivity)>;

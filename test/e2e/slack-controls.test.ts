@@ -84,6 +84,43 @@ describe("Slack: session controls", () => {
     );
   });
 
+  test("Slack's own Stop on the thread's agent session stops the turn like ours; a stranger's does not", async () => {
+    const header = await h.startSession(OWNER, "SLOW: 4000");
+    const session = () => h.slack.agentSession(header.channel, header.ts);
+    await h.slack.waitFor(() => (session()?.status === "processing" ? true : undefined), {
+      what: "the agent session to be processing",
+    });
+    const from = h.slack.ephemerals.length;
+    await h.slack.sendAgentSessionStopped({ user: STRANGER, channel: header.channel, thread_ts: header.ts });
+    const refusal = await h.slack.waitFor(
+      () => h.slack.ephemerals.slice(from).find((e) => e.user === STRANGER),
+      {
+        what: "the stranger's refusal",
+      },
+    );
+    assert.match(refusal.text, new RegExp(`Only <@${OWNER}> or an approver can do that`));
+    await h.slack.sendAgentSessionStopped({ user: OWNER, channel: header.channel, thread_ts: header.ts });
+    await h.waitForReply(header, new RegExp(`Stopped by <@${OWNER}>`));
+    // Out of processing once the turn has ended, as Slack asks of an app after its Stop.
+    await h.slack.waitFor(() => (session()?.status === "active" ? true : undefined), {
+      what: "the agent session to be active again",
+    });
+    await h.barrier(header, OWNER, "after the native stop");
+    assert.ok(!h.slack.thread(header.channel, header.ts).some((m) => /slow done/.test(visible(m))));
+    const seen = session()?.statuses.map((x) => x.status) ?? [];
+    assert.ok(seen.includes("processing") && seen.includes("active"), seen.join(" | "));
+  });
+
+  test("ending a session closes its agent session", async () => {
+    const header = await h.startSession(OWNER, "to be ended");
+    await h.waitForReply(header, /user turns: 1/);
+    await say(header, OWNER, "end");
+    await h.slack.waitFor(
+      () => (h.slack.agentSession(header.channel, header.ts)?.status === "closed" ? true : undefined),
+      { what: "the agent session to close" },
+    );
+  });
+
   test("stop mid-turn: the turn ends, its pending card is closed as cancelled, nothing runs", async () => {
     const header = await h.startSession(OWNER, "RUN: touch never-runs.txt");
     const card = await h.waitForCard(header);

@@ -85,6 +85,13 @@ export interface InboundHandler {
   submitModal(event: ModalSubmitEvent): Promise<ModalResult>;
 }
 
+/** What a thread's agent is doing, for platforms that show it natively. */
+export type ThreadActivity =
+  | { state: "working"; text: string }
+  | { state: "waiting"; text: string }
+  | { state: "idle" }
+  | { state: "ended" };
+
 export interface ChatAdapter {
   readonly platform: Platform;
   readonly limits: ChatLimits;
@@ -97,11 +104,12 @@ export interface ChatAdapter {
   edit(ref: MessageRef, message: Message, options?: SendOptions): Promise<void>;
   upload(thread: ThreadRef, file: FileUpload): Promise<void>;
   /**
-   * What the agent is doing in a thread ("is running npm test…"), or `undefined` once its turn has
-   * ended: a platform with a typing indicator or a status line shows it. Best effort, never in the
-   * way of a post; the text is the bridge's own words around the tool's name.
+   * What the agent is doing in a thread: working (on what, in the bridge's own words around a
+   * tool's name), waiting for an answer to a card, idle once its turn has ended, or ended with the
+   * session. A platform with a typing indicator, a status line or agent sessions shows it. Best
+   * effort, never in the way of a post.
    */
-  showWorking?(thread: ThreadRef, activity: string | undefined): void;
+  showActivity?(thread: ThreadRef, activity: ThreadActivity): void;
   /** A message only `user` sees. */
   notify(thread: ThreadRef, user: UserRef, notice: Notice): Promise<void>;
   /**
