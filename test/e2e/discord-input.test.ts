@@ -61,14 +61,15 @@ describe("Discord: bad input and stale clicks", () => {
     const threadId = await drv.start("RUN: touch discord-stale.txt");
     const card = await drv.waitCard(threadId);
     const approve = buttonId(card, "Approve once");
-    // Hold the card's edit back (rate limited for 2 s) so its buttons are still there after the decision.
-    const cardEdit = new RegExp(`^PATCH /channels/${threadId}/messages/${card.id}$`);
-    h.discord.failNext(cardEdit, { status: 429, retryAfter: 2 }, 1);
+    // Hold the decided card back (the click's answer, which carries it, rate limited for 2 s) so its
+    // buttons are still there after the decision.
+    const callback = /^POST \/interactions\/\d+\/[^/]+\/callback$/;
+    h.discord.failNext(callback, { status: 429, retryAfter: 2 }, 1);
     await drv.click(card, "Deny");
     await h.discord.waitFor(
-      () => h.discord.calls.some((c) => c.fault && cardEdit.test(`${c.method} ${c.path}`)),
+      () => h.discord.calls.some((c) => c.fault && callback.test(`${c.method} ${c.path}`)),
       {
-        what: "the decision to be recorded (the card edit is attempted)",
+        what: "the decision to be recorded (the click's answer is attempted)",
       },
     );
     assert.equal(buttons(card).length, 3, "the buttons are still shown");

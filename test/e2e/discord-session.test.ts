@@ -51,6 +51,15 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
     assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
   });
 
+  test("the typing indicator shows in the thread while a turn runs", async () => {
+    const threadId = await drv.start("SLOW: 1500");
+    await h.discord.waitFor(() => (h.discord.typingCount(threadId) > 0 ? true : undefined), {
+      what: "the typing indicator in the thread",
+    });
+    await drv.waitReply(threadId, /slow done/);
+    assert.equal(h.discord.typingCount(h.discord.channelId), 0, "not in the channel the thread grew from");
+  });
+
   test("model output pings nobody", async () => {
     const threadId = await drv.start("ECHO: hey @everyone and @here and <@200000000000000009> done");
     const reply = await drv.waitReply(threadId, /^hey .* done$/);

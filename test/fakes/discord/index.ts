@@ -42,6 +42,31 @@
  * and attachments go there as in any channel, without a guild_id, dispatched only to sessions with
  * DIRECT_MESSAGES. `fake.closedDms(userId)` makes that person refuse them: 403 50007 "Cannot send
  * messages to this user" (as for a bot recipient). `fake.directMessages(userId)` reads their DM.
+ *
+ * Components V2 (components.ts, limits.ts; sources cited there): messages with flags & 1 << 15
+ * (IS_COMPONENTS_V2) take containers (17), text displays (10), sections (9) with a button or
+ * thumbnail (11) accessory, separators (14), media galleries (12), files (13) and action rows (1),
+ * checked as Discord does: no content/embeds/sticker_ids/poll (50035 `<field>
+ * [MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2]`), at most 40 components counting nested
+ * ones, 4000 characters across text displays, custom_ids unique, and the flag cannot be dropped by
+ * an edit (`flags[MESSAGE_CANNOT_REMOVE_COMPONENTS_V2_FLAG]`). Without the flag, top-level
+ * components must be action rows (`components[i][UNION_TYPE_CHOICES]`). A V2 message is stored with
+ * its `flags` and `components` (ids filled in as Discord numbers them); `readMessage(m)` (or
+ * `fake.read(m)`) gives what a person sees of any message: `{v2, text, texts, buttons, labels}`,
+ * `text` being the content or the text displays joined by "\n"; `messageButtons`, `buttonByLabel`.
+ * `clickButton` finds buttons in containers and section accessories too.
+ *
+ * Modals (callback type 9): 1-5 of Label (18), Text Display (10) or (deprecated) action rows of one
+ * text input; a Label holds a text input (4, without its own label), a string/user/role/
+ * mentionable/channel select (3, 5-8), a file upload (19), a radio group (21), a checkbox group
+ * (22) or a checkbox (23). `submitModal({fields})` answers them by custom_id — a string (text input,
+ * radio group, one option), a string[] (selects, checkbox groups), a boolean (checkbox), files
+ * (file upload; served like attachments) — and rejects answers the modal does not allow; the
+ * delivered payload (`fake.interactionPayload(id)`) has `data.components` as
+ * `[{type: 18, id, component: {type, id, custom_id, value | values}}, {type: 1, id, components: […]}, …]`
+ * plus `data.resolved` for users, members, roles, channels and attachments.
+ *
+ * Typing: `POST /channels/:id/typing` → 204, counted per channel: `fake.typingCount(channelId)`.
  */
 import type { Server } from "node:http";
 import { closeServer, listenLocal } from "../base.js";
@@ -63,6 +88,7 @@ import {
   type DiscordRateLimitProfile,
   type DiscordRateLimitStats,
 } from "./rate-limits.js";
+import { readMessage, type ShownMessage } from "./read.js";
 import { RestApi } from "./rest.js";
 import type { Ctx } from "./routes.js";
 import { DiscordState } from "./state.js";
@@ -78,8 +104,18 @@ import type {
   RestFile,
 } from "./types.js";
 
-export type { ClickInput, ModalInput, SlashInput } from "./payloads.js";
+export { ComponentType, IS_COMPONENTS_V2 } from "./components.js";
+export type { ClickInput, ModalFile, ModalInput, ModalValue, SlashInput } from "./payloads.js";
 export type { DiscordRateLimitProfile, DiscordRateLimitStats, WindowSpec } from "./rate-limits.js";
+export {
+  buttonByLabel,
+  isComponentsV2,
+  messageButtons,
+  messageText,
+  readMessage,
+  type ShownButton,
+  type ShownMessage,
+} from "./read.js";
 export type * from "./types.js";
 
 export class FakeDiscord {
@@ -192,6 +228,24 @@ export class FakeDiscord {
     else this.ctx.state.closedDms.delete(userId);
   }
 
+  /** What a person sees of a message (by object or id): `{v2, text, texts, buttons, labels}`. */
+  read(message: DiscordMessage | string): ShownMessage {
+    const m = typeof message === "string" ? this.ctx.state.findAnyMessage(message) : message;
+    if (m === undefined) throw new Error(`FakeDiscord.read: no message ${String(message)}`);
+    return readMessage(m);
+  }
+
+  /** How many times the bot triggered the typing indicator in a channel (POST /channels/:id/typing). */
+  typingCount(channelId: string): number {
+    return this.ctx.state.typing.get(channelId) ?? 0;
+  }
+
+  /** The INTERACTION_CREATE payload the fake delivered for an interaction (clicks, submits, commands). */
+  // biome-ignore lint/suspicious/noExplicitAny: interaction JSON as dispatched
+  interactionPayload(interactionId: string): any {
+    return this.ctx.state.deliveredInteractions.get(interactionId);
+  }
+
   /** Visible messages of one channel or thread, in order (a copy). */
   channelMessages(channelId: string): DiscordMessage[] {
     return this.ctx.state.channelMessages(channelId);
@@ -290,7 +344,10 @@ export class FakeDiscord {
     return this.deliver(i, payload);
   }
 
-  /** Submits a modal the bot showed (type 9 callback with this custom_id); fields by text input custom_id. */
+  /**
+   * Submits a modal the bot showed (the last type 9 callback with this custom_id); `fields` answers
+   * its components by custom_id (see ModalInput; answers the modal does not allow throw).
+   */
   async submitModal(p: ModalInput): Promise<InteractionHandle> {
     const { i, payload } = modalSubmit(this.ctx, p);
     return this.deliver(i, payload);
@@ -302,6 +359,7 @@ export class FakeDiscord {
   }
 
   private deliver(i: { id: string; token: string }, payload: Record<string, unknown>): InteractionHandle {
+    this.ctx.state.deliveredInteractions.set(i.id, payload);
     this.ctx.gateway.dispatch("INTERACTION_CREATE", payload);
     this.ctx.state.changed();
     return { interactionId: i.id, token: i.token };

@@ -1,142 +1,130 @@
 /**
- * Discord's documented message, component, modal and command limits. A violation is answered the
- * way Discord does: 400 `{code: 50035, message: "Invalid Form Body", errors: {<path>: {_errors:
- * [{code, message}]}}}`. Unknown component types are accepted (Discord adds new ones); the limits of
- * the known ones are enforced. Components V2 messages (flags & 1<<15) are only counted.
+ * Discord's documented message, modal and command limits. A violation is answered the way Discord
+ * does: 400 `{code: 50035, message: "Invalid Form Body", errors: {<path>: {_errors: [{code,
+ * message}]}}}` (interaction callbacks nest the path under `data`). Components, classic and
+ * Components V2, are checked in components.ts.
+ *
+ * Components V2 (message flag IS_COMPONENTS_V2, 1 << 15), from discord-api-docs
+ * developers/resources/message.mdx (snapshot c98d64b), "Create Message" and "Edit Message":
+ * - "When the flag IS_COMPONENTS_V2 is set, the message can only contain components. Providing
+ *   content, embeds, sticker_ids, poll, or shared_client_theme will fail with a 400": each is
+ *   `<field>[MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2]: The '<field>' field cannot be used
+ *   when using MessageFlags.IS_COMPONENTS_V2` (Discord's wording, as quoted in bots' bug reports).
+ *   A `content` string counts even when empty (discord.js turns `content: null` into "", and
+ *   Discord refuses that); the empty values the edit docs name, `content: null`, `embeds: []`,
+ *   `sticker_ids: []`, `poll: null`, are accepted.
+ * - "The IS_COMPONENTS_V2 flag can only be set": an edit whose `flags` lacks it on a V2 message is
+ *   `flags[MESSAGE_CANNOT_REMOVE_COMPONENTS_V2_FLAG]` (the code Discord answers with; the message is
+ *   the fake's), and its components are then checked as a classic message's, as Discord does
+ *   (`components[0]` "must be one of (1,)"). An edit without `flags` keeps the flag.
+ * - Setting the flag on a classic message by an edit: "any of the used content, embeds, sticker_ids,
+ *   or poll fields must have their values reset to empty" in that edit, else 400 (here: the same
+ *   legacy-field error on the field left set).
+ * - A deferred reply (callback type 5) takes only EPHEMERAL; the V2 flag comes with the edit of
+ *   @original (receiving-and-responding.mdx), which the fake handles as such an upgrade.
  */
+import { checkMessageComponents, checkModalData, IS_COMPONENTS_V2 } from "./components.js";
+import { type Path, Problems } from "./problems.js";
+
+export { IS_COMPONENTS_V2 } from "./components.js";
+export { type FormErrors, Problems } from "./problems.js";
 
 export const MAX_CONTENT = 2000;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-const COMPONENTS_V2 = 1 << 15;
 
-export type FormErrors = Record<string, unknown>;
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Collects `_errors` at nested paths, as Discord nests them. */
-export class Problems {
-  readonly errors: FormErrors = {};
-  count = 0;
-
-  add(path: (string | number)[], code: string, message: string): void {
-    let node = this.errors;
-    for (const key of path) {
-      const next = node[String(key)];
-      if (isObject(next)) node = next;
-      else {
-        const created: FormErrors = {};
-        node[String(key)] = created;
-        node = created;
-      }
-    }
-    const list = (node._errors as unknown[] | undefined) ?? [];
-    list.push({ code, message });
-    node._errors = list;
-    this.count += 1;
-  }
-
-  maxLength(value: unknown, path: (string | number)[], max: number): void {
-    if (typeof value === "string" && value.length > max)
-      this.add(path, "BASE_TYPE_MAX_LENGTH", `Must be ${max} or fewer in length.`);
-  }
-
-  between(value: unknown, path: (string | number)[], min: number, max: number): void {
-    if (typeof value !== "string") {
-      this.add(path, "BASE_TYPE_REQUIRED", "This field is required");
-    } else if (value.length < min || value.length > max) {
-      this.add(path, "BASE_TYPE_BAD_LENGTH", `Must be between ${min} and ${max} in length.`);
-    }
-  }
-}
-
-function checkButton(b: Json, path: (string | number)[], ids: Set<string>, p: Problems): void {
-  p.maxLength(b.label, [...path, "label"], 80);
-  if (b.style === 5) {
-    if (typeof b.url !== "string") p.add([...path, "url"], "BASE_TYPE_REQUIRED", "This field is required");
-    if (b.custom_id !== undefined)
-      p.add([...path, "custom_id"], "BUTTON_LINK_CUSTOM_ID", "A link button cannot have a custom id");
-    return;
-  }
-  if (b.style === 6) return; // premium: sku_id, no custom_id
-  p.between(b.custom_id, [...path, "custom_id"], 1, 100);
-  if (typeof b.custom_id === "string") {
-    if (ids.has(b.custom_id))
-      p.add(
-        [...path, "custom_id"],
-        "COMPONENT_CUSTOM_ID_DUPLICATED",
-        "Component custom id cannot be duplicated",
-      );
-    ids.add(b.custom_id);
-  }
-}
-
-function checkComponents(components: unknown, flags: number, p: Problems): void {
-  if (components === undefined || components === null) return;
-  if (!Array.isArray(components)) {
-    p.add(["components"], "BASE_TYPE_ARRAY", "Must be an array.");
-    return;
-  }
-  if ((flags & COMPONENTS_V2) !== 0) {
-    if (components.length > 40)
-      p.add(["components"], "BASE_TYPE_MAX_LENGTH", "Must be 40 or fewer in length.");
-    return;
-  }
-  if (components.length > 5) p.add(["components"], "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.");
-  const ids = new Set<string>();
-  components.forEach((row, r) => {
-    if (!isObject(row) || row.type !== 1 || !Array.isArray(row.components)) {
-      p.add(["components", r], "UNION_TYPE_CHOICES", 'Value of field "type" must be one of (1,).');
-      return;
-    }
-    const children = row.components as unknown[];
-    if (children.length === 0 || children.length > 5)
-      p.add(["components", r, "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.");
-    const hasSelect = children.some(
-      (c) => isObject(c) && typeof c.type === "number" && c.type >= 3 && c.type <= 8 && c.type !== 4,
-    );
-    if (hasSelect && children.length > 1)
-      p.add(
-        ["components", r, "components"],
-        "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-        "The specified component exceeds the maximum width",
-      );
-    children.forEach((c, i) => {
-      if (isObject(c) && c.type === 2) checkButton(c, ["components", r, "components", i], ids, p);
-      else if (isObject(c) && typeof c.custom_id === "string") {
-        p.between(c.custom_id, ["components", r, "components", i, "custom_id"], 1, 100);
-      }
-    });
-  });
-}
-
-function checkEmbeds(embeds: unknown, p: Problems): void {
+function checkEmbeds(embeds: unknown, p: Problems, prefix: Path): void {
   if (!Array.isArray(embeds)) return;
-  if (embeds.length > 10) p.add(["embeds"], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.");
+  const path = [...prefix, "embeds"];
+  if (embeds.length > 10) p.add(path, "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.");
   embeds.forEach((e, i) => {
     if (!isObject(e)) return;
-    p.maxLength(e.title, ["embeds", i, "title"], 256);
-    p.maxLength(e.description, ["embeds", i, "description"], 4096);
+    p.maxLength(e.title, [...path, i, "title"], 256);
+    p.maxLength(e.description, [...path, i, "description"], 4096);
     if (Array.isArray(e.fields) && e.fields.length > 25)
-      p.add(["embeds", i, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.");
+      p.add([...path, i, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.");
   });
 }
 
-/** Checks a message body (create, edit, interaction reply/update, webhook). */
-export function checkMessage(body: Json): Problems {
+const isV2 = (flags: unknown) => typeof flags === "number" && (flags & IS_COMPONENTS_V2) !== 0;
+const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
+
+function legacyField(p: Problems, prefix: Path, field: string): void {
+  p.add(
+    [...prefix, field],
+    "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+    `The '${field}' field cannot be used when using MessageFlags.IS_COMPONENTS_V2`,
+  );
+}
+
+/** The fields a Components V2 message cannot carry, as the request sets them. */
+function legacyFields(body: Json, p: Problems, prefix: Path): void {
+  if (typeof body.content === "string") legacyField(p, prefix, "content");
+  if (nonEmpty(body.embeds)) legacyField(p, prefix, "embeds");
+  if (nonEmpty(body.sticker_ids)) legacyField(p, prefix, "sticker_ids");
+  for (const field of ["poll", "shared_client_theme"])
+    if (body[field] !== undefined && body[field] !== null) legacyField(p, prefix, field);
+}
+
+/**
+ * Checks a new message's body (create, interaction reply type 4, webhook follow-up); `prefix` is
+ * where Discord reports it (["data"] for interaction callbacks).
+ */
+export function checkMessage(body: Json, prefix: Path = []): Problems {
   const p = new Problems();
-  p.maxLength(body.content, ["content"], MAX_CONTENT);
-  checkEmbeds(body.embeds, p);
-  checkComponents(body.components, typeof body.flags === "number" ? body.flags : 0, p);
+  const v2 = isV2(body.flags);
+  if (v2) legacyFields(body, p, prefix);
+  else {
+    p.maxLength(body.content, [...prefix, "content"], MAX_CONTENT);
+    checkEmbeds(body.embeds, p, prefix);
+  }
+  checkMessageComponents(body.components, v2, p, prefix);
+  return p;
+}
+
+/** What an edit is checked against: the message as it stands. */
+export interface EditTarget {
+  flags?: number;
+  content: string;
+  embeds: unknown[];
+}
+
+/**
+ * Checks an edit (REST PATCH, interaction update type 7, webhook edit) of message `m`: the V2 flag
+ * stays once set, and a message that becomes V2 must drop its content and embeds in the same edit.
+ */
+export function checkEdit(body: Json, m: EditTarget, prefix: Path = []): Problems {
+  const p = new Problems();
+  const wasV2 = isV2(m.flags);
+  const flags = typeof body.flags === "number" ? body.flags : undefined;
+  if (wasV2 && flags !== undefined && !isV2(flags))
+    p.add(
+      [...prefix, "flags"],
+      "MESSAGE_CANNOT_REMOVE_COMPONENTS_V2_FLAG",
+      "The IS_COMPONENTS_V2 flag cannot be removed from a message",
+    );
+  if (wasV2 || isV2(flags)) {
+    legacyFields(body, p, prefix);
+    // Becoming V2: what the message still shows must be reset to empty in this very edit.
+    if (!wasV2 && body.content === undefined && m.content !== "") legacyField(p, prefix, "content");
+    if (!wasV2 && body.embeds === undefined && m.embeds.length > 0) legacyField(p, prefix, "embeds");
+  } else {
+    p.maxLength(body.content, [...prefix, "content"], MAX_CONTENT);
+    checkEmbeds(body.embeds, p, prefix);
+  }
+  // The request's own flags decide how its components are read (flags: 0 → classic rules).
+  checkMessageComponents(body.components, flags !== undefined ? isV2(flags) : wasV2, p, prefix);
   return p;
 }
 
 /** Discord's 50006: a new message needs content, an embed, a component, a file or a sticker. */
 export function isEmptyMessage(body: Json, fileCount: number): boolean {
   const content = typeof body.content === "string" ? body.content.trim() : "";
-  const nonEmpty = (v: unknown) => Array.isArray(v) && v.length > 0;
   return (
     content === "" &&
     fileCount === 0 &&
@@ -147,29 +135,10 @@ export function isEmptyMessage(body: Json, fileCount: number): boolean {
   );
 }
 
-/** Checks a modal (callback type 9 data). */
+/** Checks a modal (callback type 9 `data`); see components.ts. */
 export function checkModal(data: Json): Problems {
   const p = new Problems();
-  p.between(data.title, ["data", "title"], 1, 45);
-  p.between(data.custom_id, ["data", "custom_id"], 1, 100);
-  const rows = Array.isArray(data.components) ? data.components : [];
-  if (rows.length === 0 || rows.length > 5)
-    p.add(["data", "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.");
-  rows.forEach((row, r) => {
-    if (!isObject(row)) return;
-    const inner = isObject(row.component)
-      ? [row.component]
-      : Array.isArray(row.components)
-        ? row.components
-        : [];
-    inner.forEach((c: unknown, i: number) => {
-      if (!isObject(c) || c.type !== 4) return;
-      const path = ["data", "components", r, "components", i];
-      p.between(c.custom_id, [...path, "custom_id"], 1, 100);
-      p.maxLength(c.label, [...path, "label"], 45);
-      p.maxLength(c.value, [...path, "value"], 4000);
-    });
-  });
+  checkModalData(data, p);
   return p;
 }
 

@@ -1,4 +1,5 @@
 /** Creating and editing messages in the fake's state, with the gateway events Discord sends for them. */
+import { IS_COMPONENTS_V2, textDisplays, withIds } from "./components.js";
 import { Intent } from "./gateway.js";
 import { apiMember, apiMessage } from "./objects.js";
 import type { Ctx } from "./routes.js";
@@ -9,6 +10,20 @@ export const LOADING = 1 << 7;
 
 // biome-ignore lint/suspicious/noExplicitAny: message JSON as the app sent it
 type Body = Record<string, any>;
+
+/**
+ * What a message says, for mentions: its content, or for a Components V2 message its text displays
+ * ("the reconstructed arrays … are based on the edited content in the components array").
+ */
+function spokenText(m: Pick<DiscordMessage, "content" | "components" | "flags">): string {
+  return ((m.flags ?? 0) & IS_COMPONENTS_V2) !== 0 ? textDisplays(m.components).join("\n") : m.content;
+}
+
+/** Components as stored: a V2 message's get the ids Discord fills in; classic ones stay as sent. */
+// biome-ignore lint/suspicious/noExplicitAny: component JSON as the app sent it
+function storedComponents(components: any[], flags: number | undefined): any[] {
+  return ((flags ?? 0) & IS_COMPONENTS_V2) !== 0 ? withIds(components) : components;
+}
 
 /** User ids mentioned as <@id> or <@!id> in the content. */
 export function mentionsIn(content: string): string[] {
@@ -55,7 +70,7 @@ export function createMessage(
     ...(state.dmRecipient(channelId) === undefined ? { guild_id: state.id.guildId } : {}),
     author: { id: author.id, username: author.username, ...(author.bot ? { bot: true } : {}) },
     content,
-    components: Array.isArray(body.components) ? body.components : [],
+    components: storedComponents(Array.isArray(body.components) ? body.components : [], flags),
     embeds: Array.isArray(body.embeds) ? body.embeds : [],
     attachments: newAttachments(ctx, body, files),
     ...(body.allowed_mentions !== undefined ? { allowed_mentions: body.allowed_mentions } : {}),
@@ -64,10 +79,11 @@ export function createMessage(
     edits: 0,
     type: opts.type ?? (body.message_reference !== undefined ? 19 : 0),
     timestamp: new Date().toISOString(),
-    mentions: mentionsIn(content),
+    mentions: [],
     ...(opts.webhook === true ? { webhook_id: state.id.applicationId } : {}),
     ...(opts.interactionId !== undefined ? { interaction_id: opts.interactionId } : {}),
   };
+  m.mentions = mentionsIn(spokenText(m));
   if (opts.ephemeral === true || (flags & EPHEMERAL) !== 0) {
     state.ephemeral.set(m.id, m);
     return m;
@@ -96,17 +112,22 @@ export function dispatchMessage(ctx: Ctx, t: "MESSAGE_CREATE" | "MESSAGE_UPDATE"
   });
 }
 
-/** Applies a PATCH: only the fields present change; `attachments` (if given) lists the ones to keep. */
+/**
+ * Applies a PATCH: only the fields present change; `attachments` (if given) lists the ones to keep.
+ * EPHEMERAL and IS_COMPONENTS_V2 stay once set (checkEdit refuses an edit dropping the latter).
+ */
 export function editMessage(ctx: Ctx, m: DiscordMessage, body: Body, files: RestFile[]): DiscordMessage {
-  if (typeof body.content === "string") {
-    m.content = body.content;
-    m.mentions = mentionsIn(body.content);
-  } else if (body.content === null) m.content = "";
-  if (Array.isArray(body.components) || body.components === null) m.components = body.components ?? [];
+  const spoken = spokenText(m);
+  if (typeof body.flags === "number")
+    m.flags = ((m.flags ?? 0) & (EPHEMERAL | IS_COMPONENTS_V2)) | body.flags;
+  if (m.flags !== undefined && (m.flags & LOADING) !== 0) m.flags &= ~LOADING;
+  if (typeof body.content === "string") m.content = body.content;
+  else if (body.content === null) m.content = "";
+  if (Array.isArray(body.components) || body.components === null)
+    m.components = storedComponents(body.components ?? [], m.flags);
   if (Array.isArray(body.embeds) || body.embeds === null) m.embeds = body.embeds ?? [];
   if (body.allowed_mentions !== undefined) m.allowed_mentions = body.allowed_mentions;
-  if (typeof body.flags === "number") m.flags = ((m.flags ?? 0) & EPHEMERAL) | body.flags;
-  if (m.flags !== undefined && (m.flags & LOADING) !== 0) m.flags &= ~LOADING;
+  if (spokenText(m) !== spoken) m.mentions = mentionsIn(spokenText(m));
   if (Array.isArray(body.attachments)) {
     const keep = new Set(body.attachments.map((a: Body) => String(a?.id)));
     m.attachments = m.attachments.filter((a) => keep.has(a.id));

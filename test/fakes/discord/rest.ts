@@ -119,7 +119,10 @@ export class RestApi {
     const m = this.ctx.state.messages.find(
       (x) => x.channel_id === channel && x.attachments.some((a) => a.id === id),
     );
-    const a = m?.attachments.find((x) => x.id === id);
+    const upload = id === undefined ? undefined : this.ctx.state.modalUploads.get(id);
+    const a =
+      m?.attachments.find((x) => x.id === id) ??
+      (upload !== undefined && upload.channelId === channel ? upload.attachment : undefined);
     if (a === undefined) {
       res.writeHead(404, { "content-type": "text/plain" }).end("fake discord: no such attachment");
       return;

@@ -4,7 +4,14 @@
  * while its person does not accept direct messages (FakeDiscord.closedDms).
  */
 import { Intent } from "./gateway.js";
-import { checkMessage, checkThreadName, isEmptyMessage, MAX_FILE_BYTES, Problems } from "./limits.js";
+import {
+  checkEdit,
+  checkMessage,
+  checkThreadName,
+  isEmptyMessage,
+  MAX_FILE_BYTES,
+  Problems,
+} from "./limits.js";
 import { createMessage, editMessage } from "./messages.js";
 import { apiChannel, apiMessage, apiThread } from "./objects.js";
 import {
@@ -68,7 +75,7 @@ function patchMessage(req: Req, ctx: Ctx): Reply {
   if (m === undefined) return unknownMessage();
   if (m.author.id !== ctx.state.id.botUserId || m.webhook_id !== undefined)
     return apiError(403, 50005, "Cannot edit a message authored by another user");
-  const problems = checkMessage(req.body ?? {});
+  const problems = checkEdit(req.body ?? {}, m);
   if (problems.count > 0) return invalidForm(problems);
   return ok(msg(ctx, editMessage(ctx, m, req.body ?? {}, req.files)));
 }
@@ -169,6 +176,15 @@ function patchChannel(req: Req, ctx: Ctx): Reply {
   return ok(data);
 }
 
+/** Trigger Typing Indicator: 204, counted per channel (FakeDiscord.typingCount). */
+function typing(req: Req, ctx: Ctx): Reply {
+  const channel = req.params.channel as string;
+  if (!ctx.state.hasChannel(channel)) return unknownChannel();
+  ctx.state.typing.set(channel, (ctx.state.typing.get(channel) ?? 0) + 1);
+  ctx.state.changed();
+  return noContent;
+}
+
 function joinThread(join: boolean) {
   return (req: Req, ctx: Ctx): Reply => {
     const t = ctx.state.thread(req.params.channel as string);
@@ -238,12 +254,7 @@ export const channelRoutes: Route[] = [
   { method: "POST", pattern: `${C}/threads`, auth: true, handler: threadWithoutMessage },
   { method: "PUT", pattern: `${C}/thread-members/@me`, auth: true, handler: joinThread(true) },
   { method: "DELETE", pattern: `${C}/thread-members/@me`, auth: true, handler: joinThread(false) },
-  {
-    method: "POST",
-    pattern: `${C}/typing`,
-    auth: true,
-    handler: (r, c) => (c.state.hasChannel(r.params.channel as string) ? noContent : unknownChannel()),
-  },
+  { method: "POST", pattern: `${C}/typing`, auth: true, handler: typing },
   { method: "PUT", pattern: `${M}/reactions/:emoji/@me`, auth: true, handler: react(true) },
   { method: "DELETE", pattern: `${M}/reactions/:emoji/@me`, auth: true, handler: react(false) },
 ];

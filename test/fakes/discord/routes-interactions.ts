@@ -2,7 +2,7 @@
  * Interaction callbacks (`POST /interactions/:id/:token/callback`) and the interaction webhook
  * (`/webhooks/:app/:token…`: follow-ups, `@original`). Neither needs the bot token, as on Discord.
  */
-import { checkMessage, checkModal, MAX_FILE_BYTES, Problems } from "./limits.js";
+import { checkEdit, checkMessage, checkModal, MAX_FILE_BYTES, Problems } from "./limits.js";
 import { createMessage, EPHEMERAL, editMessage, LOADING } from "./messages.js";
 import { apiMessage } from "./objects.js";
 import {
@@ -51,13 +51,25 @@ function callback(req: Req, ctx: Ctx): Reply {
   if (typeof type !== "number" || !allowed(i).includes(type)) return badType(type);
   if (req.files.some((f) => f.bytes.length > MAX_FILE_BYTES))
     return apiError(413, 40005, "Request entity too large");
+  // Type 7 edits the component's message: checked as an edit of it (the V2 flag stays, …).
+  const updated = type === 7 && i.message_id !== undefined ? state.findAnyMessage(i.message_id) : undefined;
   const problems =
-    type === 9 ? checkModal(data) : type === 4 || type === 7 ? checkMessage(data) : new Problems();
+    type === 9
+      ? checkModal(data)
+      : type === 4
+        ? checkMessage(data, ["data"])
+        : type === 7
+          ? updated === undefined
+            ? checkMessage(data, ["data"])
+            : checkEdit(data, updated, ["data"])
+          : new Problems();
   if (problems.count > 0) return invalidForm(problems);
 
   let message: DiscordMessage | undefined;
   if (type === 4 || type === 5) {
     const ephemeral = ((data.flags ?? 0) & EPHEMERAL) !== 0;
+    // A deferral keeps only EPHEMERAL: "the only valid message flag you may use is EPHEMERAL";
+    // IS_COMPONENTS_V2 is set by editing @original (receiving-and-responding.mdx), so it is dropped.
     const flags = type === 5 ? LOADING | (ephemeral ? EPHEMERAL : 0) : data.flags;
     message = createMessage(ctx, i.channel_id, type === 5 ? {} : data, req.files, {
       webhook: true,
@@ -135,7 +147,7 @@ function editHooked(req: Req, ctx: Ctx): Reply {
   if (i === undefined) return unknownWebhook();
   const m = target(req, ctx, i);
   if (m === undefined) return unknownMessage();
-  const problems = checkMessage(req.body ?? {});
+  const problems = checkEdit(req.body ?? {}, m);
   if (problems.count > 0) return invalidForm(problems);
   editMessage(ctx, m, req.body ?? {}, req.files);
   if (!ctx.state.followups.includes(m)) ctx.state.followups.push(m);

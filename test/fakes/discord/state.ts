@@ -62,6 +62,13 @@ export class DiscordState extends CallRecorder<RestCall> {
   readonly members = new Map<string, FakeMember>();
   /** People who do not accept direct messages from the bot: a post in their DM channel is 50007. */
   readonly closedDms = new Set<string>();
+  /** POST /channels/:id/typing calls per channel id. */
+  readonly typing = new Map<string, number>();
+  /** Every INTERACTION_CREATE payload the fake delivered, by interaction id. */
+  // biome-ignore lint/suspicious/noExplicitAny: interaction JSON as dispatched
+  readonly deliveredInteractions = new Map<string, any>();
+  /** Files people uploaded through a modal's File Upload: id → where, so their URLs serve them. */
+  readonly modalUploads = new Map<string, { channelId: string; attachment: StoredAttachment }>();
   private readonly textChannels: ReadonlySet<string>;
   /** The bot's DM channel (type 1) with each person, both ways: user id ↔ channel id. */
   private readonly dmByUser = new Map<string, string>();
