@@ -4,13 +4,7 @@ import type { z } from "zod";
 import { BridgeError, errorText } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import type { BridgeStore, SweepCounts } from "../core/ports/store.js";
-import {
-  identitySecrets,
-  type LinkedIdentity,
-  linkedIdentity,
-  type SealedIdentity,
-  sealedIdentity,
-} from "../core/vocabulary/identity.js";
+import { type LinkedIdentity, sealedIdentity } from "../core/vocabulary/identity.js";
 import type { AuditEntry, CardRecord, ThreadRecord } from "../core/vocabulary/records.js";
 import { auditEntry, cardRecord, threadRecord } from "../core/vocabulary/records.js";
 import type { UserRef } from "../core/vocabulary/refs.js";
@@ -25,7 +19,8 @@ import {
   sqliteConnectionNow,
 } from "./connection.js";
 import type { KeyRange } from "./rows.js";
-import { SealError, SecretBox } from "./secret-box.js";
+import { identityKey, seal, unseal } from "./sealed-identity.js";
+import { SecretBox } from "./secret-box.js";
 import { SqliteFile } from "./sqlite-file.js";
 
 const cardTtlMs = 30 * 24 * 3600 * 1000;
@@ -47,39 +42,6 @@ export interface StoreOptions {
    * Without it, accounts cannot be linked, and those linked before cannot be read.
    */
   secretKey?: Uint8Array;
-}
-
-/** The key of a person's linked identity: `<platform>:<id>` (a platform name has no colon). */
-const identityKey = (user: UserRef) => `${user.platform}:${user.id}`;
-
-/**
- * What a sealed identity is bound to: its record (namespace and key) and the fields kept in clear,
- * so neither moving the sealed value to another person's record nor editing the host it is sent
- * to (or the login shown) opens.
- */
-const identityAad = (record: Omit<SealedIdentity, "sealed">) =>
-  JSON.stringify(["identities", identityKey(record.user), record.host, record.login, record.linkedAt]);
-
-/**
- * The identity in `record` (read at `key`), or why it cannot be trusted. The reason never quotes the
- * decrypted text (a JSON or zod error could): only the box's own messages are passed on.
- */
-function unseal(box: SecretBox, key: string, record: SealedIdentity): LinkedIdentity | string {
-  const { sealed, ...clear } = record;
-  if (identityKey(clear.user) !== key) return "the record names another person";
-  let plaintext: string;
-  try {
-    plaintext = box.open(sealed, identityAad(clear));
-  } catch (error) {
-    return error instanceof SealError ? error.message : "the sealed value does not open";
-  }
-  try {
-    const secrets = identitySecrets.safeParse(JSON.parse(plaintext));
-    if (secrets.success) return linkedIdentity.parse({ ...clear, ...secrets.data });
-  } catch {
-    // Falls through: sealed with this key, but not a linked account's secrets.
-  }
-  return "the sealed value holds no linked account";
 }
 
 /** The bridge's state in keyv namespaces, every record validated with zod on the way in and out. */
@@ -238,10 +200,8 @@ export class KeyvBridgeStore implements BridgeStore {
         },
       );
     }
-    const { user, login, host, linkedAt, ...rest } = linkedIdentity.parse(identity);
-    const clear = { user, login, host, linkedAt };
-    const sealed = box.seal(JSON.stringify(identitySecrets.parse(rest)), identityAad(clear));
-    await (await this.space("identities")).set(identityKey(user), sealedIdentity.parse({ ...clear, sealed }));
+    const record = seal(box, identity);
+    await (await this.space("identities")).set(identityKey(record.user), record);
   }
 
   async deleteIdentity(user: UserRef): Promise<boolean> {
