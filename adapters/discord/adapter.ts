@@ -1,20 +1,5 @@
-import {
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  Client,
-  type Message as DiscordMessage,
-  type GuildMember,
-  type Interaction,
-  type ModalSubmitInteraction,
-  Partials,
-} from "discord.js";
-import {
-  type APIInteractionGuildMember,
-  ApplicationCommandOptionType,
-  GatewayIntentBits,
-  type RESTPostAPIChatInputApplicationCommandsJSONBody,
-  ThreadAutoArchiveDuration,
-} from "discord-api-types/v10";
+import { Client, Partials } from "discord.js";
+import { GatewayIntentBits, ThreadAutoArchiveDuration } from "discord-api-types/v10";
 import { z } from "zod";
 import { BridgeError, errorText } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/log.js";
@@ -28,18 +13,18 @@ import type {
 import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
 import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 import { RateLimiter } from "../common/rate-limiter.js";
-import { PendingInteraction } from "./interaction.js";
+import {
+  copilotCommand,
+  type DiscordInboundDeps,
+  discordThread,
+  onInteraction,
+  onMessage,
+} from "./inbound-handlers.js";
+import type { PendingInteraction } from "./interaction.js";
 import { discordChatLimits, discordLimits } from "./limits.js";
 import { escapePlain } from "./markdown.js";
 import { discordBucket, discordKeys } from "./rate-limits.js";
-import {
-  parseButtonId,
-  parseModalId,
-  renderInline,
-  renderMessage,
-  renderModal,
-  threadName,
-} from "./render.js";
+import { renderInline, renderMessage, renderModal, threadName } from "./render.js";
 import {
   createDm,
   editMessage,
@@ -49,6 +34,8 @@ import {
   startThread,
   triggerTyping,
 } from "./rest.js";
+
+export { discordThread } from "./inbound-handlers.js";
 
 /** How often the typing indicator is renewed while a turn runs (Discord shows it for about 10 s). */
 const typingRenewMs = 8_000;
@@ -63,26 +50,6 @@ export interface DiscordAdapterOptions {
   /** `false`: no budget of the bridge's own (discord.js still follows Discord's buckets). */
   rateLimits?: boolean;
 }
-
-const command: RESTPostAPIChatInputApplicationCommandsJSONBody = {
-  name: "copilot",
-  description: "Start a Copilot session in a new thread (or talk to the session of this thread)",
-  options: [
-    {
-      name: "prompt",
-      description: "What Copilot should do, or help",
-      type: ApplicationCommandOptionType.String,
-      required: true,
-    },
-    {
-      name: "repo",
-      description: "The repository to work in (/copilot prompt:repos lists them), optionally name@branch",
-      type: ApplicationCommandOptionType.String,
-      required: false,
-      max_length: 200,
-    },
-  ],
-};
 
 /** Discord through discord.js: mentions over the gateway, buttons and modals as interactions. */
 export class DiscordAdapter implements ChatAdapter {
@@ -107,13 +74,20 @@ export class DiscordAdapter implements ChatAdapter {
   }
 
   async start(handler: InboundHandler): Promise<void> {
+    const inbound: DiscordInboundDeps = {
+      rest: this.client.rest,
+      botId: () => this.client.user?.id ?? "",
+      call: (what, run) => this.call(what, run),
+      interactions: this.interactions,
+      clicks: this.clicks,
+    };
     this.client.on("messageCreate", (m) => {
-      this.onMessage(handler, m).catch((e: unknown) =>
+      onMessage(inbound, handler, m).catch((e: unknown) =>
         this.options.log.error("discord message failed", { error: errorText(e) }),
       );
     });
     this.client.on("interactionCreate", (i) => {
-      this.onInteraction(handler, i).catch((e: unknown) =>
+      onInteraction(inbound, handler, i).catch((e: unknown) =>
         this.options.log.error("discord interaction failed", { error: errorText(e) }),
       );
     });
@@ -129,10 +103,6 @@ export class DiscordAdapter implements ChatAdapter {
     this.typing.clear();
     await this.client.destroy();
     this.limiter.stop();
-  }
-
-  private get botId(): string {
-    return this.client.user?.id ?? "";
   }
 
   async openThread(channel: ChannelRef, header: Message): Promise<{ thread: ThreadRef; header: MessageRef }> {
@@ -302,151 +272,11 @@ export class DiscordAdapter implements ChatAdapter {
     if (!appId) return;
     const guilds = this.options.commandGuilds ?? [];
     try {
-      if (guilds.length === 0) await putCommands(this.client.rest, appId, undefined, [command]);
-      for (const guild of guilds) await putCommands(this.client.rest, appId, guild, [command]);
+      if (guilds.length === 0) await putCommands(this.client.rest, appId, undefined, [copilotCommand]);
+      for (const guild of guilds) await putCommands(this.client.rest, appId, guild, [copilotCommand]);
     } catch (error) {
       this.options.log.warn("could not register /copilot", { error: errorText(error) });
     }
-  }
-
-  private async onMessage(handler: InboundHandler, m: DiscordMessage): Promise<void> {
-    if (m.author.bot || !m.guildId || m.system) return;
-    const mentionsBot = m.mentions.users.has(this.botId);
-    const text = m.content.replace(new RegExp(`<@!?${this.botId}>`, "g"), " ").trim();
-    const user: UserRef = { platform: "discord", id: m.author.id, roles: memberRoles(m.member) };
-    if (m.channel.isThread()) {
-      await handler.handle({
-        type: "message",
-        id: `discord:msg:${m.id}`,
-        user,
-        thread: discordThread(m.guildId, m.channelId),
-        text,
-        mentionsBot,
-        botThread: m.channel.ownerId === this.botId,
-      });
-      return;
-    }
-    if (!mentionsBot) return;
-    await handler.handle({
-      type: "command",
-      id: `discord:msg:${m.id}`,
-      user,
-      channel: { platform: "discord", channel: m.channelId, workspace: m.guildId, anchor: m.id },
-      text,
-      reply: async (notice) => {
-        const content = typeof notice === "string" ? escapePlain(notice) : renderInline(notice, new Set());
-        await this.call("reply", () =>
-          postMessage(this.client.rest, m.channelId, {
-            content: content.slice(0, 2000),
-            message_reference: { message_id: m.id, fail_if_not_exists: false },
-            allowed_mentions: { parse: [], replied_user: true },
-          }),
-        );
-      },
-    });
-  }
-
-  private async onInteraction(handler: InboundHandler, i: Interaction): Promise<void> {
-    if (i.isButton()) await this.onButton(handler, i);
-    else if (i.isModalSubmit()) await this.onModal(handler, i);
-    else if (i.isChatInputCommand() && i.commandName === command.name) await this.onCommand(handler, i);
-  }
-
-  private async onButton(handler: InboundHandler, i: ButtonInteraction): Promise<void> {
-    const pending = new PendingInteraction(i);
-    const parsed = parseButtonId(i.customId);
-    if (!parsed || !i.guildId) {
-      await pending.ephemeral("That button is not one this bridge knows. Nothing was changed.");
-      return;
-    }
-    this.track(pending);
-    this.clicks.set(i.message.id, pending);
-    const fallback = setTimeout(() => void pending.acknowledge(), 2000);
-    try {
-      await handler.handle({
-        type: "action",
-        id: `discord:int:${i.id}`,
-        user: { platform: "discord", id: i.user.id, roles: memberRoles(i.member) },
-        // A header posted in a channel has its thread grown from it: the thread's id is the message's.
-        thread: discordThread(i.guildId, i.channel?.isThread() ? i.channelId : i.message.id),
-        action: parsed.action,
-        payload: parsed.payload,
-        message: { channel: i.channelId, id: i.message.id },
-        trigger: { platform: "discord", token: i.id },
-        reply: (notice) => pending.ephemeral(this.noticeText(notice)),
-      });
-    } finally {
-      clearTimeout(fallback);
-      if (this.clicks.get(i.message.id) === pending) this.clicks.delete(i.message.id);
-      await pending.acknowledge();
-    }
-  }
-
-  private async onModal(handler: InboundHandler, i: ModalSubmitInteraction): Promise<void> {
-    const pending = new PendingInteraction(i);
-    const parsed = parseModalId(i.customId);
-    if (!parsed) {
-      await pending.ephemeral("This form is not one this bridge knows. Nothing was changed.");
-      return;
-    }
-    const values: Record<string, string> = {};
-    for (const field of i.fields.fields.values())
-      if ("value" in field) values[field.customId] = String(field.value);
-    const result = await handler.submitModal({
-      type: "modal",
-      id: `discord:int:${i.id}`,
-      user: { platform: "discord", id: i.user.id, roles: memberRoles(i.member) },
-      callback: parsed.callback,
-      meta: parsed.meta,
-      values,
-    });
-    if (result) await pending.ephemeral(Object.values(result.errors).join("\n"));
-    else await pending.acknowledge();
-  }
-
-  private async onCommand(handler: InboundHandler, i: ChatInputCommandInteraction): Promise<void> {
-    const pending = new PendingInteraction(i);
-    const text = i.options.getString("prompt", true);
-    if (!i.guildId) {
-      await pending.ephemeral("Use /copilot in a server channel.");
-      return;
-    }
-    await pending.defer();
-    const user: UserRef = { platform: "discord", id: i.user.id, roles: memberRoles(i.member) };
-    if (i.channel?.isThread()) {
-      await handler.handle({
-        type: "message",
-        id: `discord:int:${i.id}`,
-        user,
-        thread: discordThread(i.guildId, i.channelId),
-        text,
-        mentionsBot: true,
-        botThread: i.channel.ownerId === this.botId,
-      });
-      await pending.ephemeral("Sent to this thread's Copilot session.");
-      return;
-    }
-    // The repository option is the command's `in <repo>[@branch]` prefix, as Slack users type it.
-    const repo = i.options.getString("repo")?.trim();
-    await handler.handle({
-      type: "command",
-      id: `discord:int:${i.id}`,
-      user,
-      channel: { platform: "discord", channel: i.channelId, workspace: i.guildId },
-      text: repo ? `in ${repo} ${text}` : text,
-      reply: (notice) => pending.ephemeral(this.noticeText(notice)),
-    });
-    await pending.finish("Started a Copilot session in a new thread.");
-  }
-
-  private noticeText(notice: Notice): string {
-    return typeof notice === "string" ? escapePlain(notice) : renderInline(notice, new Set());
-  }
-
-  /** Keeps an interaction reachable for `openModal` for as long as Discord accepts a response. */
-  private track(pending: PendingInteraction): void {
-    this.interactions.set(pending.id, pending);
-    setTimeout(() => this.interactions.delete(pending.id), 15 * 60 * 1000).unref();
   }
 
   /** Runs a REST call inside the bridge's budget (an interim one is deferred rather than queued). */
@@ -462,23 +292,6 @@ export class DiscordAdapter implements ChatAdapter {
       );
     }
   }
-}
-
-export function discordThread(guild: string, threadId: string): ThreadRef {
-  return {
-    platform: "discord",
-    key: `discord:${guild}:${threadId}`,
-    channel: threadId,
-    thread: threadId,
-    workspace: guild,
-  };
-}
-
-/** Role ids of a guild member, from a cached member or the raw API member of an interaction. */
-function memberRoles(member: GuildMember | APIInteractionGuildMember | null): string[] {
-  if (!member) return [];
-  const roles = member.roles;
-  return Array.isArray(roles) ? roles.filter((r) => typeof r === "string") : [...roles.cache.keys()];
 }
 
 /**

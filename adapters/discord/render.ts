@@ -2,6 +2,7 @@ import {
   type APIActionRowComponent,
   type APIAllowedMentions,
   type APIButtonComponentWithCustomId,
+  type APILabelComponent,
   type APIModalInteractionResponseCallbackData,
   type APITextInputComponent,
   ButtonStyle,
@@ -10,7 +11,7 @@ import {
   TextInputStyle,
 } from "discord-api-types/v10";
 import { z } from "zod";
-import type { Block, Button, Inline, Message, Modal } from "../../src/core/types.js";
+import type { Block, Button, Inline, Message, Modal, ModalField } from "../../src/core/types.js";
 import type { UserRef } from "../../src/core/vocabulary/refs.js";
 import { discordLimits } from "./limits.js";
 import { codeBlock, codeSpan, escapePlain, link, modelMarkdown, quotePlain } from "./markdown.js";
@@ -35,12 +36,11 @@ export interface DiscordPayload {
   allowed_mentions: ListedPings;
 }
 
-/**
- * A form: one text input per action row, labelled on the input itself. Discord also takes label
- * components now; this older layout is the one the bridge has always sent, and still accepted.
- */
+/** A form's row: a text input in an action row (labelled on the input), or a label around a choice. */
+type ModalRow = APIActionRowComponent<APITextInputComponent> | APILabelComponent;
+
 export interface DiscordModal extends APIModalInteractionResponseCallbackData {
-  components: APIActionRowComponent<APITextInputComponent>[];
+  components: ModalRow[];
 }
 
 const prefix = "ccb";
@@ -163,25 +163,65 @@ export function renderModal(modal: Modal): DiscordModal {
   return {
     custom_id: modalId(modal),
     title: modal.title.slice(0, discordLimits.modalTitleChars),
-    components: modal.fields.slice(0, 5).map((field) => ({
-      type: ComponentType.ActionRow,
-      components: [
-        {
-          type: ComponentType.TextInput,
-          custom_id: field.id,
-          label: field.label.slice(0, 45),
-          style: field.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short,
-          required: !(field.optional ?? false),
-          ...(field.maxLength ? { max_length: Math.min(field.maxLength, 4000) } : {}),
-          // Text inputs only: a choice lists its options in the placeholder (checked on submit).
-          ...(field.options
-            ? { placeholder: `One of: ${field.options.join(", ")}`.slice(0, 100) }
-            : field.placeholder
-              ? { placeholder: field.placeholder.slice(0, 100) }
-              : {}),
-        },
-      ],
-    })),
+    components: modal.fields.slice(0, 5).map(renderField),
+  };
+}
+
+/** Discord's radio groups take 2 to 10 options and string selects up to 25 (Components reference). */
+const radioOptions = { min: 2, max: 10 };
+const selectOptions = 25;
+
+/**
+ * One form field: a yes/no field is a checkbox, a choice a radio group (or a select beyond ten
+ * options), each in a label; free text is a text input, in its own row as the bridge always sent it.
+ */
+function renderField(field: ModalField): ModalRow {
+  const label = field.label.slice(0, 45);
+  const required = !(field.optional ?? false);
+  const options = field.options ?? [];
+  if (field.boolean) {
+    return {
+      type: ComponentType.Label,
+      label,
+      component: { type: ComponentType.Checkbox, custom_id: field.id },
+    };
+  }
+  if (options.length >= radioOptions.min && options.length <= selectOptions) {
+    const choices = options.map((o) => ({ label: o.slice(0, 100), value: o.slice(0, 100) }));
+    return {
+      type: ComponentType.Label,
+      label,
+      component:
+        options.length <= radioOptions.max
+          ? { type: ComponentType.RadioGroup, custom_id: field.id, options: choices, required }
+          : {
+              type: ComponentType.StringSelect,
+              custom_id: field.id,
+              options: choices,
+              required,
+              min_values: required ? 1 : 0,
+              max_values: 1,
+            },
+    };
+  }
+  return {
+    type: ComponentType.ActionRow,
+    components: [
+      {
+        type: ComponentType.TextInput,
+        custom_id: field.id,
+        label,
+        style: field.multiline ? TextInputStyle.Paragraph : TextInputStyle.Short,
+        required,
+        ...(field.maxLength ? { max_length: Math.min(field.maxLength, 4000) } : {}),
+        // A choice Discord cannot list (one option, or too many) lists them in the placeholder.
+        ...(options.length > 0
+          ? { placeholder: `One of: ${options.join(", ")}`.slice(0, 100) }
+          : field.placeholder
+            ? { placeholder: field.placeholder.slice(0, 100) }
+            : {}),
+      },
+    ],
   };
 }
 

@@ -1,6 +1,4 @@
-import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver, webApi } from "@slack/bolt";
-import type { AllMessageEvents, AppMentionEvent } from "@slack/types";
-import { Actions } from "../../src/core/actions.js";
+import { type App, type SocketModeReceiver, webApi } from "@slack/bolt";
 import { BridgeError, errorText } from "../../src/core/errors.js";
 import type { Logger } from "../../src/core/log.js";
 import type {
@@ -13,21 +11,14 @@ import type {
 import type { FileUpload, Message, Modal, ModalTrigger } from "../../src/core/types.js";
 import type { ChannelRef, MessageRef, ThreadRef, UserRef } from "../../src/core/vocabulary/refs.js";
 import { RateLimiter } from "../common/rate-limiter.js";
-import { agentSessionStopped, SlackAgentSurface } from "./agent-surface.js";
-import { decodeSlackText, NameCache, stripMention } from "./decode.js";
-import {
-  blockAction,
-  messageEvent,
-  modalValues,
-  slackThread,
-  slashCommand,
-  threadParent,
-  viewSubmission,
-} from "./inbound.js";
+import { SlackAgentSurface } from "./agent-surface.js";
+import { createBoltApp } from "./bolt.js";
+import { decodeSlackText, NameCache } from "./decode.js";
+import { slackThread } from "./inbound.js";
+import { type ClickReplacement, registerInbound } from "./inbound-handlers.js";
 import { slackChatLimits } from "./limits.js";
-import { escapeText } from "./mrkdwn.js";
 import { slackBucket, slackGuards, slackKeys } from "./rate-limits.js";
-import { actionOf, renderInline, renderMessage, renderModal } from "./render.js";
+import { renderMessage, renderModal, renderNotice } from "./render.js";
 import { rateLimitedCall, slackErrorCode } from "./web-api.js";
 
 export interface SlackAdapterOptions {
@@ -59,9 +50,7 @@ export class SlackAdapter implements ChatAdapter {
   /** The thread's status line and agent session (Slack's Stop button). */
   private readonly surface: SlackAgentSurface;
   /** Clicks being handled, by `channel:ts` of the clicked message: replaces it through the click. */
-  private readonly clicks = new Map<string, (rendered: ReturnType<typeof renderMessage>) => Promise<void>>();
-  private botUserId = "";
-  private teamId = "";
+  private readonly clicks = new Map<string, ClickReplacement>();
   /** Names of mentioned users, for decoding `<@U…>` in what people type. */
   private readonly names = new NameCache({
     max: 1000,
@@ -79,34 +68,9 @@ export class SlackAdapter implements ChatAdapter {
       // the 12th of 12 replies finishing together waited 2.7 s).
       reserve: 0.5,
     });
-    const clientOptions = {
-      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-      retryConfig: { retries: options.retries ?? 4, factor: 2, minTimeout: 250, maxTimeout: 5000 },
-    };
-    const logger = boltLogger(options.log);
-    if (options.mode === "socket") {
-      if (!options.appToken) throw new BridgeError("CONFIG", "SLACK_APP_TOKEN is required for Socket Mode");
-      this.socket = new SocketModeReceiver({
-        appToken: options.appToken,
-        logger,
-        installerOptions: { clientOptions },
-      });
-      this.app = new App({
-        token: options.botToken,
-        receiver: this.socket,
-        clientOptions,
-        logger,
-        deferInitialization: true,
-      });
-    } else {
-      this.app = new App({
-        token: options.botToken,
-        signingSecret: options.signingSecret ?? "",
-        clientOptions,
-        logger,
-        deferInitialization: true,
-      });
-    }
+    const bolt = createBoltApp(options);
+    this.app = bolt.app;
+    this.socket = bolt.socket;
     this.surface = new SlackAgentSurface(
       this.app.client,
       (method, run, options) => this.call(method, run, options),
@@ -124,9 +88,15 @@ export class SlackAdapter implements ChatAdapter {
     });
     await this.app.init();
     const auth = await this.app.client.auth.test();
-    this.botUserId = String(auth.user_id ?? "");
-    this.teamId = String(auth.team_id ?? "");
-    this.register(handler);
+    registerInbound(this.app, handler, {
+      log: this.options.log,
+      command: this.options.command ?? "/copilot",
+      botUserId: String(auth.user_id ?? ""),
+      teamId: String(auth.team_id ?? ""),
+      decode: (text) => this.decode(text),
+      notify: (thread, user, notice) => this.notify(thread, user, notice),
+      clicks: this.clicks,
+    });
     if (this.options.mode === "socket") await this.app.start();
     else await this.app.start(this.options.port ?? 3000);
   }
@@ -277,139 +247,6 @@ export class SlackAdapter implements ChatAdapter {
     );
   }
 
-  private register(handler: InboundHandler): void {
-    const log = this.options.log;
-    this.app.command(this.options.command ?? "/copilot", async ({ command, ack, respond }) => {
-      await ack();
-      const parsed = slashCommand.safeParse(command);
-      if (!parsed.success) {
-        log.warn("malformed slash command ignored");
-        return;
-      }
-      const c = parsed.data;
-      await handler.handle({
-        type: "command",
-        id: `slack:cmd:${c.trigger_id}`,
-        user: { platform: "slack", id: c.user_id },
-        channel: { platform: "slack", channel: c.channel_id, workspace: c.team_id },
-        text: await this.decode(c.text),
-        reply: async (notice) => {
-          await respond({ response_type: "ephemeral", text: renderNotice(notice) });
-        },
-      });
-    });
-
-    const onMessage = async ({ event }: { event: AllMessageEvents | AppMentionEvent }) => {
-      const parsed = messageEvent.safeParse(event);
-      if (!parsed.success) return;
-      const e = parsed.data;
-      if (e.subtype || e.bot_id || !e.user || e.user === this.botUserId) return;
-      if (!e.thread_ts || e.thread_ts === e.ts) return; // only replies inside threads
-      const { text, mentioned } = stripMention(e.text ?? "", this.botUserId);
-      // A reply names who posted its thread's first message: the bot, for a session's thread.
-      const parent = threadParent.safeParse(event);
-      await handler.handle({
-        type: "message",
-        id: `slack:msg:${e.channel}:${e.ts}`,
-        user: { platform: "slack", id: e.user },
-        thread: slackThread(e.team ?? this.teamId, e.channel, e.thread_ts),
-        text: await this.decode(text),
-        mentionsBot: mentioned,
-        botThread: parent.success && parent.data.parent_user_id === this.botUserId,
-      });
-    };
-    this.app.event("message", onMessage);
-    this.app.event("app_mention", onMessage);
-    // Slack's own Stop button on the thread's agent session: the same as the header's Stop.
-    this.app.event("agent_session_stopped", async ({ event, body }) => {
-      const stopped = agentSessionStopped.safeParse(event);
-      if (!stopped.success) {
-        log.warn("malformed agent_session_stopped ignored");
-        return;
-      }
-      const { channel, thread_ts, user } = stopped.data;
-      const team = typeof body.team_id === "string" ? body.team_id : this.teamId;
-      const thread = slackThread(team, channel, thread_ts);
-      const who: UserRef = { platform: "slack", id: user };
-      await handler.handle({
-        type: "action",
-        id: `slack:stop:${channel}:${thread_ts}:${stopped.data.event_ts}`,
-        user: who,
-        thread,
-        action: Actions.stop,
-        payload: "turn",
-        message: undefined,
-        trigger: undefined,
-        reply: (notice) => this.notify(thread, who, notice),
-      });
-    });
-
-    this.app.action(/.*/, async ({ ack, body, respond }) => {
-      await ack();
-      const parsed = blockAction.safeParse(body);
-      if (!parsed.success) {
-        log.warn("malformed block action ignored");
-        return;
-      }
-      const b = parsed.data;
-      const action = b.actions[0];
-      if (!action) return;
-      const channel = b.channel?.id ?? b.container?.channel_id;
-      const messageTs = b.container?.message_ts ?? b.message?.ts;
-      const threadTs = b.container?.thread_ts ?? b.message?.thread_ts ?? messageTs;
-      const team = b.team?.id ?? b.user.team_id ?? this.teamId;
-      const thread = channel && threadTs ? slackThread(team, channel, threadTs) : undefined;
-      const user: UserRef = { platform: "slack", id: b.user.id };
-      // While the click is handled, the clicked card's next edit goes through the click's
-      // response_url: no chat.update (a rate-limited call) for the card the click decides.
-      const clicked = channel && messageTs ? `${channel}:${messageTs}` : undefined;
-      const replace = async (rendered: ReturnType<typeof renderMessage>) => {
-        await respond({ replace_original: true, ...rendered });
-      };
-      if (clicked) this.clicks.set(clicked, replace);
-      try {
-        await handler.handle({
-          type: "action",
-          id: `slack:act:${b.user.id}:${action.action_id}:${action.action_ts ?? b.trigger_id ?? ""}`,
-          user,
-          thread,
-          action: actionOf(action.action_id),
-          payload: action.value ?? "",
-          message: channel && messageTs ? { channel, id: messageTs } : undefined,
-          trigger: b.trigger_id ? { platform: "slack", token: b.trigger_id } : undefined,
-          reply: async (notice) => {
-            if (thread) await this.notify(thread, user, notice);
-          },
-        });
-      } finally {
-        if (clicked && this.clicks.get(clicked) === replace) this.clicks.delete(clicked);
-      }
-    });
-
-    this.app.view(/.*/, async ({ ack, body }) => {
-      const parsed = viewSubmission.safeParse(body);
-      if (!parsed.success) {
-        await ack();
-        return;
-      }
-      const v = parsed.data;
-      const result = await handler.submitModal({
-        type: "modal",
-        id: `slack:view:${v.view.id ?? ""}`,
-        user: { platform: "slack", id: v.user.id },
-        callback: v.view.callback_id,
-        meta: v.view.private_metadata ?? "",
-        values: modalValues(v.view),
-      });
-      if (result) await ack({ response_action: "errors", errors: result.errors });
-      else await ack();
-    });
-
-    this.app.error(async (error) => {
-      log.error("slack handler failed", { error: errorText(error) });
-    });
-  }
-
   /** What a person typed, from the escaped text with entities Slack delivered. */
   private decode(text: string): Promise<string> {
     return decodeSlackText(text, {
@@ -454,28 +291,4 @@ export class SlackAdapter implements ChatAdapter {
       });
     }
   }
-}
-
-function renderNotice(notice: Notice): string {
-  return typeof notice === "string" ? escapeText(notice) : renderInline(notice);
-}
-
-function boltLogger(log: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  return {
-    debug: () => {
-      // Bolt's debug output is a wire dump: too noisy to keep.
-    },
-
-    info: (...m: unknown[]) => log.debug(`slack: ${m.map(String).join(" ")}`),
-    warn: (...m: unknown[]) => log.warn(`slack: ${m.map(String).join(" ")}`),
-    error: (...m: unknown[]) => log.error(`slack: ${m.map(String).join(" ")}`),
-    setLevel: (l: LogLevel) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => {
-      // Log lines carry no logger name.
-    },
-  };
 }

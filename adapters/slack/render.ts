@@ -8,6 +8,7 @@ import type {
   SectionBlock,
   StaticSelect,
 } from "@slack/types";
+import type { Notice } from "../../src/core/ports/chat.js";
 import type { Block, Inline, Message, Modal, ModalField } from "../../src/core/types.js";
 import type { UserRef } from "../../src/core/vocabulary/refs.js";
 import { slackLimits } from "./limits.js";
@@ -55,6 +56,11 @@ export function renderInline(inline: readonly Inline[]): string {
       return `<!date^${seconds}^{time}|${fallback}>`;
     })
     .join("");
+}
+
+/** A notice (an ephemeral note to one person) as mrkdwn text. */
+export function renderNotice(notice: Notice): string {
+  return typeof notice === "string" ? escapeText(notice) : renderInline(notice);
 }
 
 /** A Slack user as a mention; anyone else (a Discord decider, a malformed id) by platform and id. */

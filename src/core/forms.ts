@@ -10,7 +10,7 @@ export function modalFields(fields: readonly FormField[]): ModalField[] {
     const hint = f.type === "number" || f.type === "integer" ? ` (${f.type})` : "";
     const base = { id: f.name, label: `${f.title}${hint}`.slice(0, 45), optional: !f.required };
     if (f.type === "enum") return { ...base, options: f.options ?? [] };
-    if (f.type === "boolean") return { ...base, options: ["yes", "no"] };
+    if (f.type === "boolean") return { ...base, options: ["yes", "no"], boolean: true };
     return { ...base, ...(f.description ? { placeholder: f.description.slice(0, 100) } : {}) };
   });
 }

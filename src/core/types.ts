@@ -63,6 +63,11 @@ export interface ModalField {
   label: string;
   /** A choice among `options` (platforms without selects in forms show a text field listing them). */
   options?: string[];
+  /**
+   * A yes/no field (`options` are then `yes` and `no`): platforms with a checkbox show one, and
+   * submit `yes` when it is ticked and `no` when not.
+   */
+  boolean?: boolean;
   multiline?: boolean;
   optional?: boolean;
   placeholder?: string;

@@ -181,9 +181,14 @@ describe("Discord: questions, plans and forms", () => {
     const inputs = modalInputs(modal);
     assert.deepEqual(
       inputs.map((i) => i.custom_id),
-      ["name", "age", "size"],
+      ["name", "age"],
     );
-    assert.match(inputs.find((i) => i.custom_id === "size")?.placeholder ?? "", /S, M, L/);
+    // The choice is a radio group of its options (see the next test).
+    const rows = modal.data.components as {
+      type: number;
+      component?: { custom_id?: string; type?: number };
+    }[];
+    assert.equal(rows.find((r) => r.component?.custom_id === "size")?.component?.type, 21);
 
     const bad = await submit(threadId, modal, { name: "Ann", age: "forty", size: "M" });
     const error = await drv.ephemeralTo(bad, /age must be a whole number/);
@@ -193,12 +198,52 @@ describe("Discord: questions, plans and forms", () => {
     assert.equal(modelToolResult('"action":"accept"', from), false, "nothing was submitted");
 
     const again = await openModal(card, "Fill in…");
-    await acknowledged(await submit(threadId, again, { name: "Ann", age: "41", size: "m" }));
+    await acknowledged(await submit(threadId, again, { name: "Ann", age: "41", size: "M" }));
     await drv.waitClosed(card, { match: new RegExp(`Submitted.* by <@${OWNER}>`) });
     assert.match(card.content, /name: Ann · age: 41 · size: M/);
     await drv.waitReply(threadId, /Tool fakeform-elicit result: .*"action":"accept"/);
     assert.ok(modelToolResult('"age":41', from), "the model got the typed values");
     assert.ok(modelToolResult('"size":"M"', from), "the model got the option as listed");
+  });
+
+  test("a form's yes/no field is a checkbox and its choice a radio group; their answers reach the agent typed", async () => {
+    const from = h.model.requests.length;
+    const threadId = await drv.start("FORM: Settings | verbose:boolean | size:S/M/L | note?");
+    const mcpCard = await drv.waitCard(threadId, "the MCP permission card");
+    await drv.click(mcpCard, "Approve once");
+    await drv.waitClosed(mcpCard, { match: /Approved once/ });
+    const card = await cardWith(threadId, "Fill in…");
+    const modal = await openModal(card, "Fill in…");
+    const rows = modal.data.components as {
+      type: number;
+      label?: string;
+      component?: Record<string, unknown>;
+    }[];
+    const labelled = (id: string) => rows.find((r) => r.type === 18 && r.component?.custom_id === id);
+    assert.equal(labelled("verbose")?.component?.type, 23, "a checkbox for the boolean");
+    const size = labelled("size")?.component;
+    assert.equal(size?.type, 21, "a radio group for the choice");
+    assert.deepEqual(
+      ((size?.options ?? []) as { value: string }[]).map((o) => o.value),
+      ["S", "M", "L"],
+    );
+    assert.deepEqual(
+      modalInputs(modal).map((i) => i.custom_id),
+      ["note"],
+      "free text stays a text input",
+    );
+    await acknowledged(
+      await h.discord.submitModal({
+        user_id: OWNER,
+        channel_id: threadId,
+        custom_id: modal.data.custom_id,
+        fields: { verbose: true, size: "L", note: "" },
+      }),
+    );
+    await drv.waitClosed(card, { match: new RegExp(`Submitted.* by <@${OWNER}>`) });
+    await drv.waitReply(threadId, /Tool fakeform-elicit result: .*"action":"accept"/);
+    assert.ok(modelToolResult('"verbose":true', from), "the checkbox reached the model as a boolean");
+    assert.ok(modelToolResult('"size":"L"', from), "the radio choice reached the model");
   });
 
   test("stop while a question waits: the card closes as cancelled", async () => {

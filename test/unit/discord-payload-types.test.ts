@@ -30,7 +30,7 @@ type Payload = ReturnType<typeof renderMessage>;
 type Row = Payload["components"][number];
 type Button = Row["components"][number];
 type Form = ReturnType<typeof renderModal>;
-type Input = Form["components"][number]["components"][number];
+type Input = Extract<Form["components"][number], { type: ComponentType.ActionRow }>["components"][number];
 
 /** Identity functions: an argument that does not fit the rendered type is a compile error. */
 const payload = (p: Payload): Payload => p;
@@ -118,26 +118,48 @@ const wireMessage = z.strictObject({
     .max(5),
   allowed_mentions: z.strictObject({ parse: z.tuple([]), users: z.array(z.string().regex(/^\d{17,20}$/)) }),
 });
+const textRow = z.strictObject({
+  type: z.literal(ComponentType.ActionRow),
+  components: z.tuple([
+    z.strictObject({
+      type: z.literal(ComponentType.TextInput),
+      custom_id: z.string().min(1).max(100),
+      label: z.string().min(1).max(45),
+      style: z.literal([TextInputStyle.Short, TextInputStyle.Paragraph]),
+      required: z.boolean(),
+      max_length: z.number().int().min(1).max(4000).optional(),
+      placeholder: z.string().max(100).optional(),
+    }),
+  ]),
+});
+const option = z.strictObject({ label: z.string().min(1).max(100), value: z.string().min(1).max(100) });
+/** A label around a choice (Components reference: Label 18, Radio Group 21, String Select 3, Checkbox 23). */
+const labelled = z.strictObject({
+  type: z.literal(ComponentType.Label),
+  label: z.string().min(1).max(45),
+  component: z.union([
+    z.strictObject({
+      type: z.literal(ComponentType.RadioGroup),
+      custom_id: z.string().min(1).max(100),
+      options: z.array(option).min(2).max(10),
+      required: z.boolean(),
+    }),
+    z.strictObject({
+      type: z.literal(ComponentType.StringSelect),
+      custom_id: z.string().min(1).max(100),
+      options: z.array(option).min(1).max(25),
+      required: z.boolean(),
+      min_values: z.number().int().min(0).max(1),
+      max_values: z.literal(1),
+    }),
+    z.strictObject({ type: z.literal(ComponentType.Checkbox), custom_id: z.string().min(1).max(100) }),
+  ]),
+});
 const wireModal = z.strictObject({
   custom_id: z.string().min(1).max(100),
   title: z.string().min(1).max(45),
   components: z
-    .array(
-      z.strictObject({
-        type: z.literal(ComponentType.ActionRow),
-        components: z.tuple([
-          z.strictObject({
-            type: z.literal(ComponentType.TextInput),
-            custom_id: z.string().min(1).max(100),
-            label: z.string().min(1).max(45),
-            style: z.literal([TextInputStyle.Short, TextInputStyle.Paragraph]),
-            required: z.boolean(),
-            max_length: z.number().int().min(1).max(4000).optional(),
-            placeholder: z.string().max(100).optional(),
-          }),
-        ]),
-      }),
-    )
+    .array(z.union([textRow, labelled]))
     .min(1)
     .max(5),
 });
@@ -167,10 +189,24 @@ test("a rendered card and form are what Discord accepts, and their custom ids co
     fields: [
       { id: "reason", label: "Reason", multiline: true, maxLength: 9000 },
       { id: "mode", label: "Mode", options: ["once", "always"], optional: true },
+      { id: "loud", label: "Loud", options: ["yes", "no"], boolean: true },
+      { id: "one", label: "One", options: ["only"] },
     ],
   });
   const sent = wireModal.parse(JSON.parse(JSON.stringify(form)));
   assert.deepEqual(parseModalId(sent.custom_id), { callback: "perm.deny", meta: "req-1" });
-  assert.equal(sent.components[0]?.components[0].max_length, 4000);
-  assert.equal(sent.components[1]?.components[0].placeholder, "One of: once, always");
+  const [reason, mode, loud, one] = sent.components;
+  assert.equal(reason?.type === ComponentType.ActionRow && reason.components[0].max_length, 4000);
+  assert.deepEqual(mode?.type === ComponentType.Label && mode.component, {
+    type: ComponentType.RadioGroup,
+    custom_id: "mode",
+    options: [
+      { label: "once", value: "once" },
+      { label: "always", value: "always" },
+    ],
+    required: false,
+  });
+  assert.equal(loud?.type === ComponentType.Label && loud.component.type, ComponentType.Checkbox);
+  // One option is no choice Discord can show: a text input lists it.
+  assert.equal(one?.type === ComponentType.ActionRow && one.components[0].placeholder, "One of: only");
 });
