@@ -1,10 +1,11 @@
 /**
  * Runs one benchmark scenario on its own and prints its table and JSON (for trying a scenario
  * without the whole `npm run bench`):
- *   node --import tsx bench/run-one.ts scale|overhead|restart|store|streaming|streaming-discord|worktree ['{"levels":[20,40]}']
+ *   node --import tsx bench/run-one.ts scale|overhead|restart|store|streaming|streaming-discord|worktree|clicks ['{"levels":[20,40]}']
  * The optional second argument is the scenario's options as JSON. To profile the bridge processes:
  *   BENCH_BRIDGE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node --import tsx bench/run-one.ts overhead
  */
+import { measureClicks, printClicks } from "./clicks.js";
 import { measureOverhead, printOverhead } from "./overhead.js";
 import { measureRestart, printRestart } from "./restart.js";
 import { measureScale, printScale } from "./scale.js";
@@ -49,6 +50,11 @@ const scenarios: Record<string, () => Promise<unknown>> = {
   worktree: async () => {
     const r = await measureWorktree(options);
     printWorktree(r);
+    return r;
+  },
+  clicks: async () => {
+    const r = await measureClicks(options);
+    printClicks(r);
     return r;
   },
 };

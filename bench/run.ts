@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: measures the bridge against the fakes with the real Copilot runtime and prints a
  * table per scenario plus JSON (bench/results/latest.json). Not part of the test suite.
- *   BENCH_ONLY=latency,streaming,scale,overhead,restart,store,worktree   scenarios to run (default: all)
+ *   BENCH_ONLY=latency,streaming,scale,overhead,restart,store,worktree,clicks   scenarios to run (default: all)
  *   BENCH_PROMPTS=N                                        permission prompts (default 500)
  * One scenario alone, with options: node --import tsx bench/run-one.ts <scenario> '<json>'.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { measureClicks, printClicks } from "./clicks.js";
 import { measureOverhead, printOverhead } from "./overhead.js";
 import { measurePromptLatency } from "./prompt-latency.js";
 import { measureRestart, printRestart } from "./restart.js";
@@ -19,7 +20,7 @@ import { measureDiscordStreaming } from "./streaming-discord.js";
 import { measureWorktree, printWorktree } from "./worktree.js";
 
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "latency,streaming,scale,overhead,restart,store,worktree").split(","),
+  (process.env.BENCH_ONLY ?? "latency,streaming,scale,overhead,restart,store,worktree,clicks").split(","),
 );
 const prompts = Number(process.env.BENCH_PROMPTS ?? 500);
 const started = Date.now();
@@ -85,6 +86,12 @@ await scenario("store", async () => {
 await scenario("worktree", async () => {
   const r = await measureWorktree();
   printWorktree(r);
+  return r;
+});
+
+await scenario("clicks", async () => {
+  const r = await measureClicks();
+  printClicks(r);
   return r;
 });
 
