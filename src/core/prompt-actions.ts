@@ -192,9 +192,11 @@ async function answerableCard(
   reply: Reply,
   thread?: ThreadRef,
 ): Promise<CardRecord | undefined> {
+  // A pending card is held by its thread's desk (no store read on the click's path); a decided or
+  // unknown one is read from the store.
   const card =
-    (await ctx.store.getCard(requestId)) ??
-    (thread ? await ctx.sessions.get(thread.key)?.desk.card(requestId) : undefined);
+    (thread ? await ctx.sessions.get(thread.key)?.desk.card(requestId) : undefined) ??
+    (await ctx.store.getCard(requestId));
   const session = card && ctx.sessions.get(card.threadKey);
   if (!card || !session) {
     await reply("This request is not pending any more (or was never known here). Nothing was changed.");

@@ -211,19 +211,20 @@ export class PromptDesk {
         () => undefined,
       );
       const won = await agent.answer(card.requestId, answer, card.prompt);
-      const decidedAs = await login;
-      await this.ctx.store
-        .audit({
-          kind: "answer",
-          at: this.ctx.now(),
-          threadKey: card.threadKey,
-          requestId: card.requestId,
-          user,
-          answer,
-          won,
-          ...(decidedAs ? { login: decidedAs } : {}),
-        })
-        .catch((error: unknown) => this.ctx.log.warn("audit write failed", { error: errorText(error) }));
+      const audited = login.then((decidedAs) =>
+        this.ctx.store
+          .audit({
+            kind: "answer",
+            at: this.ctx.now(),
+            threadKey: card.threadKey,
+            requestId: card.requestId,
+            user,
+            answer,
+            won,
+            ...(decidedAs ? { login: decidedAs } : {}),
+          })
+          .catch((error: unknown) => this.ctx.log.warn("audit write failed", { error: errorText(error) })),
+      );
       const claim = this.claims.get(card.requestId);
       this.claims.delete(card.requestId);
       if (won) {
@@ -234,9 +235,11 @@ export class PromptDesk {
           surface: "thread",
           at: this.ctx.now(),
         };
-        await this.settle(card.requestId, state);
+        // The card (the click's answer) goes out without waiting for the audit row; both are awaited.
+        await Promise.all([this.settle(card.requestId, state), audited]);
         return { status: "won" };
       }
+      await audited;
       if (claim?.completed) this.finalizeElsewhere(card.requestId, claim.completed, claim.surface);
       return { status: "lost" };
     } catch (error) {
