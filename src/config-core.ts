@@ -42,6 +42,8 @@ export interface CoreConfig {
   dataDir: string;
   /** Most session worktrees at once (BRIDGE_MAX_WORKTREES, default 50). */
   maxWorktrees: number;
+  /** Each new session's budget in AI credits (BRIDGE_MAX_AI_CREDITS; the runtime's minimum is 30). */
+  maxAiCredits?: number;
   storeUrl: string;
   /** BRIDGE_SECRET_KEY: 32 bytes that encrypt linked GitHub accounts' tokens; linking is off without it. */
   secretKey?: Uint8Array;
@@ -166,6 +168,11 @@ export function coreSettings(cwd: string, platforms: readonly string[]) {
     }),
     BRIDGE_DATA_DIR: setting.transform((v) => resolve(cwd, v ?? "data")),
     BRIDGE_MAX_WORKTREES: wholeNumber("BRIDGE_MAX_WORKTREES", 1, 10_000, 50),
+    // The runtime refuses a session limit under 30 AI credits; 0 (the default) sets none.
+    BRIDGE_MAX_AI_CREDITS: wholeNumber("BRIDGE_MAX_AI_CREDITS", 0, 1_000_000, 0).refine(
+      (n) => n === 0 || n >= 30,
+      "BRIDGE_MAX_AI_CREDITS must be at least 30 (the Copilot runtime's smallest session limit), or 0 for none",
+    ),
     BRIDGE_STORE_URL: setting
       .pipe(
         z
@@ -279,6 +286,7 @@ export function coreSettings(cwd: string, platforms: readonly string[]) {
       repos: e.BRIDGE_REPOS,
       dataDir: e.BRIDGE_DATA_DIR,
       maxWorktrees: e.BRIDGE_MAX_WORKTREES,
+      ...(e.BRIDGE_MAX_AI_CREDITS > 0 ? { maxAiCredits: e.BRIDGE_MAX_AI_CREDITS } : {}),
       storeUrl: e.BRIDGE_STORE_URL,
       ...(e.BRIDGE_SECRET_KEY ? { secretKey: e.BRIDGE_SECRET_KEY.key } : {}),
       ...(e.GITHUB_OAUTH_CLIENT_ID

@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     ...(config.provider ? { provider: config.provider } : {}),
     ...(config.model ? { model: config.model } : {}),
     ...(config.mcpServers ? { mcpServers: config.mcpServers } : {}),
+    ...(config.maxAiCredits ? { maxAiCredits: config.maxAiCredits } : {}),
     env: toolEnv,
   });
   const bridge = new Bridge({

@@ -110,6 +110,14 @@ export class SdkAgentSession implements AgentSession {
     }
   }
 
+  async cancelOverBudget(requestId: string): Promise<void> {
+    await this.within(
+      "the budget answer",
+      rpcTimeoutMs,
+      this.session.rpc.ui.handlePendingSessionLimitsExhausted({ requestId, response: { action: "cancel" } }),
+    );
+  }
+
   async pendingPermissions(): Promise<PendingPermission[]> {
     const list = await this.within(
       "the pending requests",

@@ -10,6 +10,13 @@ export { permissionView };
 /** Translates one SDK session event into the core's vocabulary; `undefined` for events the bridge ignores. */
 export function toAgentEvent(event: SessionEvent): AgentEvent | undefined {
   switch (event.type) {
+    case "session_limits_exhausted.requested":
+      return {
+        type: "limit",
+        requestId: event.data.requestId,
+        maxAiCredits: event.data.maxAiCredits,
+        usedAiCredits: event.data.usedAiCredits,
+      };
     case "assistant.usage":
       return {
         type: "usage",

@@ -27,6 +27,8 @@ export interface SdkGatewayOptions {
   model?: string;
   /** MCP servers given to every session. */
   mcpServers?: Record<string, McpServer>;
+  /** Each session's budget in AI credits (`sessionLimits.maxAiCredits`). */
+  maxAiCredits?: number;
   env?: Record<string, string | undefined>;
   log: Logger;
 }
@@ -65,6 +67,7 @@ export function sessionConfig(o: SdkGatewayOptions, onEvent: (event: SessionEven
   };
   if (o.model) config.model = o.model;
   if (o.mcpServers) config.mcpServers = o.mcpServers;
+  if (o.maxAiCredits) config.sessionLimits = { maxAiCredits: o.maxAiCredits };
   if (o.provider) {
     config.provider = {
       type: o.provider.type,

@@ -20,7 +20,7 @@ import {
 import { Transcript } from "./transcript.js";
 import { interruptedLine, TurnLog } from "./turn.js";
 import type { Message } from "./types.js";
-import { activity, addUsage } from "./usage.js";
+import { activity, addUsage, budgetLine } from "./usage.js";
 import type { AgentEvent } from "./vocabulary/agent-event.js";
 import type { AgentMode } from "./vocabulary/mode.js";
 import type { Prompt } from "./vocabulary/prompt.js";
@@ -219,6 +219,14 @@ export class ThreadSession {
         break;
       case "aborted":
         this.desk.cancelPending();
+        break;
+      case "limit":
+        // The bridge's budget is the admin's: the held request is cancelled and the thread says why.
+        this.turn.explainedElsewhere();
+        this.say(budgetLine(event.usedAiCredits, event.maxAiCredits));
+        this.agentSession?.cancelOverBudget(event.requestId).catch((error: unknown) => {
+          this.deps.log.warn("could not cancel a request over budget", { error: errorText(error) });
+        });
         break;
       case "usage":
         // Kept with the record; written with the turn's end (the working flag's change).

@@ -1,5 +1,6 @@
 /** A turn's bookkeeping beyond the transcript: what its model calls used, what it is doing. */
 import type { ThreadActivity } from "./ports/chat.js";
+import type { Message } from "./types.js";
 import type { AgentEvent } from "./vocabulary/agent-event.js";
 import type { ThreadRecord } from "./vocabulary/records.js";
 
@@ -27,3 +28,13 @@ export const activity = {
     text: `is running ${name.replace(/[^\w.:-]/g, "").slice(0, 60) || "a tool"}…`,
   }),
 } satisfies Record<string, ThreadActivity | ((name: string) => ThreadActivity)>;
+
+/** The session reached BRIDGE_MAX_AI_CREDITS: what the thread is told. */
+export function budgetLine(used: number, max: number): Message {
+  const n = (x: number) => Math.round(x * 100) / 100;
+  const text = `💳 This session has used ${n(used)} of its ${n(max)} AI credits (BRIDGE_MAX_AI_CREDITS), so Copilot's next step was cancelled. Start a new session with /copilot <prompt>, or ask an admin to raise the budget.`;
+  return {
+    blocks: [{ type: "line", inline: [text] }],
+    summary: "This session's AI-credit budget is used up",
+  };
+}

@@ -468,3 +468,17 @@ test("BRIDGE_IDENTITY: preferred by default; required needs linking set up; othe
     /BRIDGE_CLOUD_AS_BRIDGE must be on or off/,
   );
 });
+
+test("BRIDGE_MAX_AI_CREDITS: none by default; at least 30, the runtime's smallest session limit", () => {
+  assert.equal(parse(base).maxAiCredits, undefined);
+  assert.equal(parse({ ...base, BRIDGE_MAX_AI_CREDITS: "0" }).maxAiCredits, undefined);
+  assert.equal(parse({ ...base, BRIDGE_MAX_AI_CREDITS: "30" }).maxAiCredits, 30);
+  assert.throws(
+    () => parse({ ...base, BRIDGE_MAX_AI_CREDITS: "29" }),
+    /BRIDGE_MAX_AI_CREDITS must be at least 30/,
+  );
+  assert.throws(
+    () => parse({ ...base, BRIDGE_MAX_AI_CREDITS: "lots" }),
+    /BRIDGE_MAX_AI_CREDITS must be a whole number/,
+  );
+});

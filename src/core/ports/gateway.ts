@@ -39,6 +39,8 @@ export interface AgentSession {
   /** Answers a pending prompt; `true` when this answer won, `false` when it was already answered. */
   answer(requestId: string, answer: PromptAnswer, prompt: Prompt): Promise<boolean>;
   pendingPermissions(): Promise<PendingPermission[]>;
+  /** Ends a request held at the session's AI-credit budget: the model call is cancelled, the limit stays. */
+  cancelOverBudget(requestId: string): Promise<void>;
   /** The session's history, read after a resume to tell what survived. */
   history(): Promise<SessionHistory>;
   disconnect(): Promise<void>;

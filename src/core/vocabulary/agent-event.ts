@@ -37,6 +37,13 @@ export const agentEvent = z.discriminatedUnion("type", [
   /** A message typed on github.com / GitHub Mobile (a Mission Control command) started a turn. */
   z.object({ type: z.literal("remote.message"), text }),
   z.object({ type: z.literal("aborted") }),
+  /** The session used its AI-credit budget; the runtime holds the model request until told what to do. */
+  z.object({
+    type: z.literal("limit"),
+    requestId: id,
+    maxAiCredits: z.number().nonnegative(),
+    usedAiCredits: z.number().nonnegative(),
+  }),
   /** One model call's usage: tokens, and premium requests (the model's billing multiplier). */
   z.object({
     type: z.literal("usage"),

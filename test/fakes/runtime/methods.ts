@@ -114,5 +114,6 @@ export function defaultMethods(rt: RuntimeState): Record<string, MethodHandler> 
     "session.ui.handlePendingUserInput": () => ({ success: true }),
     "session.ui.handlePendingExitPlanMode": () => ({ success: true }),
     "session.ui.handlePendingElicitation": () => ({ success: true }),
+    "session.ui.handlePendingSessionLimitsExhausted": () => ({ success: true }),
   };
 }
