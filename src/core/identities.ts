@@ -50,8 +50,25 @@ export async function standingOf(ctx: Deps, user: UserRef): Promise<Standing> {
   return { kind: "linked", identity, runAs: runAsOf(identity) };
 }
 
+/**
+ * Renewals under way, by person: a refresh token works once, so two sessions of one person that
+ * need a new token at the same moment must share one exchange (the second would fail and mark the
+ * link refused).
+ */
+const renewing = new Map<string, Promise<LinkedIdentity | undefined>>();
+
 /** Trades the identity's refresh token for a new access token and keeps it; undefined when it cannot. */
-export async function renew(ctx: Deps, identity: LinkedIdentity): Promise<LinkedIdentity | undefined> {
+export function renew(ctx: Deps, identity: LinkedIdentity): Promise<LinkedIdentity | undefined> {
+  const key = `${identity.user.platform}:${identity.user.id}`;
+  let pending = renewing.get(key);
+  if (!pending) {
+    pending = exchange(ctx, identity).finally(() => renewing.delete(key));
+    renewing.set(key, pending);
+  }
+  return pending;
+}
+
+async function exchange(ctx: Deps, identity: LinkedIdentity): Promise<LinkedIdentity | undefined> {
   const usable =
     identity.refreshToken !== undefined &&
     (identity.refreshExpiresAt === undefined || identity.refreshExpiresAt > ctx.now());

@@ -109,6 +109,25 @@ test("a token about to expire is renewed before use; the renewed pair is kept se
 });
 
 test(
+  "two sessions needing a new token at once share one exchange (a refresh token works once)",
+  T,
+  async () => {
+    const dana: UserRef = { platform: "slack", id: "UDANA" };
+    await link(dana, "dana", true);
+    const linked = await store.getIdentity(dana);
+    assert.ok(linked?.expiresAt);
+    now = linked.expiresAt - 60_000;
+    const refreshes = gh.device.refreshes.length;
+    const [a, b] = await Promise.all([standingOf(ctx(), dana), standingOf(ctx(), dana)]);
+    assert.equal(gh.device.refreshes.length, refreshes + 1, "one refresh");
+    assert.equal(a.kind, "linked");
+    assert.equal(b.kind, "linked");
+    assert.equal(a.kind === "linked" && b.kind === "linked" && a.runAs.token === b.runAs.token, true);
+    assert.equal(gh.device.refreshes.at(-1)?.outcome, "token");
+  },
+);
+
+test(
   "a token past renewal, or one GitHub refused, needs a new link; the policy decides what happens then",
   T,
   async () => {
