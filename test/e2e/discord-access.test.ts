@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DiscordMessage, InteractionHandle } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -62,18 +63,20 @@ describe("Discord: who may do what", () => {
       await drv.say(threadId, words, { author: STRANGER, mention: true });
       const notice = await h.discord.waitFor(
         () =>
-          h.discord.messages.slice(from).find((m) => m.author.bot && m.content.startsWith(`<@${STRANGER}>`)),
+          h.discord.messages
+            .slice(from)
+            .find((m) => m.author.bot && messageText(m).startsWith(`<@${STRANGER}>`)),
         { what: `the refusal of "${words}"` },
       );
-      assert.match(notice.content, refusal);
+      assert.match(messageText(notice), refusal);
     }
     await drv.waitReply(threadId, /slow done/);
     const thread = drv
       .replies(threadId)
-      .map((m) => m.content)
+      .map((m) => messageText(m))
       .join("\n");
     assert.doesNotMatch(thread, /Stopped by|Mode set to|Remote control/);
-    assert.match(header.content, /Mode: `interactive`/);
+    assert.match(messageText(header), /Mode: `interactive`/);
   });
 
   test("a stranger cannot approve a plan or ask for changes to it", async () => {
@@ -81,13 +84,13 @@ describe("Discord: who may do what", () => {
     await drv.waitReply(threadId, /user turns: 1/);
     const header = await drv.waitReply(threadId, /Copilot session/, "the header");
     await drv.say(threadId, "mode plan");
-    await h.discord.waitFor(() => /Mode: `plan`/.test(header.content), { what: "plan mode" });
+    await h.discord.waitFor(() => /Mode: `plan`/.test(messageText(header)), { what: "plan mode" });
     await drv.say(threadId, "PLAN: - one step");
     const card = await cardWith(threadId, "Request changes…");
     await strangerClicks(card, "Approve & interactive");
     await strangerClicks(card, "Request changes…");
     assert.ok(buttons(card).length > 0, "the plan still waits for an answer");
-    assert.match(header.content, /Mode: `plan`/);
+    assert.match(messageText(header), /Mode: `plan`/);
   });
 
   test("a stranger cannot open a form, and a form submitted in their name is refused privately", async () => {
@@ -134,7 +137,7 @@ describe("Discord: who may do what", () => {
           .find((x) => x.author.bot && x.message_reference?.message_id === m.id),
       { what: "the refusal" },
     );
-    assert.match(reply.content, /not on this bridge.s list of users \(BRIDGE\\?_ALLOWED\\?_USERS\)/);
+    assert.match(messageText(reply), /not on this bridge.s list of users \(BRIDGE\\?_ALLOWED\\?_USERS\)/);
     assert.equal(h.discord.threads.length, threads);
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 import { pendingTerminalRequest } from "./runtime.js";
@@ -36,7 +37,7 @@ describe("Discord: /copilot attach brings a terminal's session into a thread", (
     await h.discord.waitFor(() => (buttons(card).length === 0 ? card : undefined), {
       what: "the card to close",
     });
-    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.match(messageText(card), new RegExp(`Approved once.* by <@${OWNER}>`));
     await session.disconnect();
   });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -38,28 +39,28 @@ describe("Discord: permission cards (deny with reason, approvers, strangers, rac
     await drv.waitReply(threadId, /^Tool bash result: .*User feedback: not on a Friday/);
     assert.ok(drv.modelSaw("User feedback: not on a Friday"), "the model was told the reason");
     await drv.waitClosed(card, { match: /Denied/ });
-    assert.match(card.content, new RegExp(`Denied.* by <@${OWNER}>`));
-    assert.match(card.content, /Reason: not on a Friday/);
+    assert.match(messageText(card), new RegExp(`Denied.* by <@${OWNER}>`));
+    assert.match(messageText(card), /Reason: not on a Friday/);
     assert.equal(existsSync(join(h.workdir, "discord-denied.txt")), false);
   });
 
   test("an approver decides; a stranger is refused privately and nothing changes", async () => {
     const threadId = await drv.start("RUN: touch discord-by-approver.txt");
     const card = await drv.waitCard(threadId);
-    const before = { content: card.content, edits: card.edits, posts: h.discord.messages.length };
+    const before = { content: messageText(card), edits: card.edits, posts: h.discord.messages.length };
 
     for (const label of ["Approve once", "Deny", "Deny with reason…"]) {
       const refused = await drv.click(card, label, STRANGER);
       const note = await drv.ephemeralTo(refused, /Only <@\d+> or an approver can decide/);
       assert.equal((note.flags ?? 0) & 64, 64, "the refusal is ephemeral");
-      assert.match(note.content, new RegExp(`Only <@${OWNER}> or an approver`));
+      assert.match(messageText(note), new RegExp(`Only <@${OWNER}> or an approver`));
       assert.ok(
         !h.discord.interactionReplies.some((r) => r.interactionId === refused.interactionId && r.type === 9),
         `no modal for a stranger (${label})`,
       );
     }
     const { said, notice } = await drv.queuedBehind(threadId);
-    assert.equal(card.content, before.content, "the card is unchanged");
+    assert.equal(messageText(card), before.content, "the card is unchanged");
     assert.equal(card.edits, before.edits, "the card was not edited");
     assert.equal(buttons(card).length, 3);
     assert.deepEqual(
@@ -73,7 +74,7 @@ describe("Discord: permission cards (deny with reason, approvers, strangers, rac
     await drv.waitReply(threadId, /Tool bash result/);
     assert.equal(existsSync(join(h.workdir, "discord-by-approver.txt")), true);
     await drv.waitClosed(card, { match: /Approved once/ });
-    assert.match(card.content, new RegExp(`Approved once.* by <@${APPROVER}>`));
+    assert.match(messageText(card), new RegExp(`Approved once.* by <@${APPROVER}>`));
     assert.ok(
       !h.discord.ephemeralMessages.some((m) => m.interaction_id === click.interactionId),
       "the approver got no refusal",
@@ -113,16 +114,18 @@ describe("Discord: permission cards (deny with reason, approvers, strangers, rac
       h.discord.clickButton({ user_id: APPROVER, message_id: card.id, custom_id: denyId }),
     ]);
     await drv.waitClosed(card, { match: /Approved once|Denied/ });
-    const approved = /Approved once/.test(card.content);
-    const denied = /Denied/.test(card.content);
-    assert.ok(approved !== denied, `exactly one outcome: ${card.content}`);
-    assert.match(card.content, new RegExp(`by <@${approved ? OWNER : APPROVER}>`));
+    const approved = /Approved once/.test(messageText(card));
+    const denied = /Denied/.test(messageText(card));
+    assert.ok(approved !== denied, `exactly one outcome: ${messageText(card)}`);
+    assert.match(messageText(card), new RegExp(`by <@${approved ? OWNER : APPROVER}>`));
 
     const [winner, loser] = approved ? [byOwner, byApprover] : [byApprover, byOwner];
     const note = await drv.ephemeralTo(loser, /already answered/);
     assert.equal((note.flags ?? 0) & 64, 64);
     assert.ok(
-      !h.discord.ephemeralMessages.some((m) => m.interaction_id === winner.interactionId && m.content !== ""),
+      !h.discord.ephemeralMessages.some(
+        (m) => m.interaction_id === winner.interactionId && messageText(m) !== "",
+      ),
       "the winner gets no notice",
     );
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 import { decodeQr } from "./qr.js";
@@ -20,7 +21,7 @@ describe("Discord: cloud sessions", () => {
     const task = [...gh.mc.tasks.values()].at(-1);
     assert.ok(task);
     const url = `https://github.com/copilot/tasks/${task.id}`;
-    assert.ok(link.content.includes(url), link.content);
+    assert.ok(messageText(link).includes(url), messageText(link));
     const qr = await h.discord.waitFor(
       () =>
         drv
@@ -48,6 +49,6 @@ describe("Discord: cloud sessions", () => {
     });
     const card = await drv.waitReply(threadId, /make docs/);
     assert.equal(buttons(card).length, 0, "a cloud prompt offers no buttons here");
-    assert.match(card.content, /takes answers on GitHub/);
+    assert.match(messageText(card), /takes answers on GitHub/);
   });
 });

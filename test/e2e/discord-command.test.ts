@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { InteractionHandle } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { useBridge } from "./fixture.js";
 
 const OWNER = "230000000000000001";
@@ -13,7 +14,7 @@ describe("Discord: the /copilot application command", () => {
     h.discord.waitFor(
       () =>
         h.discord.ephemeralMessages.find(
-          (m) => m.interaction_id === handle.interactionId && m.content !== "" && m.edits > 0,
+          (m) => m.interaction_id === handle.interactionId && messageText(m) !== "" && m.edits > 0,
         ),
       { what: "the deferred reply to be edited", timeoutMs: 20_000 },
     );
@@ -39,16 +40,16 @@ describe("Discord: the /copilot application command", () => {
       () => d.messages.slice(before).find((m) => m.channel_id === d.channelId && m.author.bot && m.thread),
       { what: "the bot's header with a thread", timeoutMs: 20_000 },
     );
-    assert.match(header.content, /Copilot session/);
-    assert.match(header.content, new RegExp(`<@${OWNER}>`));
-    assert.match(header.content, /hi via command/);
+    assert.match(messageText(header), /Copilot session/);
+    assert.match(messageText(header), new RegExp(`<@${OWNER}>`));
+    assert.match(messageText(header), /hi via command/);
     const thread = d.threads.find((t) => t.message_id === header.id);
     assert.ok(thread, "the thread was started from the header");
     assert.equal(thread.name, "hi via command");
     await drv.waitReply(thread.id, /You said: hi via command \(user turns: 1\)/);
 
     const edited = await finalReply(handle);
-    assert.match(edited.content, /Started a Copilot session/);
+    assert.match(messageText(edited), /Started a Copilot session/);
     assert.equal((edited.flags ?? 0) & 64, 64, "still ephemeral");
     assert.ok(
       !d.messages.some((m) => m.interaction_id === handle.interactionId),
@@ -62,7 +63,7 @@ describe("Discord: the /copilot application command", () => {
     assert.equal(deferred.type, 5);
     await drv.waitReply(thread.id, /You said: second via command \(user turns: 2\)/);
     const sent = await finalReply(inThread);
-    assert.match(sent.content, /Sent to this thread's Copilot session/);
+    assert.match(messageText(sent), /Sent to this thread's Copilot session/);
     assert.equal(d.threads.length, threads, "no new thread");
   });
 
@@ -72,7 +73,7 @@ describe("Discord: the /copilot application command", () => {
     const posts = d.messages.length;
     const handle = await drv.slash(d.channelId, "help");
     const reply = await finalReply(handle);
-    assert.match(reply.content, /Usage:/);
+    assert.match(messageText(reply), /Usage:/);
     assert.equal((reply.flags ?? 0) & 64, 64);
     // A barrier: a later command, answered only once the bridge has handled it whole.
     await finalReply(await drv.slash(d.channelId, "help"));
@@ -89,16 +90,16 @@ describe("Discord: the /copilot application command", () => {
       () =>
         drv
           .replies(threadId)
-          .find((m) => /Copilot session/.test(m.content) && /Mode: `plan`/.test(m.content)),
+          .find((m) => /Copilot session/.test(messageText(m)) && /Mode: `plan`/.test(messageText(m))),
       { what: "the header to show plan" },
     );
     assert.ok(header);
     await drv.slash(threadId, "status");
     const status = await drv.waitReply(threadId, /Session status/);
-    assert.match(status.content, /Mode: `plan`/);
+    assert.match(messageText(status), /Mode: `plan`/);
     // The first turn's model call is counted (the scripted model reports 10 prompt tokens a call).
     assert.match(
-      status.content,
+      messageText(status),
       /Usage: [1-9][\d,]* tokens in · [1-9][\d,]* out · 0 premium request\(s\) · [1-9]\d* model call\(s\)/,
     );
   });

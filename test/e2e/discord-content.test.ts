@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { longText } from "../fakes/model/rules.js";
 import { useBridge } from "./fixture.js";
 
@@ -17,14 +18,14 @@ describe("Discord: long output", () => {
 
   test("a 5000-character answer is split into messages of at most 2000 chars with balanced fences", async () => {
     const threadId = await drv.start("LONG: 5000");
-    const parts = () => drv.replies(threadId).filter((m) => /line \d{4}/.test(m.content));
+    const parts = () => drv.replies(threadId).filter((m) => /line \d{4}/.test(messageText(m)));
     // The last line of a LONG answer is the one with the highest number; wait until it is shown and stable.
     let last = "";
     let stableSince = 0;
     await h.discord.waitFor(
       () => {
         const shown = parts()
-          .map((m) => m.content)
+          .map((m) => messageText(m))
           .join("\n");
         if (shown !== last) {
           last = shown;
@@ -38,13 +39,13 @@ describe("Discord: long output", () => {
     const messages = parts();
     assert.ok(messages.length >= 3, `split into ${messages.length} messages`);
     for (const m of messages) {
-      assert.ok(m.content.length <= 2000, `a part has ${m.content.length} chars`);
-      const fences = (m.content.match(/```/g) ?? []).length;
-      assert.equal(fences % 2, 0, `balanced code fences in a part:\n${m.content.slice(0, 300)}`);
+      assert.ok(messageText(m).length <= 2000, `a part has ${messageText(m).length} chars`);
+      const fences = (messageText(m).match(/```/g) ?? []).length;
+      assert.equal(fences % 2, 0, `balanced code fences in a part:\n${messageText(m).slice(0, 300)}`);
     }
     // Nothing lost, repeated or reordered.
-    assert.deepEqual(textLines(messages.map((m) => m.content).join("\n")), textLines(longText(5000)));
-    const inFence = messages.filter((m) => /```js/.test(m.content));
+    assert.deepEqual(textLines(messages.map((m) => messageText(m)).join("\n")), textLines(longText(5000)));
+    const inFence = messages.filter((m) => /```js/.test(messageText(m)));
     assert.ok(inFence.length >= 1, "the code block is shown with its language");
   });
 });

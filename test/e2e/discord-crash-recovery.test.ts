@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttons, requestIdOf } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -38,7 +39,7 @@ describe("Discord: nothing lost when the bridge is killed", () => {
     await h.cardSaved(requestIdOf(card, "Answer…")); // the crash comes once the card is up
     await h.crashAndRestart();
     await drv.waitClosed(card, { match: /Lost: the Copilot runtime restarted before anyone answered/ });
-    assert.doesNotMatch(card.content, /answered while the bridge was offline/);
+    assert.doesNotMatch(messageText(card), /answered while the bridge was offline/);
     await drv.say(threadId, "ASK: Which fruit now? | apple | pear");
     const fresh = await h.discord.waitFor(
       () => drv.replies(threadId).find((m) => m.id !== card.id && buttons(m).some((b) => b.label === "pear")),

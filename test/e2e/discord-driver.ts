@@ -3,7 +3,13 @@
  * definition of each step, built from a running {@link BridgeHarness} that serves Discord (`useBridge`
  * in fixture.ts makes one for its `discordOwner`).
  */
-import type { DiscordMessage, FakeDiscord, InteractionHandle } from "../fakes/discord/index.js";
+import {
+  type DiscordMessage,
+  type FakeDiscord,
+  type InteractionHandle,
+  messageButtons,
+  messageText,
+} from "../fakes/discord/index.js";
 import type { BridgeHarness } from "./harness.js";
 
 export interface Button {
@@ -11,15 +17,17 @@ export interface Button {
   label: string;
 }
 
-/** The buttons of a message, across its action rows (none once a card is closed). */
+/** The buttons of a message, in its action rows or a Components V2 layout (none once a card is closed). */
 export function buttons(m: DiscordMessage): Button[] {
-  return (m.components ?? []).flatMap((row: { components?: Button[] }) => row.components ?? []);
+  return messageButtons(m).flatMap((b) =>
+    b.custom_id !== undefined && b.label !== undefined ? [{ custom_id: b.custom_id, label: b.label }] : [],
+  );
 }
 
 /** The custom_id of the button labelled `label`; throws if the card has none. */
 export function buttonId(card: DiscordMessage, label: string): string {
   const b = buttons(card).find((x) => x.label === label);
-  if (!b) throw new Error(`no "${label}" button on the card: ${card.content}`);
+  if (!b) throw new Error(`no "${label}" button on the card: ${messageText(card)}`);
   return b.custom_id;
 }
 
@@ -112,11 +120,11 @@ export class DiscordDriver {
 
   /** The bot's permission cards in a thread, open or closed (by their 🔐). */
   cards(threadId: string): DiscordMessage[] {
-    return this.replies(threadId).filter((m) => /🔐/.test(m.content));
+    return this.replies(threadId).filter((m) => /🔐/.test(messageText(m)));
   }
 
   waitReply(threadId: string, match: RegExp, what = `a reply matching ${match}`): Promise<DiscordMessage> {
-    return this.d.waitFor(() => this.replies(threadId).find((m) => match.test(m.content)), {
+    return this.d.waitFor(() => this.replies(threadId).find((m) => match.test(messageText(m))), {
       what,
       timeoutMs: 20_000,
     });
@@ -138,7 +146,7 @@ export class DiscordDriver {
     const { match, timeoutMs = 20_000 } = opts;
     const what = opts.what ?? (match ? `the card to close with ${match}` : "the card to close");
     return this.d.waitFor(
-      () => (buttons(card).length === 0 && (!match || match.test(card.content)) ? card : undefined),
+      () => (buttons(card).length === 0 && (!match || match.test(messageText(card))) ? card : undefined),
       { what, timeoutMs },
     );
   }
@@ -152,7 +160,7 @@ export class DiscordDriver {
     return this.d.waitFor(
       () =>
         this.d.ephemeralMessages.find(
-          (m) => m.interaction_id === handle.interactionId && match.test(m.content),
+          (m) => m.interaction_id === handle.interactionId && match.test(messageText(m)),
         ),
       { what },
     );

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { DiscordMessage } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -19,7 +20,7 @@ describe("Discord: ending a session", () => {
       () =>
         h.discord.messages
           .slice(from)
-          .find((m) => m.author.bot && m.content.startsWith(`<@${user}>`) && match.test(m.content)),
+          .find((m) => m.author.bot && messageText(m).startsWith(`<@${user}>`) && match.test(messageText(m))),
       { what: `a notice to ${user} matching ${match}` },
     );
 
@@ -48,7 +49,7 @@ describe("Discord: ending a session", () => {
     await h.discord.waitFor(() => (buttons(header).length === 0 ? header : undefined), {
       what: "the header to lose its buttons",
     });
-    assert.match(header.content, new RegExp(`⏹️ Session ended by <@${OWNER}>`));
+    assert.match(messageText(header), new RegExp(`⏹️ Session ended by <@${OWNER}>`));
 
     const asked = h.model.requests.length;
     const from = h.discord.messages.length;

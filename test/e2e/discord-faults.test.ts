@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { DiscordMessage, RestCall } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { useBridge } from "./fixture.js";
 
 const OWNER = "270000000000000001";
@@ -20,11 +21,11 @@ describe("Discord platform errors: nothing is lost", () => {
     h.discord.failNext("PATCH /channels/:id/messages/:id", { status: 500 }, 1);
     const threadId = await drv.start("ECHO: survived the rate limit");
     const reply = await drv.waitReply(threadId, /^survive/);
-    await h.discord.waitFor(() => (reply.content === "survived the rate limit" ? reply : undefined), {
-      what: `the complete answer (it reads ${JSON.stringify(reply.content)})`,
+    await h.discord.waitFor(() => (messageText(reply) === "survived the rate limit" ? reply : undefined), {
+      what: `the complete answer (it reads ${JSON.stringify(messageText(reply))})`,
       timeoutMs: 20_000,
     });
-    const header = drv.replies(threadId).filter((m) => /Copilot session/.test(m.content));
+    const header = drv.replies(threadId).filter((m) => /Copilot session/.test(messageText(m)));
     assert.equal(header.length, 1, "one header despite the retries");
     const faulted = faultsOn(h.discord.calls.slice(from), (c) => c.method === "POST");
     assert.deepEqual(faulted, ["429", "500"], "both faults were served to posts");
@@ -73,7 +74,7 @@ describe("Discord platform errors: nothing is lost", () => {
     await drv.waitReply(threadId, /Tool bash result/);
     assert.equal(existsSync(join(h.workdir, file)), true);
     await drv.waitClosed(card);
-    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.match(messageText(card), new RegExp(`Approved once.* by <@${OWNER}>`));
     assert.deepEqual(
       faultsOn(
         h.discord.calls,
@@ -97,8 +98,11 @@ describe("Discord platform errors: nothing is lost", () => {
       const threadId = await drv.start("ECHO: finally the whole answer arrives");
       const reply = await drv.waitReply(threadId, /^finally/);
       await h.discord.waitFor(
-        () => (reply.content === "finally the whole answer arrives" ? reply : undefined),
-        { what: `the answer to read in full (it reads ${JSON.stringify(reply.content)})`, timeoutMs: 20_000 },
+        () => (messageText(reply) === "finally the whole answer arrives" ? reply : undefined),
+        {
+          what: `the answer to read in full (it reads ${JSON.stringify(messageText(reply))})`,
+          timeoutMs: 20_000,
+        },
       );
       const edits = h.discord.calls.filter(
         (c) => c.method === "PATCH" && c.path === `${threadPath}/${reply.id}`,
@@ -118,7 +122,7 @@ describe("Discord platform errors: nothing is lost", () => {
     const threads = d.threads.length;
     d.failNext("POST /channels/:id/messages/:id/threads", { drop: true }, 1);
     const answer = await drv.mentionReply("start despite a drop");
-    assert.match(answer.content, /Nothing was started/);
+    assert.match(messageText(answer), /Nothing was started/);
     // A barrier: a later mention, answered only once the bridge has handled it whole.
     await drv.mentionReply("");
     assert.equal(d.threads.length, threads, "no thread");

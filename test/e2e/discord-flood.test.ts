@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { userTurns } from "../fakes/model/index.js";
 import { useBridge } from "./fixture.js";
 
@@ -20,16 +21,16 @@ describe("Discord: a flood of messages in a session thread", () => {
     await drv.say(threadId, "stranger-6", { author: STRANGER, mention: true });
     const refusal = await drv.waitReply(threadId, /in the last minute/);
     assert.match(
-      refusal.content,
+      messageText(refusal),
       new RegExp(`^<@${STRANGER}> You have sent 5 messages in this thread in the last minute`),
     );
-    assert.match(refusal.content, /This one was not sent to Copilot; try again in \d+ s\./);
+    assert.match(messageText(refusal), /This one was not sent to Copilot; try again in \d+ s\./);
     assert.deepEqual(refusal.allowed_mentions?.users, [STRANGER], "pings only the stranger");
     await drv.say(threadId, "stranger-7", { author: STRANGER, mention: true });
     for (let i = 1; i <= 6; i++) await drv.say(threadId, `owner-${i}`);
     await drv.waitReply(threadId, /queued \(11 waiting\)/);
     assert.ok(
-      !drv.replies(threadId).some((m) => /slow done/.test(m.content)),
+      !drv.replies(threadId).some((m) => /slow done/.test(messageText(m))),
       "all of it while the turn ran",
     );
 
@@ -43,7 +44,7 @@ describe("Discord: a flood of messages in a session thread", () => {
     for (let i = 1; i <= 5; i++) assert.ok(combined.includes(`stranger-${i}\n`), `stranger-${i} was sent`);
     for (let i = 1; i <= 6; i++) assert.ok(combined.includes(`owner-${i}`), `owner-${i} was sent`);
     assert.ok(!/stranger-[67]/.test(combined), "the refused messages were not sent");
-    const texts = drv.replies(threadId).map((m) => m.content);
+    const texts = drv.replies(threadId).map((m) => messageText(m));
     assert.equal(
       texts.filter((t) => /in the last minute/.test(t)).length,
       1,

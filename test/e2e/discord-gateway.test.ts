@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { useBridge } from "./fixture.js";
 
 const OWNER = "250000000000000001";
@@ -8,7 +9,7 @@ describe("Discord: gateway drops and zombie connections lose nothing", () => {
   const { h, drv } = useBridge({ discordOwner: OWNER });
 
   const answersTo = (threadId: string, text: string) =>
-    drv.replies(threadId).filter((m) => m.content.includes(`You said: ${text} (`)).length;
+    drv.replies(threadId).filter((m) => messageText(m).includes(`You said: ${text} (`)).length;
 
   test("a dropped gateway mid-turn: the running answer completes and a message sent meanwhile is answered", async () => {
     const threadId = await drv.start("SLOW: 1500");

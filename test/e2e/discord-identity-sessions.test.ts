@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DiscordMessage } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { useBridge } from "./fixture.js";
 import { checkoutOfDemo } from "./github.js";
 import { identityEnv, linkOnDiscord } from "./identity.js";
@@ -51,8 +52,8 @@ describe("Discord: sessions run as the person who asked", () => {
   async function share(threadId: string, owner: string) {
     await drv.say(threadId, "remote on", { author: owner });
     const link = await drv.waitReply(threadId, /Follow and steer this session on GitHub/);
-    const url = linkTarget.exec(link.content)?.[1];
-    assert.ok(url, link.content);
+    const url = linkTarget.exec(messageText(link))?.[1];
+    assert.ok(url, messageText(link));
     return sessionOfLink(gh, url);
   }
 
@@ -70,11 +71,11 @@ describe("Discord: sessions run as the person who asked", () => {
     const alice = await drv.start("alice asks", ALICE);
     const bob = await drv.start("bob asks", BOB);
     const [aliceHeader, bobHeader] = await Promise.all([header(alice), header(bob)]);
-    assert.match(aliceHeader.content, new RegExp(`<@${ALICE}>`));
-    assert.match(aliceHeader.content, /GitHub: @alice/);
-    assert.doesNotMatch(aliceHeader.content, /bridge's account/);
-    assert.match(bobHeader.content, new RegExp(`<@${BOB}>`));
-    assert.match(bobHeader.content, /GitHub: @bob/);
+    assert.match(messageText(aliceHeader), new RegExp(`<@${ALICE}>`));
+    assert.match(messageText(aliceHeader), /GitHub: @alice/);
+    assert.doesNotMatch(messageText(aliceHeader), /bridge's account/);
+    assert.match(messageText(bobHeader), new RegExp(`<@${BOB}>`));
+    assert.match(messageText(bobHeader), /GitHub: @bob/);
     await Promise.all([
       drv.waitReply(alice, /You said: alice asks \(user turns: 1\)/),
       drv.waitReply(bob, /You said: bob asks \(user turns: 1\)/),
@@ -105,10 +106,10 @@ describe("Discord: sessions run as the person who asked", () => {
     const thread = await drv.start("carol asks", CAROL);
     const top = await header(thread);
     assert.match(
-      top.content,
+      messageText(top),
       /GitHub: the bridge's account \(no linked account: \/copilot login links yours\)/,
     );
-    assert.doesNotMatch(top.content, /GitHub: @/);
+    assert.doesNotMatch(messageText(top), /GitHub: @/);
     await drv.waitReply(thread, /You said: carol asks \(user turns: 1\)/);
     assert.ok(chats(bridgeLogin()).length > before, gh.copilotApi.describe());
     assert.equal(gh.copilotApi.callsOf("carol").length, 0);
@@ -123,10 +124,10 @@ describe("Discord: sessions run as the person who asked", () => {
     await drv.say(thread, "second question", { author: DAVE });
     const ask = await drv.waitReply(thread, /GitHub refused the token of/, "the request to link again");
     assert.match(
-      ask.content,
+      messageText(ask),
       new RegExp(`\`dave\` \\(revoked or expired\\)\\. <@${DAVE}>: run /copilot login`),
     );
-    assert.match(ask.content, /keeps its history/);
+    assert.match(messageText(ask), /keeps its history/);
 
     await linkOnDiscord(h, drv, gh, DAVE, "dave");
     await drv.say(thread, "third question", { author: DAVE });
@@ -149,9 +150,9 @@ describe("Discord: sessions run as the person who asked", () => {
 
     await drv.say(thread, "after logout", { author: ALICE });
     const refused = await drv.waitReply(thread, /no longer linked/, "the refusal");
-    assert.match(refused.content, new RegExp(`^<@${ALICE}> `), "addressed to Alice");
+    assert.match(messageText(refused), new RegExp(`^<@${ALICE}> `), "addressed to Alice");
     assert.match(
-      refused.content,
+      messageText(refused),
       /This session runs as GitHub @alice, and that account is no longer linked: its owner runs \/copilot login, then sends the message again\. It was not sent to Copilot\./,
     );
     // The refusal is posted where the message would have been sent: nothing went to the model.
@@ -159,7 +160,7 @@ describe("Discord: sessions run as the person who asked", () => {
     assert.equal(chats("alice").length, asAlice, "nothing more went to the model as Alice");
     assert.equal(chats(undefined).length, revoked, "nor with her revoked token");
     assert.equal(
-      drv.replies(thread).filter((m) => /You said: after logout/.test(m.content)).length,
+      drv.replies(thread).filter((m) => /You said: after logout/.test(messageText(m))).length,
       0,
       "no answer in the thread",
     );
@@ -192,7 +193,7 @@ describe("Discord: BRIDGE_IDENTITY=required", () => {
           .find((m) => m.author.bot && m.message_reference?.message_id === mention.id),
       { what: "the bot's answer to the mention", timeoutMs: 20_000 },
     );
-    assert.equal(answer.content, linkFirst);
+    assert.equal(messageText(answer), linkFirst);
     assert.equal(
       d.threads.find((t) => t.message_id === mention.id),
       undefined,
@@ -203,7 +204,7 @@ describe("Discord: BRIDGE_IDENTITY=required", () => {
     const posts = d.messages.length;
     const command = await drv.slash(d.channelId, "start via the command", ERIN);
     const refused = await drv.ephemeralTo(command, /is not linked/);
-    assert.equal(refused.content, linkFirst);
+    assert.equal(messageText(refused), linkFirst);
     assert.equal((refused.flags ?? 0) & 64, 64, "only Erin sees it");
     assert.equal(d.threads.length, threads, "no thread was started");
     assert.deepEqual(
@@ -218,7 +219,7 @@ describe("Discord: BRIDGE_IDENTITY=required", () => {
     await linkOnDiscord(h, drv, gh, ERIN, "erin");
     const thread = await drv.start("now as myself", ERIN);
     const top = await drv.waitReply(thread, /Copilot session/, "the session header");
-    assert.match(top.content, /GitHub: @erin/);
+    assert.match(messageText(top), /GitHub: @erin/);
     await drv.waitReply(thread, /You said: now as myself \(user turns: 1\)/);
     assert.ok(
       gh.copilotApi.callsOf("erin").some((c) => c.path.endsWith("/chat/completions")),

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { useBridge } from "./fixture.js";
 import { decodeQr } from "./qr.js";
 
@@ -40,14 +41,14 @@ describe("Discord: linking a GitHub account", () => {
     await drv.ephemeralTo(login, /sent you a direct message/);
     const [first] = await dms(1);
     assert.ok(first);
-    const userCode = /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(first.content)?.[1];
-    assert.ok(userCode, first.content);
-    assert.match(first.content, /https:\/\/github\.com\/login\/device/);
+    const userCode = /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(messageText(first))?.[1];
+    assert.ok(userCode, messageText(first));
+    assert.match(messageText(first), /https:\/\/github\.com\/login\/device/);
     const png = first.attachments.find((a) => a.filename === "github-login-qr.png");
     assert.ok(png, "the QR code is attached");
     assert.equal(decodeQr(png.bytes), "https://github.com/login/device");
     assert.ok(
-      !h.discord.channelMessages(h.discord.channelId).some((m) => m.content.includes(userCode)),
+      !h.discord.channelMessages(h.discord.channelId).some((m) => messageText(m).includes(userCode)),
       "the code is not in the channel",
     );
 
@@ -66,8 +67,8 @@ describe("Discord: linking a GitHub account", () => {
     h.discord.closedDms(ALICE);
     const login = await drv.slash(h.discord.channelId, "login");
     const answer = await drv.ephemeralTo(login, /enter the code/);
-    const userCode = /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(answer.content)?.[1];
-    assert.ok(userCode, answer.content);
-    assert.match(answer.content, /github\.com\/login\/device/);
+    const userCode = /\b([A-Z0-9]{4}-[A-Z0-9]{4})\b/.exec(messageText(answer))?.[1];
+    assert.ok(userCode, messageText(answer));
+    assert.match(messageText(answer), /github\.com\/login\/device/);
   });
 });

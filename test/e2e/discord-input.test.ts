@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -14,7 +15,7 @@ describe("Discord: bad input and stale clicks", () => {
   test("a bare mention answers with usage in the channel and opens no thread", async () => {
     const threads = h.discord.threads.length;
     const reply = await drv.mentionReply("");
-    assert.match(reply.content, /Usage:/);
+    assert.match(messageText(reply), /Usage:/);
     assert.deepEqual(reply.allowed_mentions?.parse ?? [], [], "the usage reply pings nobody");
     // A barrier: a later mention, answered only once the bridge has handled it whole.
     await drv.mentionReply("");
@@ -26,8 +27,8 @@ describe("Discord: bad input and stale clicks", () => {
     const requests = h.model.requests.length;
     const prompt = "y".repeat(LIMIT + 50);
     const reply = await drv.mentionReply(prompt);
-    assert.match(reply.content, new RegExp(`${LIMIT + 50} characters long; the limit is ${LIMIT}`));
-    assert.match(reply.content, /Nothing was started/);
+    assert.match(messageText(reply), new RegExp(`${LIMIT + 50} characters long; the limit is ${LIMIT}`));
+    assert.match(messageText(reply), /Nothing was started/);
     // A barrier: a later mention, answered only once the bridge has handled it whole.
     await drv.mentionReply("");
     assert.equal(h.discord.threads.length, threads, "no thread");
@@ -46,8 +47,8 @@ describe("Discord: bad input and stale clicks", () => {
     const requests = h.model.requests.length;
     await drv.say(threadId, "z".repeat(LIMIT + 1));
     const note = await drv.waitReply(threadId, /characters long; the limit is/);
-    assert.match(note.content, new RegExp(`<@${OWNER}>`));
-    assert.match(note.content, /not sent to Copilot/);
+    assert.match(messageText(note), new RegExp(`<@${OWNER}>`));
+    assert.match(messageText(note), /not sent to Copilot/);
     // A barrier: the thread's next message, answered by the model as the second turn.
     await drv.say(threadId, "a short one");
     await drv.waitReply(threadId, /You said: a short one \(user turns: 2\)/);
@@ -77,8 +78,8 @@ describe("Discord: bad input and stale clicks", () => {
     const note = await drv.ephemeralTo(late, /already answered/);
     assert.equal((note.flags ?? 0) & 64, 64);
     await drv.waitClosed(card);
-    assert.match(card.content, /Denied/);
-    assert.doesNotMatch(card.content, /Approved/);
+    assert.match(messageText(card), /Denied/);
+    assert.doesNotMatch(messageText(card), /Approved/);
     await drv.waitReply(threadId, /✗ ran `touch discord-stale\.txt`/);
     assert.equal(existsSync(join(h.workdir, "discord-stale.txt")), false);
   });
@@ -103,9 +104,9 @@ describe("Discord: bad input and stale clicks", () => {
     const ack = await h.discord.replyTo(submitted.interactionId);
     assert.ok([4, 5, 6, 7].includes(ack.type), `the submit is acknowledged (type ${ack.type})`);
     const told = await drv.waitReply(threadId, /already answered/);
-    assert.match(told.content, new RegExp(`<@${OWNER}>`));
-    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
-    assert.doesNotMatch(card.content, /too late|Denied/);
+    assert.match(messageText(told), new RegExp(`<@${OWNER}>`));
+    assert.match(messageText(card), new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.doesNotMatch(messageText(card), /too late|Denied/);
     assert.equal(existsSync(join(h.workdir, "discord-late-form.txt")), true);
   });
 });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -22,9 +23,9 @@ describe("Discord: permission kinds beyond shell and write", () => {
     writeFileSync(join(outside, "b.txt"), "text of b\n");
     const threadId = await drv.start(`READ: ${outside}/a.txt`);
     const card = await drv.waitCard(threadId);
-    assert.match(card.content, /Read a file or folder/);
-    assert.ok(card.content.includes(`${outside}/a.txt`), card.content);
-    assert.doesNotMatch(card.content, /[{}]|toolCallId|"kind"/);
+    assert.match(messageText(card), /Read a file or folder/);
+    assert.ok(messageText(card).includes(`${outside}/a.txt`), messageText(card));
+    assert.doesNotMatch(messageText(card), /[{}]|toolCallId|"kind"/);
     assert.deepEqual(
       buttons(card).map((b) => b.label),
       ["Approve once", "Approve for session", "Deny", "Deny with reason…"],

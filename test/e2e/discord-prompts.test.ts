@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DiscordMessage, InteractionHandle, InteractionReply } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -57,32 +58,34 @@ describe("Discord: questions, plans and forms", () => {
     const from = h.model.requests.length;
     const threadId = await drv.start("ASK: Which colour? | red | blue");
     const card = await cardWith(threadId, "blue");
-    assert.match(card.content, /Copilot asks/);
-    assert.match(card.content, /Which colour\?/);
-    assert.match(card.content, new RegExp(`Waiting for <@${OWNER}> or an approver`));
+    assert.match(messageText(card), /Copilot asks/);
+    assert.match(messageText(card), /Which colour\?/);
+    assert.match(messageText(card), new RegExp(`Waiting for <@${OWNER}> or an approver`));
     assert.deepEqual(
       buttons(card).map((b) => b.label),
       ["red", "blue", "Answer…"],
     );
 
-    const before = { content: card.content, edits: card.edits };
+    const before = { content: messageText(card), edits: card.edits };
     const refused = await drv.click(card, "blue", STRANGER);
     const note = await drv.ephemeralTo(refused, /or an approver can decide/);
     assert.equal((note.flags ?? 0) & 64, 64, "the refusal is ephemeral");
-    assert.match(note.content, new RegExp(`Only <@${OWNER}> or an approver`));
+    assert.match(messageText(note), new RegExp(`Only <@${OWNER}> or an approver`));
     await drv.queuedBehind(threadId);
-    assert.equal(card.content, before.content, "the card is unchanged");
+    assert.equal(messageText(card), before.content, "the card is unchanged");
     assert.equal(card.edits, before.edits, "the card was not edited");
     assert.equal(buttons(card).length, 3, "the card still waits");
     assert.equal(drv.modelSaw("User selected", from), false, "the stranger's click reached no one");
 
     const chosen = await drv.click(card, "blue");
     await drv.waitClosed(card, { match: new RegExp(`Answered.* by <@${OWNER}>`) });
-    assert.match(card.content, /Answer: blue/);
+    assert.match(messageText(card), /Answer: blue/);
     await drv.waitReply(threadId, /Tool ask_user result: User selected: blue/);
     assert.ok(modelToolResult("User selected: blue", from), "the model was given the choice");
     assert.ok(
-      !h.discord.ephemeralMessages.some((m) => m.interaction_id === chosen.interactionId && m.content !== ""),
+      !h.discord.ephemeralMessages.some(
+        (m) => m.interaction_id === chosen.interactionId && messageText(m) !== "",
+      ),
       "the owner got no notice",
     );
   });
@@ -106,14 +109,14 @@ describe("Discord: questions, plans and forms", () => {
     assert.equal((error.flags ?? 0) & 64, 64, "the error is ephemeral");
     await drv.queuedBehind(threadId);
     assert.equal(buttons(card).length, 1, "the card still waits");
-    assert.doesNotMatch(card.content, /Answered/);
+    assert.doesNotMatch(messageText(card), /Answered/);
     assert.equal(drv.modelSaw("User responded", from), false, "the empty answer reached no one");
 
     // The modal closed with the error: the owner opens it again and answers.
     const again = await openModal(card, "Answer…");
     await acknowledged(await submit(threadId, again, { answer: "Ada" }));
     await drv.waitClosed(card, { match: /Answer: Ada/ });
-    assert.match(card.content, new RegExp(`Answered.* by <@${OWNER}>`));
+    assert.match(messageText(card), new RegExp(`Answered.* by <@${OWNER}>`));
     await drv.waitReply(threadId, /Tool ask_user result: User responded: Ada/);
     assert.ok(modelToolResult("User responded: Ada", from), "the model was given the answer");
   });
@@ -123,14 +126,16 @@ describe("Discord: questions, plans and forms", () => {
     const threadId = await drv.start("hello");
     await drv.waitReply(threadId, /user turns: 1/);
     const header = await headerOf(threadId);
-    assert.match(header.content, /Mode: `interactive`/);
+    assert.match(messageText(header), /Mode: `interactive`/);
     await drv.say(threadId, "mode plan");
-    await h.discord.waitFor(() => /Mode: `plan`/.test(header.content), { what: "the header in plan mode" });
+    await h.discord.waitFor(() => /Mode: `plan`/.test(messageText(header)), {
+      what: "the header in plan mode",
+    });
 
     await drv.say(threadId, "PLAN: - step one\n- step two");
     const card = await cardWith(threadId, "Request changes…");
-    assert.match(card.content, /plan is ready for review/);
-    assert.match(card.content, /step two/);
+    assert.match(messageText(card), /plan is ready for review/);
+    assert.match(messageText(card), /step two/);
     const labels = buttons(card).map((b) => b.label);
     assert.ok(labels.includes("Approve & autopilot ★"), labels.join(" | "));
     assert.ok(labels.includes("Approve & interactive"), labels.join(" | "));
@@ -138,13 +143,13 @@ describe("Discord: questions, plans and forms", () => {
     await drv.waitClosed(card, {
       match: new RegExp(`Plan approved \\(Approve & interactive\\).* by <@${OWNER}>`),
     });
-    await h.discord.waitFor(() => /Mode: `interactive`/.test(header.content), {
+    await h.discord.waitFor(() => /Mode: `interactive`/.test(messageText(header)), {
       what: "the header back in interactive",
     });
     await drv.waitReply(threadId, /Plan approved! Exited plan mode/);
 
     await drv.say(threadId, "mode plan");
-    await h.discord.waitFor(() => /Mode: `plan`/.test(header.content), { what: "plan mode again" });
+    await h.discord.waitFor(() => /Mode: `plan`/.test(messageText(header)), { what: "plan mode again" });
     await drv.say(threadId, "PLAN: - another plan");
     const second = await cardWith(threadId, "Request changes…", card);
     const modal = await openModal(second, "Request changes…");
@@ -154,25 +159,25 @@ describe("Discord: questions, plans and forms", () => {
     );
     await acknowledged(await submit(threadId, modal, { feedback: "add tests first" }));
     await drv.waitClosed(second, { match: /Changes requested/ });
-    assert.match(second.content, new RegExp(`Changes requested.* by <@${OWNER}>`));
-    assert.match(second.content, /Feedback: add tests first/);
+    assert.match(messageText(second), new RegExp(`Changes requested.* by <@${OWNER}>`));
+    assert.match(messageText(second), /Feedback: add tests first/);
     await h.discord.waitFor(() => modelToolResult("add tests first", from) || undefined, {
       what: "the model to see the feedback",
     });
-    assert.match(header.content, /Mode: `plan`/, "still planning after changes were requested");
+    assert.match(messageText(header), /Mode: `plan`/, "still planning after changes were requested");
   });
 
   test("a form: the MCP permission first, a bad integer is refused privately, valid values reach the agent", async () => {
     const from = h.model.requests.length;
     const threadId = await drv.start("FORM: Who are you? | name | age?:integer | size:S/M/L");
     const mcpCard = await drv.waitCard(threadId, "the MCP permission card");
-    assert.match(mcpCard.content, /MCP tool/);
+    assert.match(messageText(mcpCard), /MCP tool/);
     await drv.click(mcpCard, "Approve once");
     await drv.waitClosed(mcpCard, { match: /Approved once/ });
 
     const card = await cardWith(threadId, "Fill in…");
-    assert.match(card.content, /Who are you\?/);
-    assert.match(card.content, /Fields: name, age \(optional\), size/);
+    assert.match(messageText(card), /Who are you\?/);
+    assert.match(messageText(card), /Fields: name, age \(optional\), size/);
     assert.deepEqual(
       buttons(card).map((b) => b.label),
       ["Fill in…", "Decline", "Cancel"],
@@ -200,7 +205,7 @@ describe("Discord: questions, plans and forms", () => {
     const again = await openModal(card, "Fill in…");
     await acknowledged(await submit(threadId, again, { name: "Ann", age: "41", size: "M" }));
     await drv.waitClosed(card, { match: new RegExp(`Submitted.* by <@${OWNER}>`) });
-    assert.match(card.content, /name: Ann · age: 41 · size: M/);
+    assert.match(messageText(card), /name: Ann · age: 41 · size: M/);
     await drv.waitReply(threadId, /Tool fakeform-elicit result: .*"action":"accept"/);
     assert.ok(modelToolResult('"age":41', from), "the model got the typed values");
     assert.ok(modelToolResult('"size":"M"', from), "the model got the option as listed");
@@ -252,7 +257,7 @@ describe("Discord: questions, plans and forms", () => {
     const card = await cardWith(threadId, "yes");
     await drv.say(threadId, "stop");
     await drv.waitClosed(card, { match: /Cancelled/ });
-    assert.doesNotMatch(card.content, /Answered/);
+    assert.doesNotMatch(messageText(card), /Answered/);
     // A barrier: the thread's next message, answered after what the stopped turn left.
     await drv.say(threadId, "after the stop");
     await drv.waitReply(threadId, /You said: after the stop/);

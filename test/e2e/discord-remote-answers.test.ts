@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { DiscordMessage } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons, requestIdOf } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 import { checkoutOfDemo } from "./github.js";
@@ -74,8 +75,8 @@ describe("Discord: questions and plans answered on GitHub", () => {
       }),
     );
     await drv.waitClosed(card, { match: /Answered.* on GitHub/ });
-    assert.match(card.content, /Answer: blue/);
-    assert.doesNotMatch(card.content, /<@/, "no one in the thread is named as the decider");
+    assert.match(messageText(card), /Answer: blue/);
+    assert.doesNotMatch(messageText(card), /<@/, "no one in the thread is named as the decider");
     await drv.waitReply(threadId, /Tool ask_user result: User selected: blue/);
     assert.ok(!drv.modelSaw("User selected: red"), "the late click did not reach the model");
   });
@@ -84,7 +85,9 @@ describe("Discord: questions and plans answered on GitHub", () => {
     const threadId = await remoteThread("hello");
     const header = await drv.waitReply(threadId, /Copilot session/, "the session header");
     await drv.say(threadId, "mode plan");
-    await h.discord.waitFor(() => /Mode: `plan`/.test(header.content), { what: "the header in plan mode" });
+    await h.discord.waitFor(() => /Mode: `plan`/.test(messageText(header)), {
+      what: "the header in plan mode",
+    });
     await drv.say(threadId, "PLAN: - step one");
     const card = await cardWith(threadId, "Request changes…");
     const requestId = requestIdOf(card, "Request changes…");
@@ -97,12 +100,12 @@ describe("Discord: questions and plans answered on GitHub", () => {
       }),
     );
     await drv.waitClosed(card, { match: /Plan approved \(Approve & interactive\).* on GitHub/ });
-    assert.doesNotMatch(card.content, /<@/);
-    await h.discord.waitFor(() => /Mode: `interactive`/.test(header.content), {
+    assert.doesNotMatch(messageText(card), /<@/);
+    await h.discord.waitFor(() => /Mode: `interactive`/.test(messageText(header)), {
       what: "the header back in interactive",
     });
     await drv.waitReply(threadId, /Plan approved! Exited plan mode\.\n*\s*You are now in interactive mode/);
-    assert.match(header.content, /Mode: `interactive`/, "the late autopilot click changed nothing");
+    assert.match(messageText(header), /Mode: `interactive`/, "the late autopilot click changed nothing");
   });
 
   test("a message typed on github.com shows in the thread as coming from GitHub, before Copilot's reply", async () => {

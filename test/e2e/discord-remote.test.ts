@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import type { FakeGitHub } from "../fakes/github/index.js";
 import { buttonId, buttons, requestIdOf } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
@@ -30,9 +31,9 @@ describe("Discord: remote sessions through Mission Control", () => {
     await drv.waitReply(threadId, /user turns: 1/);
     await drv.say(threadId, "remote on");
     const link = await drv.waitReply(threadId, /Follow and steer this session on GitHub/);
-    const url = linkTarget.exec(link.content)?.[1];
-    assert.ok(url, link.content);
-    assert.match(link.content, /Scan the QR code with GitHub Mobile/);
+    const url = linkTarget.exec(messageText(link))?.[1];
+    assert.ok(url, messageText(link));
+    assert.match(messageText(link), /Scan the QR code with GitHub Mobile/);
     const qr = await h.discord.waitFor(() => qrMessages(threadId)[0], {
       what: "the QR code",
       timeoutMs: 20_000,
@@ -48,8 +49,8 @@ describe("Discord: remote sessions through Mission Control", () => {
     await h.crashAndRestart();
     await drv.say(threadId, "status");
     const status = await drv.waitReply(threadId, /Session status/);
-    assert.ok(status.content.includes(url), status.content);
-    const links = drv.replies(threadId).filter((m) => /Follow and steer/.test(m.content));
+    assert.ok(messageText(status).includes(url), messageText(status));
+    const links = drv.replies(threadId).filter((m) => /Follow and steer/.test(messageText(m)));
     assert.equal(links.length, 1, "the link is not posted again after the restart");
     assert.equal(qrMessages(threadId).length, 1, "nor is the QR code");
 
@@ -62,7 +63,7 @@ describe("Discord: remote sessions through Mission Control", () => {
     await drv.waitReply(threadId, /user turns: 1/);
     await drv.say(threadId, "remote on");
     const link = await drv.waitReply(threadId, /Follow and steer this session on GitHub/);
-    const mc = sessionOfLink(gh, linkTarget.exec(link.content)?.[1] ?? "");
+    const mc = sessionOfLink(gh, linkTarget.exec(messageText(link))?.[1] ?? "");
     // Steerable: the runtime asks Mission Control for commands (every ~3 s).
     await gh.waitFor(() => commandPolls(gh, mc) > 0, { what: "the first command poll", timeoutMs: 10_000 });
     await drv.say(threadId, "remote off");
@@ -90,8 +91,8 @@ describe("Discord: remote sessions through Mission Control", () => {
       content: { promptId: requestId, approved: true, scope: "once" },
     });
     await drv.waitClosed(card, { what: "the card to close", timeoutMs: 20_000 });
-    assert.match(card.content, /Approved once.* on GitHub/);
-    assert.doesNotMatch(card.content, /<@/, "no one in the thread is named as the decider");
+    assert.match(messageText(card), /Approved once.* on GitHub/);
+    assert.doesNotMatch(messageText(card), /<@/, "no one in the thread is named as the decider");
     assert.ok(existsSync(join(h.workdir, "from-github.txt")));
 
     // A Discord client that still shows the buttons (the card's edit held back by a 2 s rate limit):
@@ -120,7 +121,7 @@ describe("Discord: remote sessions through Mission Control", () => {
     const note = await drv.ephemeralTo(late, /already answered/);
     assert.equal((note.flags ?? 0) & 64, 64, "only the clicker sees it");
     await drv.waitClosed(second, { match: /Approved once.* on GitHub/ });
-    assert.doesNotMatch(second.content, new RegExp(`by <@${OWNER}>`));
+    assert.doesNotMatch(messageText(second), new RegExp(`by <@${OWNER}>`));
     assert.ok(existsSync(join(h.workdir, "from-github-2.txt")));
   });
 
@@ -138,7 +139,7 @@ describe("Discord: remote sessions through Mission Control", () => {
       await drv.say(threadId, "still here?");
       await drv.waitReply(threadId, /You said: still here\?/);
       assert.equal(qrMessages(threadId).length, 0, "no QR code without a link");
-      assert.equal(drv.replies(threadId).filter((m) => /Follow and steer/.test(m.content)).length, 0);
+      assert.equal(drv.replies(threadId).filter((m) => /Follow and steer/.test(messageText(m))).length, 0);
       return threadId;
     } finally {
       await gh.setMode({ sessions: "ok", userStatus: 200 });
@@ -160,8 +161,8 @@ describe("Discord: remote sessions through Mission Control", () => {
       const threadId = await remoteFails(mode, explanation);
       const others = drv
         .replies(threadId)
-        .filter((m) => /⚠️/.test(m.content) && !explanation.test(m.content))
-        .map((m) => m.content);
+        .filter((m) => /⚠️/.test(messageText(m)) && !explanation.test(messageText(m)))
+        .map((m) => messageText(m));
       if (others.length > 0) extra[JSON.stringify(mode)] = others;
     }
     assert.deepEqual(extra, {}, "warnings shown besides the explanation of the cause");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons, requestIdOf } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 import { discordKey } from "./store-file.js";
@@ -31,13 +32,13 @@ describe("Discord: restart (kill -9) loses no session and no pending card", () =
       from: logged,
       what: "the card's session to be resumed",
     });
-    assert.equal(buttons(card).length, 3, card.content);
+    assert.equal(buttons(card).length, 3, messageText(card));
     assert.equal(drv.cards(threadId).length, 1, "one card in the thread");
     assert.equal(existsSync(join(h.workdir, "discord-after-restart.txt")), false);
 
     const click = await h.discord.clickButton({ user_id: OWNER, message_id: card.id, custom_id: once });
     await drv.waitClosed(card);
-    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.match(messageText(card), new RegExp(`Approved once.* by <@${OWNER}>`));
     await h.discord.waitFor(() => existsSync(join(h.workdir, "discord-after-restart.txt")), {
       what: "the command to run",
       timeoutMs: 20_000,
@@ -46,7 +47,7 @@ describe("Discord: restart (kill -9) loses no session and no pending card", () =
     assert.equal(drv.cards(threadId).length, 1, "still one card");
     const notes = h.discord.ephemeralMessages.filter((m) => m.interaction_id === click.interactionId);
     assert.deepEqual(
-      notes.map((m) => m.content),
+      notes.map((m) => messageText(m)),
       [],
       "the click after the restart was accepted without complaint",
     );

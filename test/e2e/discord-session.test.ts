@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -24,14 +25,14 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
     const thread = h.discord.threads.find((t) => t.id === threadId);
     assert.equal(thread?.name, "hello from discord");
     const header = await drv.waitReply(threadId, /Copilot session/);
-    assert.match(header.content, new RegExp(`<@${OWNER}>`));
+    assert.match(messageText(header), new RegExp(`<@${OWNER}>`));
     await drv.waitReply(threadId, /You said: hello from discord \(user turns: 1\)/);
   });
 
   test("shell card: stranger refused (ephemeral), owner approves, file exists, card finalised", async () => {
     const threadId = await drv.start("RUN: touch discord-approved.txt");
     const card = await drv.waitCard(threadId);
-    assert.match(card.content, /touch discord-approved\.txt/);
+    assert.match(messageText(card), /touch discord-approved\.txt/);
     assert.deepEqual(
       buttons(card).map((b) => b.label),
       ["Approve once", "Deny", "Deny with reason…"],
@@ -48,7 +49,7 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
     await drv.waitReply(threadId, /Tool bash result/);
     assert.equal(existsSync(join(h.workdir, "discord-approved.txt")), true);
     await drv.waitClosed(card, { timeoutMs: 10_000 });
-    assert.match(card.content, new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.match(messageText(card), new RegExp(`Approved once.* by <@${OWNER}>`));
   });
 
   test("the typing indicator shows in the thread while a turn runs", async () => {
@@ -65,7 +66,7 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
     const reply = await drv.waitReply(threadId, /^hey .* done$/);
     assert.deepEqual(reply.allowed_mentions?.parse ?? [], []);
     assert.ok(!(reply.allowed_mentions?.users ?? []).length);
-    assert.ok(!/@everyone|@here/.test(reply.content), reply.content);
+    assert.ok(!/@everyone|@here/.test(messageText(reply)), messageText(reply));
   });
 
   test("a member of the approver role may decide", async () => {
@@ -73,7 +74,7 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
     const card = await drv.waitCard(threadId);
     await drv.click(card, "Approve once", ROLE_MEMBER);
     await drv.waitClosed(card, { timeoutMs: 10_000 });
-    assert.match(card.content, new RegExp(`Approved once.* by <@${ROLE_MEMBER}>`));
+    assert.match(messageText(card), new RegExp(`Approved once.* by <@${ROLE_MEMBER}>`));
     await h.discord.waitFor(() => existsSync(join(h.workdir, "by-role.txt")), { what: "the command to run" });
   });
 
@@ -88,13 +89,15 @@ describe("Discord: a mention starts a Copilot session in a thread", () => {
       { what: "the attached reply", timeoutMs: 20_000 },
     );
     assert.equal(file.bytes.toString("utf8").length, 12000);
-    const parts = drv.replies(threadId).filter((m) => /line \d{4}/.test(m.content));
+    const parts = drv.replies(threadId).filter((m) => /line \d{4}/.test(messageText(m)));
     assert.ok(parts.length <= 5, `${parts.length} messages`);
-    for (const part of parts) assert.ok(part.content.length <= 2000);
+    for (const part of parts) assert.ok(messageText(part).length <= 2000);
     assert.ok(
       drv
         .replies(threadId)
-        .some((m) => /more characters: the whole reply is attached as copilot-reply\.md/.test(m.content)),
+        .some((m) =>
+          /more characters: the whole reply is attached as copilot-reply\.md/.test(messageText(m)),
+        ),
     );
   });
 });

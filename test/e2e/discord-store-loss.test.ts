@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { useBridge } from "./fixture.js";
 
 const OWNER = "240000000000000041";
@@ -20,17 +21,17 @@ describe("Discord: the store's file lost", () => {
     await drv.say(usersThread, "a thread that is not the bot's", { mention: true });
     await drv.say(threadId, "are you there?");
     const notice = await drv.waitReply(threadId, /no longer known to the bridge \(its record was lost\)/);
-    assert.ok(notice.content.startsWith(`<@${OWNER}> `), notice.content);
-    assert.match(notice.content, /Start a new session with \/copilot/);
+    assert.ok(messageText(notice).startsWith(`<@${OWNER}> `), messageText(notice));
+    assert.match(messageText(notice), /Start a new session with \/copilot/);
 
     await drv.say(threadId, "hello?");
     // A barrier: a later message, in a new session, answered by the model.
     const later = await drv.start("a session after the loss");
     await drv.waitReply(later, /You said: a session after the loss \(user turns: 1\)/);
-    const notices = drv.replies(threadId).filter((m) => /record was lost/.test(m.content));
+    const notices = drv.replies(threadId).filter((m) => /record was lost/.test(messageText(m)));
     assert.equal(notices.length, 1, "told once");
     assert.deepEqual(
-      drv.replies(usersThread).map((m) => m.content),
+      drv.replies(usersThread).map((m) => messageText(m)),
       [],
       "nothing in a thread the bot does not own",
     );

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { useBridge } from "./fixture.js";
 
 const OWNER = "220000000000000001";
@@ -32,7 +33,7 @@ describe("Discord: talking in a session thread", () => {
       drv
         .replies(threadId)
         .slice(botPosts)
-        .map((m) => m.content)
+        .map((m) => messageText(m))
         .filter((c) => !/^-# (⏳|📨) .*queued/.test(c)),
       [`You said: but hear me (user turns: 2)`],
       "nothing was posted for it",
@@ -45,18 +46,18 @@ describe("Discord: talking in a session thread", () => {
     await drv.say(threadId, "after the slow one");
     const queued = await drv.waitReply(threadId, /queued \(1 waiting\)/);
     assert.match(
-      queued.content,
+      messageText(queued),
       new RegExp(
         `⏳ Copilot is still working; the message from <@${OWNER}> is queued \\(1 waiting\\) and will be sent when this turn ends\\.`,
       ),
     );
     assert.ok(
-      !drv.replies(threadId).some((m) => /slow done/.test(m.content)),
+      !drv.replies(threadId).some((m) => /slow done/.test(messageText(m))),
       "announced while the turn runs",
     );
     await drv.waitReply(threadId, /slow done/);
     await drv.waitReply(threadId, /You said: after the slow one \(user turns: 2\)/);
-    const order = drv.replies(threadId).map((m) => m.content);
+    const order = drv.replies(threadId).map((m) => messageText(m));
     const slow = order.findIndex((t) => /slow done/.test(t));
     const next = order.findIndex((t) => /after the slow one \(user turns/.test(t));
     assert.ok(
@@ -69,10 +70,13 @@ describe("Discord: talking in a session thread", () => {
       "the queued prompt was sent once",
     );
     // The one notice of the turn now says what became of the message.
-    await h.discord.waitFor(() => /📨/.test(queued.content) || undefined, {
+    await h.discord.waitFor(() => /📨/.test(messageText(queued)) || undefined, {
       what: "the notice to say it was sent",
     });
-    assert.match(queued.content, new RegExp(`📨 The queued message from <@${OWNER}> was sent to Copilot\\.`));
-    assert.equal(drv.replies(threadId).filter((m) => /⏳|📨/.test(m.content)).length, 1, "one notice");
+    assert.match(
+      messageText(queued),
+      new RegExp(`📨 The queued message from <@${OWNER}> was sent to Copilot\\.`),
+    );
+    assert.equal(drv.replies(threadId).filter((m) => /⏳|📨/.test(messageText(m))).length, 1, "one notice");
   });
 });

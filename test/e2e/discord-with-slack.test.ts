@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 import { buttonsOf, visible } from "./harness.js";
@@ -28,7 +29,7 @@ describe("Discord and Slack served by one bridge process", () => {
       drv.waitReply(threadId, /You said: hello from discord \(user turns: 1\)/),
     ]);
     const slackText = h.slack.messages.map((m) => visible(m)).join("\n");
-    const discordText = h.discord.messages.map((m) => m.content).join("\n");
+    const discordText = h.discord.messages.map((m) => messageText(m)).join("\n");
     assert.ok(!slackText.includes("hello from discord"), "no Discord text on Slack");
     assert.ok(!discordText.includes("hello from slack"), "no Slack text on Discord");
 
@@ -58,7 +59,7 @@ describe("Discord and Slack served by one bridge process", () => {
       drv.waitCard(threadId, "the Discord card"),
     ]);
     assert.match(visible(slackCard), /touch from-slack\.txt/);
-    assert.match(discordCard.content, /touch from-discord\.txt/);
+    assert.match(messageText(discordCard), /touch from-discord\.txt/);
 
     await h.click(SLACK_OWNER, slackCard, "perm.once");
     await drv.click(discordCard, "Approve once");
@@ -74,7 +75,7 @@ describe("Discord and Slack served by one bridge process", () => {
     });
     await drv.waitClosed(discordCard, { what: "the Discord card to close", timeoutMs: 10_000 });
     assert.match(visible(slackCard), new RegExp(`Approved once.* by <@${SLACK_OWNER}>`));
-    assert.match(discordCard.content, new RegExp(`Approved once.* by <@${DISCORD_OWNER}>`));
+    assert.match(messageText(discordCard), new RegExp(`Approved once.* by <@${DISCORD_OWNER}>`));
   });
 
   test("approvers are per platform: the same id on the other platform may not decide", async () => {

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import type { DiscordMessage, InteractionHandle } from "../fakes/discord/index.js";
+import { messageText } from "../fakes/discord/index.js";
 import { gitOk } from "../fakes/github/git-client.js";
 import { buttons } from "./discord-driver.js";
 import { makeLocalRepo } from "./discord-workspaces-setup.js";
@@ -30,8 +31,8 @@ interface Where {
 const whereLine = /Repository: `([^`]+)` · Base: `([^`]+)` · Branch: `([^`]+)` · Worktree: `([^`]+)`/;
 
 function whereOf(header: DiscordMessage): Where {
-  const m = whereLine.exec(header.content);
-  assert.ok(m?.[1] && m[2] && m[3] && m[4], `no repository line in the header: ${header.content}`);
+  const m = whereLine.exec(messageText(header));
+  assert.ok(m?.[1] && m[2] && m[3] && m[4], `no repository line in the header: ${messageText(header)}`);
   return { repo: m[1], base: m[2], branch: m[3], worktree: m[4] };
 }
 
@@ -71,7 +72,9 @@ describe("Discord: sessions in git worktrees", () => {
       () =>
         d.messages
           .slice(before)
-          .find((m) => m.channel_id === d.channelId && m.author.bot && m.thread && whereLine.test(m.content)),
+          .find(
+            (m) => m.channel_id === d.channelId && m.author.bot && m.thread && whereLine.test(messageText(m)),
+          ),
       { what: `the header of the session in ${repo}`, timeoutMs: 20_000 },
     );
     const thread = d.threads.find((t) => t.message_id === header.id);
@@ -138,7 +141,7 @@ describe("Discord: sessions in git worktrees", () => {
     assert.equal(where.repo, "demo");
     assert.equal(where.base, "main");
     const changes = await approveAndWaitForChanges(threadId, where.branch);
-    assert.match(changes.content, /hello\.txt/);
+    assert.match(messageText(changes), /hello\.txt/);
     assert.equal(readFileSync(join(where.worktree, "hello.txt"), "utf8"), "hi");
 
     await drv.click(changes, "View diff");
@@ -156,7 +159,7 @@ describe("Discord: sessions in git worktrees", () => {
       new RegExp(`🔀 Opened .*pull request #(\\d+).* from \`${reEscape(where.branch)}\``),
       "the pull request line",
     );
-    const number = Number(/pull request #(\d+)/.exec(opened.content)?.[1]);
+    const number = Number(/pull request #(\d+)/.exec(messageText(opened))?.[1]);
 
     // The world: the branch on GitHub has one commit on top of main, with the file; one pull request.
     assert.ok(gh.git.branches("octo", "demo").includes(where.branch), gh.git.branches("octo", "demo").join());
