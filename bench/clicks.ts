@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DiscordMessage, FakeDiscord } from "../test/fakes/discord/index.js";
+import { type DiscordMessage, FakeDiscord, messageText } from "../test/fakes/discord/index.js";
 import { FakeModel } from "../test/fakes/model/index.js";
 import type { SlackMessage } from "../test/fakes/slack/index.js";
 import { BridgeProcess } from "./bridge-process.js";
@@ -193,7 +193,7 @@ async function measureDiscordClicks(cards: number, warmup: number, batch: number
         })
         .catch(() => undefined);
       const decidedAt = discord
-        .waitFor(() => discordButtons(card).length === 0 && /Approved once/.test(card.content) && wallNow(), {
+        .waitFor(() => discordButtons(card).length === 0 && /Approved once/.test(messageText(card)) && wallNow(), {
           timeoutMs: 20_000,
           what: "the card to show its decision",
         })
@@ -204,7 +204,7 @@ async function measureDiscordClicks(cards: number, warmup: number, batch: number
           () =>
             discord
               .channelMessages(card.channel_id)
-              .some((m) => m.author.bot && m.content.includes(TURN_END)),
+              .some((m) => m.author.bot && messageText(m).includes(TURN_END)),
           { timeoutMs: 20_000, what: "the turn to end" },
         )
         .catch(() => false);

@@ -134,11 +134,11 @@ export class DiscordAdapter implements ChatAdapter {
       const body = renderMessage(message, false);
       try {
         if (
-          await click.update({
-            content: body.content,
-            components: body.components,
-            allowedMentions: { parse: [] },
-          })
+          await click.update(
+            "content" in body
+              ? { content: body.content, components: body.components, allowedMentions: { parse: [] } }
+              : { flags: body.flags, components: body.components, allowedMentions: { parse: [] } },
+          )
         )
           return;
       } catch (error) {
@@ -204,7 +204,10 @@ export class DiscordAdapter implements ChatAdapter {
       throw new BridgeError("BAD_INPUT", `not a Discord user: ${user.platform}:${user.id}`);
     try {
       const dm = await this.call("open a direct message", () => createDm(this.client.rest, user.id));
-      const rendered = renderMessage(message, false);
+      // A direct message is never a card.
+      const rendered = renderMessage({ blocks: message.blocks, summary: message.summary }, false);
+      if (!("content" in rendered))
+        throw new BridgeError("PLATFORM", "a card cannot be sent as a direct message");
       if (!file) {
         await this.call("send a direct message", () => postMessage(this.client.rest, dm.id, rendered));
         return;

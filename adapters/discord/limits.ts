@@ -3,6 +3,8 @@ import type { ChatLimits } from "../../src/core/ports/chat.js";
 /** Discord's limits, in one table (https://discord.com/developers/docs/resources/message). */
 export const discordLimits = {
   contentChars: 2000,
+  /** All text displays of a Components V2 message together. */
+  cardTextChars: 4000,
   customIdChars: 100,
   buttonsPerRow: 5,
   rowsPerMessage: 5,

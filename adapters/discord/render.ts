@@ -7,6 +7,7 @@ import {
   type APITextInputComponent,
   ButtonStyle,
   ComponentType,
+  MessageFlags,
   type Snowflake,
   TextInputStyle,
 } from "discord-api-types/v10";
@@ -35,6 +36,20 @@ export interface DiscordPayload {
   components: ButtonRow[];
   allowed_mentions: ListedPings;
 }
+
+/** A card as a Components V2 message: no `content`; one container with its text and buttons. */
+export interface DiscordCardPayload {
+  flags: MessageFlags.IsComponentsV2;
+  components: [
+    {
+      type: ComponentType.Container;
+      components: [{ type: ComponentType.TextDisplay; content: string }, ...ButtonRow[]];
+    },
+  ];
+  allowed_mentions: ListedPings;
+}
+
+export type DiscordBody = DiscordPayload | DiscordCardPayload;
 
 /** A form's row: a text input in an action row (labelled on the input), or a label around a choice. */
 type ModalRow = APIActionRowComponent<APITextInputComponent> | APILabelComponent;
@@ -94,10 +109,11 @@ function mention(user: UserRef, pings: Set<string>): string {
 }
 
 /**
- * Renders a neutral message as Discord content and button rows. Only users the bridge itself names
- * (the owner on a card) may be pinged, and only when `ping` is set (new posts, not edits).
+ * Renders a neutral message as Discord content and button rows, or a card as a Components V2
+ * container (its text and buttons in one box). Only users the bridge itself names (the owner on a
+ * card) may be pinged, and only when `ping` is set (new posts, not edits).
  */
-export function renderMessage(message: Message, ping: boolean): DiscordPayload {
+export function renderMessage(message: Message, ping: boolean): DiscordBody {
   const pings = new Set<string>();
   const lines: string[] = [];
   const rows: ButtonRow[] = [];
@@ -106,15 +122,30 @@ export function renderMessage(message: Message, ping: boolean): DiscordPayload {
     if (typeof rendered === "string") lines.push(rendered);
     else rows.push(...rendered);
   }
+  const allowed_mentions = { parse: [] as [], users: ping ? [...pings] : [] };
+  if (message.layout === "card") {
+    let text = lines.join("\n");
+    if (text.length > discordLimits.cardTextChars)
+      text = `${text.slice(0, discordLimits.cardTextChars - 1)}…`;
+    return {
+      flags: MessageFlags.IsComponentsV2,
+      components: [
+        {
+          type: ComponentType.Container,
+          components: [
+            { type: ComponentType.TextDisplay, content: text.trim() === "" ? "\u200b" : text },
+            ...rows.slice(0, discordLimits.rowsPerMessage),
+          ],
+        },
+      ],
+      allowed_mentions,
+    };
+  }
   let content = lines.join("\n");
   if (content.length > discordLimits.contentChars)
     content = `${content.slice(0, discordLimits.contentChars - 1)}…`;
   if (content.trim() === "" && rows.length === 0) content = "\u200b";
-  return {
-    content,
-    components: rows.slice(0, discordLimits.rowsPerMessage),
-    allowed_mentions: { parse: [], users: ping ? [...pings] : [] },
-  };
+  return { content, components: rows.slice(0, discordLimits.rowsPerMessage), allowed_mentions };
 }
 
 function renderBlock(block: Block, pings: Set<string>): string | ButtonRow[] {

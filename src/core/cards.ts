@@ -38,13 +38,13 @@ export function promptCard(
         answerAt ? { link: answerAt, label: "answer it there" } : "open the session on github.com",
       ],
     });
-    return { blocks, summary };
+    return { blocks, summary, layout: "card" };
   }
   if (state.status === "pending") {
     const buttons = answerButtons(requestId, prompt);
     if (buttons.length > 0) blocks.push({ type: "buttons", buttons });
     blocks.push({ type: "context", inline: ["Waiting for ", { user: owner }, " or an approver to answer."] });
-    return { blocks, summary };
+    return { blocks, summary, layout: "card" };
   }
   const { icon, words, more, detail } = describe(state.outcome);
   const line: Inline[] = [`${icon} `, { bold: words }, ...(more ?? [])];
@@ -56,7 +56,7 @@ export function promptCard(
   line.push(" · ", { time: state.at });
   blocks.push({ type: "line", inline: line });
   if (detail) blocks.push(quoted(detail.text, limits.cardCodeChars * 2, detail.label));
-  return { blocks, summary: `${words}: ${summary}` };
+  return { blocks, summary: `${words}: ${summary}`, layout: "card" };
 }
 
 /**

@@ -49,6 +49,11 @@ export interface Message {
   blocks: Block[];
   /** Plain-text summary used for notifications and as a fallback; untrusted, escaped by the adapter. */
   summary: string;
+  /**
+   * `card`: a self-contained box that something waits on (and then shows its outcome), laid out as
+   * such where the platform has one. A message keeps its layout for life: every edit of a card is one.
+   */
+  layout?: "card";
 }
 
 export interface FileUpload {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { messageText } from "../fakes/discord/index.js";
+import { isComponentsV2, messageButtons, messageText } from "../fakes/discord/index.js";
 import { buttonId, buttons } from "./discord-driver.js";
 import { useBridge } from "./fixture.js";
 
@@ -89,11 +89,16 @@ describe("Discord: permission cards (deny with reason, approvers, strangers, rac
         (c) => c.method === "PATCH" && c.path === `/channels/${threadId}/messages/${card.id}`,
       ).length;
     const edits = patches();
+    // A card is a Components V2 message: its text and buttons in one container, no content.
+    assert.ok(isComponentsV2(card), "the card is a Components V2 message");
+    assert.equal(card.content, "");
+    assert.match(messageText(card), /🔐/);
+    assert.equal(card.components[0]?.type, 17, "a container");
     const click = await drv.click(card, "Approve once");
     const answer = await h.discord.replyTo(click.interactionId);
     assert.equal(answer.type, 7, "an update of the clicked message");
-    assert.match(String(answer.data.content), new RegExp(`Approved once.* by <@${OWNER}>`));
-    assert.deepEqual(answer.data.components ?? [], [], "the decided card has no buttons");
+    assert.match(messageText(answer.data), new RegExp(`Approved once.* by <@${OWNER}>`));
+    assert.deepEqual(messageButtons(answer.data), [], "the decided card has no buttons");
     await drv.waitClosed(card, { match: /Approved once/ });
     await drv.waitReply(threadId, /Tool bash result/);
     assert.equal(patches(), edits, "the card was not edited separately");

@@ -57,7 +57,7 @@ describe("Discord platform errors: nothing is lost", () => {
       off();
     }
     const cardPosts = h.discord.calls.filter(
-      (c) => c.path === threadPath && /🔐/.test(c.body?.content ?? ""),
+      (c) => c.path === threadPath && c.body !== undefined && /🔐/.test(messageText(c.body)),
     );
     assert.deepEqual(
       cardPosts.map((c) => c.fault ?? String(c.status)),

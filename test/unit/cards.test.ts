@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { ComponentType } from "discord-api-types/v10";
 import { discordChatLimits } from "../../adapters/discord/limits.js";
 import { renderMessage as renderDiscord } from "../../adapters/discord/render.js";
 import { slackChatLimits } from "../../adapters/slack/limits.js";
@@ -61,8 +62,15 @@ function slackLines(message: Message): string[] {
   });
 }
 
+/** The text a Discord message shows: its content, or a card's text displays (Components V2). */
+function discordText(body: ReturnType<typeof renderDiscord>): string {
+  if ("content" in body) return body.content;
+  const [box] = body.components;
+  return box.components.flatMap((c) => (c.type === ComponentType.TextDisplay ? [c.content] : [])).join("\n");
+}
+
 function discordLines(message: Message): string[] {
-  return prose(renderDiscord(message, true).content).split("\n");
+  return prose(discordText(renderDiscord(message, true))).split("\n");
 }
 
 const linesOf: Record<"slack" | "discord", (m: Message) => string[]> = {
@@ -183,7 +191,9 @@ test("discord: question, plan summary and form message are quoted plain text, ne
     { kind: "form", message: hostile, fields: [] },
   ];
   for (const prompt of prompts) {
-    const { content, allowed_mentions } = renderDiscord(card("discord", prompt), true);
+    const rendered = renderDiscord(card("discord", prompt), true);
+    const { allowed_mentions } = rendered;
+    const content = discordText(rendered);
     const quoted = content.split("\n").filter((l) => l.includes("Approve"));
     assert.equal(quoted.length, 1, content);
     const line = quoted[0] ?? "";
@@ -216,7 +226,7 @@ test("URLs and paths on permission cards are code, never links", () => {
     .join("\n");
   assert.match(slack, /URL: `https:\/\/evil\.example\/x\?next=https:\/\/github\.com`/);
   assert.ok(!/<https?:/.test(slack), slack);
-  const discord = renderDiscord(card("discord", prompt), true).content;
+  const discord = discordText(renderDiscord(card("discord", prompt), true));
   assert.match(discord, /URL: `https:\/\/evil\.example\/x\?next=https:\/\/github\.com`/);
   assert.ok(!/[^\\]\]\(|<https?:/.test(discord), discord);
 
@@ -240,7 +250,7 @@ test("a decider from the other platform is named readably, not as a bare id", ()
     card("discord", shell({ command: "ls" }), decided(outcome, owners.slack)),
     true,
   );
-  assert.match(discord.content, /Approved once\*\* by Slack user UOWNER1 · /);
+  assert.match(discordText(discord), /Approved once\*\* by Slack user UOWNER1 · /);
   assert.deepEqual(discord.allowed_mentions.users, []);
 });
 

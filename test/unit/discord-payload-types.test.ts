@@ -10,6 +10,7 @@ import {
   type APIModalInteractionResponseCallbackData,
   ButtonStyle,
   ComponentType,
+  MessageFlags,
   type RESTPatchAPIChannelMessageJSONBody,
   type RESTPostAPIChannelMessageJSONBody,
   TextInputStyle,
@@ -106,6 +107,29 @@ const wireButton = z.strictObject({
   label: z.string().min(1).max(80),
   custom_id: z.string().min(1).max(100),
 });
+const wireRow = z.strictObject({
+  type: z.literal(ComponentType.ActionRow),
+  components: z.array(wireButton).min(1).max(5),
+});
+/** A card (Components V2, flag 1 << 15): no content; one container with a text display and its button rows. */
+const wireCard = z.strictObject({
+  flags: z.literal(MessageFlags.IsComponentsV2),
+  components: z.tuple([
+    z.strictObject({
+      type: z.literal(ComponentType.Container),
+      components: z.tuple(
+        [
+          z.strictObject({
+            type: z.literal(ComponentType.TextDisplay),
+            content: z.string().min(1).max(4000),
+          }),
+        ],
+        wireRow,
+      ),
+    }),
+  ]),
+  allowed_mentions: z.strictObject({ parse: z.tuple([]), users: z.array(z.string().regex(/^\d{17,20}$/)) }),
+});
 const wireMessage = z.strictObject({
   content: z.string().max(2000),
   components: z
@@ -174,12 +198,19 @@ test("a rendered card and form are what Discord accepts, and their custom ids co
   };
   const card = promptCard("req-1", question, { status: "pending" }, owner, discordChatLimits);
   const wire: unknown = JSON.parse(JSON.stringify(renderMessage(card, true)));
-  const message = wireMessage.parse(wire);
-  assert.ok(message.components.length > 1, "the choices take more than one row");
+  const message = wireCard.parse(wire);
+  const [, ...rows] = message.components[0].components;
+  assert.ok(rows.length > 1, "the choices take more than one row");
   assert.deepEqual(message.allowed_mentions.users, [owner.id]);
-  const ids = message.components.flatMap((r) => r.components.map((b) => b.custom_id));
+  const ids = rows.flatMap((r) => r.components.map((b) => b.custom_id));
   assert.equal(new Set(ids).size, ids.length, "custom ids are unique");
   for (const id of ids) assert.ok(parseButtonId(id), `${id} parses back`);
+  // A message that is not a card stays classic: content and action rows.
+  wireMessage.parse(
+    JSON.parse(
+      JSON.stringify(renderMessage({ blocks: [{ type: "line", inline: ["hi"] }], summary: "hi" }, false)),
+    ),
+  );
 
   const form = renderModal({
     callback: "perm.deny",

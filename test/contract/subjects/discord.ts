@@ -1,7 +1,7 @@
 import { DiscordAdapter } from "../../../adapters/discord/adapter.js";
 import { silentLogger } from "../../../src/core/log.js";
 import type { MessageRef } from "../../../src/core/vocabulary/refs.js";
-import { type DiscordMessage, FakeDiscord } from "../../fakes/discord/index.js";
+import { type DiscordMessage, FakeDiscord, messageButtons, messageText } from "../../fakes/discord/index.js";
 import { dispatchMessage } from "../../fakes/discord/messages.js";
 import { discordNotified } from "../pings.js";
 import { type ContractSubject, line, type RecordingHandler, spendUntilDeferred } from "../subject.js";
@@ -26,8 +26,12 @@ export async function discordSubject(handler: RecordingHandler): Promise<Contrac
     if (!m) throw new Error(`no Discord message ${ref.id}`);
     return m;
   };
-  type Row = { components?: { custom_id: string; label: string }[] };
-  const buttons = (ref: MessageRef) => (message(ref).components as Row[]).flatMap((r) => r.components ?? []);
+  type Row = { components?: { custom_id: string; label: string }[]; component?: { custom_id: string } };
+  // Classic rows or a Components V2 card: the fake reads both as a person sees them.
+  const buttons = (ref: MessageRef) =>
+    messageButtons(message(ref)).flatMap((b) =>
+      b.label !== undefined && b.custom_id !== undefined ? [{ label: b.label, custom_id: b.custom_id }] : [],
+    );
   const modals = () => discord.interactionReplies.filter((r) => r.type === 9);
   /** Who made each interaction: its ephemeral answers are theirs alone. */
   const interactions = new Map<string, string>();
@@ -37,7 +41,7 @@ export async function discordSubject(handler: RecordingHandler): Promise<Contrac
     channel: { platform: "discord", channel: discord.channelId, workspace: discord.guildId },
     user,
     otherUser,
-    read: (ref) => ({ text: message(ref).content, buttons: buttons(ref).map((b) => b.label) }),
+    read: (ref) => ({ text: messageText(message(ref)), buttons: buttons(ref).map((b) => b.label) }),
     replies: (thread) =>
       discord
         .channelMessages(thread.channel)
@@ -51,20 +55,20 @@ export async function discordSubject(handler: RecordingHandler): Promise<Contrac
     // Outside interactions Discord has no ephemeral messages: a notice is addressed to its person.
     noticesFor: (user) => [
       ...discord.messages
-        .filter((m) => m.author.bot && m.content.startsWith(`<@${user}>`))
-        .map((m) => m.content),
+        .filter((m) => m.author.bot && messageText(m).startsWith(`<@${user}>`))
+        .map((m) => messageText(m)),
       ...discord.ephemeralMessages
         .filter((m) => m.interaction_id !== undefined && interactions.get(m.interaction_id) === user)
-        .map((m) => m.content),
+        .map((m) => messageText(m)),
     ],
     // Messages in the guild: a DM channel's have no guild_id.
-    publicTexts: () => discord.messages.filter((m) => m.guild_id !== undefined).map((m) => m.content),
+    publicTexts: () => discord.messages.filter((m) => m.guild_id !== undefined).map((m) => messageText(m)),
     privateTo: (person) => {
       const dm = discord.directMessages(person);
       return {
-        texts: dm.map((m) => m.content),
+        texts: dm.map((m) => messageText(m)),
         files: dm.flatMap((m) => m.attachments).map((a) => ({ name: a.filename, bytes: a.bytes })),
-        notified: [...new Set(dm.flatMap((m) => discordNotified(m.content, m.allowed_mentions)))],
+        notified: [...new Set(dm.flatMap((m) => discordNotified(messageText(m), m.allowed_mentions)))],
       };
     },
     dmRefusals: {
@@ -79,9 +83,12 @@ export async function discordSubject(handler: RecordingHandler): Promise<Contrac
     modalsOpened: () =>
       modals().map((r) => ({
         title: String(r.data.title),
-        fields: (r.data.components as Row[]).flatMap((row) => (row.components ?? []).map((c) => c.custom_id)),
+        // A text input in its row, or a choice in a label.
+        fields: (r.data.components as Row[]).flatMap((row) =>
+          row.component ? [row.component.custom_id] : (row.components ?? []).map((c) => c.custom_id),
+        ),
       })),
-    notified: (ref) => discordNotified(message(ref).content, message(ref).allowed_mentions),
+    notified: (ref) => discordNotified(messageText(message(ref)), message(ref).allowed_mentions),
     threadRoot: (thread) => discord.threads.find((t) => t.id === thread.channel)?.message_id,
     // https://discord.com/channels/<guild>/<channel>/<message>
     opens: (url) => {
