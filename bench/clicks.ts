@@ -193,10 +193,13 @@ async function measureDiscordClicks(cards: number, warmup: number, batch: number
         })
         .catch(() => undefined);
       const decidedAt = discord
-        .waitFor(() => discordButtons(card).length === 0 && /Approved once/.test(messageText(card)) && wallNow(), {
-          timeoutMs: 20_000,
-          what: "the card to show its decision",
-        })
+        .waitFor(
+          () => discordButtons(card).length === 0 && /Approved once/.test(messageText(card)) && wallNow(),
+          {
+            timeoutMs: 20_000,
+            what: "the card to show its decision",
+          },
+        )
         .catch(() => undefined);
       const [cb, decided] = await Promise.all([callbackAt, decidedAt]);
       const ended = await discord
