@@ -19,11 +19,15 @@ export const personalIdleMs = 60_000;
 export class Connection {
   readonly sessions = new Set<CopilotSession>();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Stopped for lack of sessions: a session asking for it now gets a new one. */
+  retired = false;
 
   constructor(
     readonly client: CopilotClient,
     /** `host/login` of the person it runs as; undefined for the bridge's own. */
     readonly person: string | undefined,
+    /** The gateway's key for a person's runtime (`tokenTag`). */
+    readonly tag?: string,
   ) {}
 
   /** The SDK marks a closed connection only in its private state. */
@@ -54,6 +58,7 @@ export async function connect(
   options: SdkGatewayOptions,
   token: string | undefined,
   person: string | undefined,
+  tag?: string,
 ): Promise<Connection> {
   const settings = token === undefined ? options : { ...options, gitHubToken: token };
   const client = new CopilotClient(clientOptions(settings));
@@ -66,7 +71,7 @@ export async function connect(
       cause: error,
     });
   }
-  return new Connection(client, person);
+  return new Connection(client, person, tag);
 }
 
 /** A short, one-way name for a token: a new token for the same person gets a new runtime. */

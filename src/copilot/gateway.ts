@@ -98,7 +98,7 @@ export class SdkGateway implements CopilotGateway {
     const tag = tokenTag(runAs);
     let pending = this.people.get(tag);
     if (!pending) {
-      pending = connect(this.options, runAs.token, runAs.key);
+      pending = connect(this.options, runAs.token, runAs.key, tag);
       this.people.set(tag, pending);
       pending.then(
         (c) => {
@@ -109,6 +109,8 @@ export class SdkGateway implements CopilotGateway {
       );
     }
     const connection = await pending;
+    // Retired while this call waited for it: start the person's runtime again.
+    if (connection.retired) return this.connectionFor(runAs);
     connection.busy();
     return connection;
   }
@@ -133,11 +135,9 @@ export class SdkGateway implements CopilotGateway {
   /** A person's runtime with no session left stops after a while (the next session starts it again). */
   private retireWhenIdle(connection: Connection): void {
     connection.whenIdle(personalIdleMs, () => {
-      for (const [tag, pending] of this.people) {
-        void pending.then((c) => {
-          if (c === connection && this.people.get(tag) === pending) this.people.delete(tag);
-        });
-      }
+      // Forgotten at once, so no new session is handed a runtime that is stopping.
+      connection.retired = true;
+      if (connection.tag !== undefined) this.people.delete(connection.tag);
       this.settledPeople.delete(connection);
       void connection.stop();
     });
